@@ -1,0 +1,166 @@
+//! pgbelay build: the static library, the CLI, the rule-registry generator
+//! and the test programs. Zig 0.15.2 (pinned in build.zig.zon and
+//! tools/setup.sh).
+//!
+//!   zig build                      library, pgbelay, genrules, pgbelay-test
+//!   zig build test                 generated-file check + the whole test suite
+//!   zig build test -Dsanitize=true the same under AddressSanitizer + UBSan
+//!   zig build gen                  regenerate registry and rule docs from rules/*.yaml
+//!   zig build valgrind             the test suite under valgrind (leak check)
+//!   zig build bench                the benchmark (tools/bench.sh)
+const std = @import("std");
+
+const c_flags_base = [_][]const u8{
+    "-std=gnu17", // C17; PostgreSQL's headers need POSIX declarations (sigjmp_buf)
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-Wno-unused-parameter",
+    "-fno-omit-frame-pointer",
+};
+
+/// Every `.c` file below `dir` (relative to the build root), sorted.
+fn cSources(b: *std.Build, dir: []const u8, exclude: []const []const u8) []const []const u8 {
+    var list: std.ArrayList([]const u8) = .empty;
+    var d = b.build_root.handle.openDir(dir, .{ .iterate = true }) catch |e|
+        std.debug.panic("cannot open {s}: {s}", .{ dir, @errorName(e) });
+    defer d.close();
+    var walker = d.walk(b.allocator) catch @panic("out of memory");
+    defer walker.deinit();
+    outer: while (walker.next() catch @panic("cannot walk source tree")) |entry| {
+        if (entry.kind != .file or !std.mem.endsWith(u8, entry.path, ".c")) continue;
+        for (exclude) |ex| if (std.mem.startsWith(u8, entry.path, ex)) continue :outer;
+        list.append(b.allocator, b.pathJoin(&.{ dir, entry.path })) catch @panic("out of memory");
+    }
+    std.mem.sort([]const u8, list.items, {}, struct {
+        fn lt(_: void, x: []const u8, y: []const u8) bool {
+            return std.mem.lessThan(u8, x, y);
+        }
+    }.lt);
+    return list.items;
+}
+
+fn firstExisting(paths: []const []const u8) ?[]const u8 {
+    for (paths) |p| {
+        std.fs.accessAbsolute(p, .{}) catch continue;
+        return p;
+    }
+    return null;
+}
+
+pub fn build(b: *std.Build) void {
+    const target = b.standardTargetOptions(.{});
+    const optimize = b.standardOptimizeOption(.{});
+    const sanitize = b.option(bool, "sanitize", "Build everything with AddressSanitizer + UndefinedBehaviorSanitizer") orelse false;
+    const pg_server_inc = b.option([]const u8, "pg-server-include", "PostgreSQL 15 server headers") orelse
+        "/usr/include/postgresql/15/server";
+    const pg_query_lib = b.option([]const u8, "pg-query-lib", "Path of the static libpg_query.a") orelse
+        (firstExisting(&.{
+            "/usr/lib/x86_64-linux-gnu/libpg_query.a",
+            "/usr/lib/aarch64-linux-gnu/libpg_query.a",
+            "/usr/lib/libpg_query.a",
+            "/usr/local/lib/libpg_query.a",
+        }) orelse @panic("libpg_query.a not found: run tools/setup.sh or pass -Dpg-query-lib=PATH"));
+
+    var flags: std.ArrayList([]const u8) = .empty;
+    flags.appendSlice(b.allocator, &c_flags_base) catch @panic("oom");
+    if (sanitize) flags.append(b.allocator, "-fsanitize=address") catch @panic("oom");
+
+    // ASan runtime: Zig has none of its own, so link the system compiler's
+    // (GCC's libasan implements the same interface).
+    const asan_rt: ?[]const u8 = if (sanitize) blk: {
+        const out = b.run(&.{ "cc", "-print-file-name=libasan.so" });
+        break :blk std.mem.trim(u8, out, " \n\r\t");
+    } else null;
+
+    const Mod = struct {
+        fn make(bb: *std.Build, t: std.Build.ResolvedTarget, o: std.builtin.OptimizeMode, san: bool, inc: []const u8) *std.Build.Module {
+            const m = bb.createModule(.{
+                .target = t,
+                .optimize = o,
+                .link_libc = true,
+                .sanitize_c = if (san) .full else null,
+            });
+            m.addIncludePath(bb.path("include"));
+            m.addIncludePath(bb.path("src"));
+            m.addSystemIncludePath(.{ .cwd_relative = inc });
+            return m;
+        }
+    };
+
+    // libpgbelay: everything but the CLI front end.
+    const lib_mod = Mod.make(b, target, optimize, sanitize, pg_server_inc);
+    lib_mod.addCSourceFiles(.{ .files = cSources(b, "src", &.{"cli/"}), .flags = flags.items });
+    const lib = b.addLibrary(.{ .name = "pgbelay", .root_module = lib_mod, .linkage = .static });
+    lib.installHeadersDirectory(b.path("include/pgbelay"), "pgbelay", .{});
+    b.installArtifact(lib);
+
+    const link = struct {
+        fn deps(m: *std.Build.Module, l: *std.Build.Step.Compile, pgq: []const u8, asan: ?[]const u8) void {
+            m.linkLibrary(l);
+            m.addObjectFile(.{ .cwd_relative = pgq });
+            m.linkSystemLibrary("pcre2-8", .{});
+            m.linkSystemLibrary("yaml", .{});
+            m.linkSystemLibrary("jansson", .{});
+            if (asan) |rt| m.addObjectFile(.{ .cwd_relative = rt });
+        }
+    };
+
+    // pgbelay CLI
+    const exe_mod = Mod.make(b, target, optimize, sanitize, pg_server_inc);
+    exe_mod.addCSourceFiles(.{ .files = cSources(b, "src/cli", &.{}), .flags = flags.items });
+    link.deps(exe_mod, lib, pg_query_lib, asan_rt);
+    const exe = b.addExecutable(.{ .name = "pgbelay", .root_module = exe_mod });
+    b.installArtifact(exe);
+
+    // rule-registry generator
+    const gen_mod = Mod.make(b, target, optimize, sanitize, pg_server_inc);
+    gen_mod.addCSourceFiles(.{ .files = &.{ "tools/genrules.c", "src/core/buf.c", "src/core/utf8.c" }, .flags = flags.items });
+    gen_mod.linkSystemLibrary("yaml", .{});
+    if (asan_rt) |rt| gen_mod.addObjectFile(.{ .cwd_relative = rt });
+    const gen = b.addExecutable(.{ .name = "genrules", .root_module = gen_mod });
+    b.installArtifact(gen);
+
+    const gen_run = b.addRunArtifact(gen);
+    gen_run.addArg(b.pathFromRoot("."));
+    b.step("gen", "Regenerate src/rules/registry.gen.c and docs/rules/ from rules/*.yaml").dependOn(&gen_run.step);
+
+    // test programs
+    const test_mod = Mod.make(b, target, optimize, sanitize, pg_server_inc);
+    test_mod.addCSourceFiles(.{ .files = cSources(b, "tests", &.{}), .flags = flags.items });
+    link.deps(test_mod, lib, pg_query_lib, asan_rt);
+    const tests = b.addExecutable(.{ .name = "pgbelay-test", .root_module = test_mod });
+    b.installArtifact(tests);
+
+    const check_gen = b.addRunArtifact(gen);
+    check_gen.addArgs(&.{ "--check", b.pathFromRoot(".") });
+
+    const run_tests = b.addRunArtifact(tests);
+    run_tests.addArg("--pgbelay");
+    run_tests.addArtifactArg(exe);
+    run_tests.addArgs(&.{ "--root", b.pathFromRoot(".") });
+    if (b.args) |args| run_tests.addArgs(args);
+    run_tests.step.dependOn(&check_gen.step);
+    run_tests.has_side_effects = true;
+    run_tests.stdio = .inherit;
+    if (sanitize) {
+        run_tests.setEnvironmentVariable("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1");
+        run_tests.setEnvironmentVariable("PGBELAY_SANITIZED", "1");
+    }
+    b.step("test", "Check generated files and run the test suite").dependOn(&run_tests.step);
+
+    const vg = b.addSystemCommand(&.{ "valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--trace-children=yes", "--trace-children-skip=*/valgrind*", "-q" });
+    vg.addArtifactArg(tests);
+    vg.addArg("--pgbelay");
+    vg.addArtifactArg(exe);
+    vg.addArgs(&.{ "--root", b.pathFromRoot("."), "--quick" });
+    vg.has_side_effects = true;
+    vg.stdio = .inherit;
+    b.step("valgrind", "Run the test suite (and the CLI it spawns) under valgrind").dependOn(&vg.step);
+
+    const bench = b.addSystemCommand(&.{ "bash", "tools/bench.sh" });
+    bench.step.dependOn(b.getInstallStep());
+    bench.has_side_effects = true;
+    bench.stdio = .inherit;
+    b.step("bench", "Benchmark against libpg_query raw parse and squawk (see docs/benchmarks.md)").dependOn(&bench.step);
+}

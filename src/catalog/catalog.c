@@ -1,0 +1,220 @@
+/* Catalog replay: applies ops to the in-memory schema model. */
+#include "catalog/catalog.h"
+
+#include <string.h>
+
+void pb_catalog_init(pb_catalog *cat, pb_arena *a)
+{
+    memset(cat, 0, sizeof *cat);
+    cat->arena = a;
+}
+
+pb_cat_table *pb_catalog_table(const pb_catalog *cat, pb_qname name)
+{
+    if (!name.name)
+        return NULL;
+    /* newest first: a table dropped and created again is the new one */
+    for (size_t i = cat->tables.len; i-- > 0;) {
+        pb_cat_table *t = cat->tables.items[i];
+        if (pb_qname_match(t->name, name))
+            return t;
+    }
+    return NULL;
+}
+
+pb_cat_column *pb_catalog_column(const pb_cat_table *t, const char *name)
+{
+    if (!t || !name)
+        return NULL;
+    for (size_t i = 0; i < t->columns.len; i++) {
+        pb_cat_column *c = t->columns.items[i];
+        if (strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+pb_cat_constraint *pb_catalog_constraint(const pb_cat_table *t, const char *name)
+{
+    if (!t || !name)
+        return NULL;
+    for (size_t i = 0; i < t->constraints.len; i++) {
+        pb_cat_constraint *c = t->constraints.items[i];
+        if (c->name && strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+bool pb_catalog_not_null_proven(const pb_catalog *cat, pb_qname rel, const char *col)
+{
+    pb_cat_table *t = pb_catalog_table(cat, rel);
+    if (!t || !col)
+        return false;
+    for (size_t i = 0; i < t->constraints.len; i++) {
+        pb_cat_constraint *c = t->constraints.items[i];
+        if (c->kind == PB_CON_CHECK && c->validated && c->check_not_null_column &&
+            strcmp(c->check_not_null_column, col) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool pb_catalog_is_new(const pb_catalog *cat, pb_qname rel)
+{
+    pb_cat_table *t = pb_catalog_table(cat, rel);
+    return t && t->new_in_part;
+}
+
+static pb_cat_table *ensure_table(pb_catalog *cat, pb_qname name)
+{
+    pb_cat_table *t = pb_catalog_table(cat, name);
+    if (t)
+        return t;
+    t = pb_arena_alloc(cat->arena, sizeof *t);
+    t->name = name;
+    pb_ptrvec_push(cat->arena, &cat->tables, t);
+    return t;
+}
+
+static void remove_table(pb_catalog *cat, pb_qname name)
+{
+    for (size_t i = cat->tables.len; i-- > 0;) {
+        pb_cat_table *t = cat->tables.items[i];
+        if (pb_qname_match(t->name, name)) {
+            memmove(&cat->tables.items[i], &cat->tables.items[i + 1],
+                    (cat->tables.len - i - 1) * sizeof(void *));
+            cat->tables.len--;
+            return;
+        }
+    }
+}
+
+static void add_column(pb_catalog *cat, pb_cat_table *t, const pb_column *col)
+{
+    pb_cat_column *c = pb_catalog_column(t, col->name);
+    if (!c) {
+        c = pb_arena_alloc(cat->arena, sizeof *c);
+        pb_ptrvec_push(cat->arena, &t->columns, c);
+    }
+    c->name = col->name;
+    c->type = col->type;
+    c->not_null = col->not_null || col->primary_key;
+}
+
+static void remove_column(pb_cat_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->columns.len; i++) {
+        pb_cat_column *c = t->columns.items[i];
+        if (strcmp(c->name, name) == 0) {
+            memmove(&t->columns.items[i], &t->columns.items[i + 1],
+                    (t->columns.len - i - 1) * sizeof(void *));
+            t->columns.len--;
+            return;
+        }
+    }
+}
+
+void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
+{
+    pb_cat_table *t;
+    switch (op->kind) {
+    case PB_OP_CREATE_TABLE:
+        if (op->if_not_exists && pb_catalog_table(cat, op->rel))
+            break;
+        remove_table(cat, op->rel);
+        t = ensure_table(cat, op->rel);
+        t->new_in_part = true;
+        for (size_t i = 0; i < op->ncolumns; i++)
+            add_column(cat, t, op->columns[i]);
+        break;
+    case PB_OP_CREATE_TABLE_AS:
+        remove_table(cat, op->rel);
+        t = ensure_table(cat, op->rel);
+        t->new_in_part = true;
+        t->matview = op->matview;
+        break;
+    case PB_OP_DROP_TABLE:
+        remove_table(cat, op->rel);
+        break;
+    case PB_OP_RENAME_TABLE:
+        if ((t = pb_catalog_table(cat, op->rel)) && op->new_name)
+            t->name = (pb_qname){.schema = t->name.schema, .name = op->new_name};
+        break;
+    case PB_OP_ADD_COLUMN:
+        if (op->col) {
+            t = ensure_table(cat, op->rel);
+            if (!(op->if_not_exists && pb_catalog_column(t, op->col->name)))
+                add_column(cat, t, op->col);
+        }
+        break;
+    case PB_OP_DROP_COLUMN:
+        if ((t = pb_catalog_table(cat, op->rel)) && op->column)
+            remove_column(t, op->column);
+        break;
+    case PB_OP_RENAME_COLUMN: {
+        pb_cat_column *c = pb_catalog_column(pb_catalog_table(cat, op->rel), op->column);
+        if (c && op->new_name)
+            c->name = op->new_name;
+        break;
+    }
+    case PB_OP_ALTER_COLUMN_TYPE: {
+        t = ensure_table(cat, op->rel);
+        pb_cat_column *c = pb_catalog_column(t, op->column);
+        if (!c && op->column) {
+            c = pb_arena_alloc(cat->arena, sizeof *c);
+            c->name = op->column;
+            pb_ptrvec_push(cat->arena, &t->columns, c);
+        }
+        if (c)
+            c->type = op->type;
+        break;
+    }
+    case PB_OP_SET_NOT_NULL:
+    case PB_OP_DROP_NOT_NULL: {
+        pb_cat_column *c = pb_catalog_column(pb_catalog_table(cat, op->rel), op->column);
+        if (c)
+            c->not_null = op->kind == PB_OP_SET_NOT_NULL;
+        break;
+    }
+    case PB_OP_ADD_CONSTRAINT: {
+        t = ensure_table(cat, op->rel);
+        pb_cat_constraint *c = pb_arena_alloc(cat->arena, sizeof *c);
+        c->name = op->con_name;
+        c->kind = op->con_kind;
+        c->validated = !op->not_valid;
+        c->check_not_null_column = op->check_not_null_column;
+        c->tx = tx;
+        c->stmt = op->stmt;
+        pb_ptrvec_push(cat->arena, &t->constraints, c);
+        if (op->con_kind == PB_CON_PRIMARY_KEY)
+            for (size_t i = 0; i < op->ncon_columns; i++) {
+                pb_cat_column *col = pb_catalog_column(t, op->con_columns[i]);
+                if (col)
+                    col->not_null = true;
+            }
+        break;
+    }
+    case PB_OP_VALIDATE_CONSTRAINT: {
+        pb_cat_constraint *c = pb_catalog_constraint(pb_catalog_table(cat, op->rel), op->con_name);
+        if (c)
+            c->validated = true;
+        break;
+    }
+    case PB_OP_DROP_CONSTRAINT:
+        if ((t = pb_catalog_table(cat, op->rel)) && op->con_name) {
+            for (size_t i = 0; i < t->constraints.len; i++) {
+                pb_cat_constraint *c = t->constraints.items[i];
+                if (c->name && strcmp(c->name, op->con_name) == 0) {
+                    memmove(&t->constraints.items[i], &t->constraints.items[i + 1],
+                            (t->constraints.len - i - 1) * sizeof(void *));
+                    t->constraints.len--;
+                    break;
+                }
+            }
+        }
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,19 @@
+/* CLI: one cmd_* function per subcommand, dispatched from main.c. */
+#ifndef PB_CLI_H
+#define PB_CLI_H
+
+/* Process exit codes (documented in --help and the README). */
+enum pb_exit {
+    PB_EXIT_OK = 0,       /* no findings at or above --fail-on */
+    PB_EXIT_FINDINGS = 1, /* findings at or above --fail-on */
+    PB_EXIT_ERROR = 2,    /* usage error, unreadable input, internal error */
+};
+
+int pb_cmd_lint(int argc, char **argv);
+int pb_cmd_rules(int argc, char **argv);
+int pb_cmd_explain(int argc, char **argv);
+
+/* Prints "pgbelay: <message>" to stderr. */
+void pb_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

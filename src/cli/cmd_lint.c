@@ -1,0 +1,429 @@
+/* `pgbelay lint`: collects files (fts for directories), lints them on
+ * worker threads, and reports in input order as soon as each file is done,
+ * freeing it right after so memory is bounded by the files in flight. */
+#include <errno.h>
+#include <fts.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "pgbelay/pgbelay.h"
+#include "report/report.h"
+
+/* Each option documented once: the --help text is generated from this. */
+static const struct opt_doc {
+    struct option o;
+    const char *arg, *help;
+} opts[] = {
+    {{"format", required_argument, NULL, 'f'}, "FORMAT", "output format: text (default), json, gcc"},
+    {{"pg-version", required_argument, NULL, 'p'}, "N", "PostgreSQL major version of the target server, 11-17 (default 15)"},
+    {{"fail-on", required_argument, NULL, 'F'}, "LEVEL", "exit 1 on findings at or above: error, warning (default), info, none"},
+    {{"assume-in-transaction", no_argument, NULL, 't'}, NULL, "the migration runner wraps each file in a transaction"},
+    {{"stdin-filename", required_argument, NULL, 's'}, "NAME", "name shown for input read from standard input (-)"},
+    {{"max-file-size", required_argument, NULL, 'm'}, "BYTES", "skip and report files larger than this (default 67108864)"},
+    {{"color", required_argument, NULL, 'c'}, "WHEN", "auto (default: only on a terminal, never with NO_COLOR), always, never"},
+    {{"jobs", required_argument, NULL, 'j'}, "N", "files linted in parallel (default: number of CPUs)"},
+    {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+static void lint_usage(FILE *f)
+{
+    fprintf(f, "usage: pgbelay lint [options] [PATH...]\n\n"
+               "Lints SQL migration files. A directory is searched recursively for *.sql\n"
+               "files (in name order); - reads standard input. Without PATH, lints '.'.\n\n"
+               "options:\n");
+    for (size_t i = 0; i < NOPTS; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", opts[i].o.name, opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+        fprintf(f, "  %-28s %s\n", left, opts[i].help);
+    }
+    fprintf(f, "\nexit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n");
+}
+
+typedef struct input {
+    char *path;    /* NULL for stdin */
+    char *display; /* shown in reports */
+    char *error;   /* set when the path could not be walked */
+} input;
+
+typedef struct inputs {
+    input *items;
+    size_t len, cap;
+} inputs;
+
+static void add_input(inputs *in, const char *path, const char *display, const char *error)
+{
+    if (in->len == in->cap) {
+        in->cap = in->cap ? in->cap * 2 : 64;
+        in->items = realloc(in->items, in->cap * sizeof *in->items);
+        if (!in->items) {
+            pb_cli_error("out of memory");
+            exit(PB_EXIT_ERROR);
+        }
+    }
+    input *x = &in->items[in->len++];
+    x->path = path ? strdup(path) : NULL;
+    x->display = strdup(display);
+    x->error = error ? strdup(error) : NULL;
+}
+
+static int fts_cmp(const FTSENT **a, const FTSENT **b)
+{
+    return strcmp((*a)->fts_name, (*b)->fts_name);
+}
+
+static bool is_sql(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcmp(name + n - 4, ".sql") == 0;
+}
+
+/* Walks a directory with fts(3), following symbolic links (fts reports a
+ * directory cycle as FTS_DC instead of looping). */
+static void walk_dir(inputs *in, const char *root)
+{
+    char *paths[] = {(char *)root, NULL};
+    FTS *fts = fts_open(paths, FTS_LOGICAL | FTS_NOCHDIR, fts_cmp);
+    if (!fts) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "cannot read directory '%s': %s", root, strerror(errno));
+        add_input(in, NULL, root, msg);
+        return;
+    }
+    FTSENT *e;
+    while ((e = fts_read(fts))) {
+        char msg[4200];
+        switch (e->fts_info) {
+        case FTS_D:
+            if (e->fts_level > 0 && e->fts_name[0] == '.') /* .git, .venv, ... */
+                fts_set(fts, e, FTS_SKIP);
+            break;
+        case FTS_F:
+            if (is_sql(e->fts_name))
+                add_input(in, e->fts_path, e->fts_path, NULL);
+            break;
+        case FTS_DC:
+            snprintf(msg, sizeof msg, "directory cycle at '%s': it links back to '%s'; not followed", e->fts_path,
+                     e->fts_cycle ? e->fts_cycle->fts_path : "?");
+            add_input(in, NULL, e->fts_path, msg);
+            break;
+        case FTS_DNR:
+        case FTS_ERR:
+        case FTS_NS:
+            snprintf(msg, sizeof msg, "cannot read '%s': %s", e->fts_path, strerror(e->fts_errno));
+            add_input(in, NULL, e->fts_path, msg);
+            break;
+        case FTS_SLNONE:
+            if (is_sql(e->fts_name)) {
+                snprintf(msg, sizeof msg, "cannot read '%s': dangling symbolic link", e->fts_path);
+                add_input(in, NULL, e->fts_path, msg);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    fts_close(fts);
+}
+
+/* ---- parallel lint with in-order reporting ---------------------------------- */
+
+typedef struct work {
+    const pb_options *opt;
+    inputs *in;
+    pb_result *results;
+    bool *done;
+    size_t next;    /* next input to take */
+    size_t printed; /* inputs reported and freed so far */
+    size_t window;  /* at most this many results held ahead of the printer */
+    const char *stdin_buf;
+    size_t stdin_len;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} work;
+
+static void lint_one(work *w, size_t i, pb_result *res)
+{
+    input *x = &w->in->items[i];
+    if (x->error) {
+        /* a path that could not be walked: an I/O error result, no findings */
+        pb_lint_buffer(w->opt, x->display, "", 0, res);
+        res->ndiags = 0;
+        res->nstatements = 0;
+        res->status = PB_ERR_IO;
+        res->error = pb_arena_strdup(res->arena, x->error);
+        return;
+    }
+    if (!x->path)
+        pb_lint_buffer(w->opt, x->display, w->stdin_buf, w->stdin_len, res);
+    else
+        pb_lint_file(w->opt, x->path, x->display, res);
+}
+
+static void *worker(void *arg)
+{
+    work *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (w->next < w->in->len && w->next >= w->printed + w->window)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (w->next >= w->in->len)
+            break;
+        size_t i = w->next++;
+        pthread_mutex_unlock(&w->mu);
+        pb_result res;
+        lint_one(w, i, &res);
+        pthread_mutex_lock(&w->mu);
+        w->results[i] = res;
+        w->done[i] = true;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static bool read_stdin(char **buf, size_t *len, size_t cap)
+{
+    pb_buf b = {.max = cap + 1};
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, stdin)) > 0) {
+        pb_buf_append(&b, tmp, n);
+        if (b.overflow)
+            break;
+    }
+    if (ferror(stdin)) {
+        pb_buf_release(&b);
+        return false;
+    }
+    *len = b.len;
+    *buf = b.data ? b.data : calloc(1, 1);
+    return true;
+}
+
+int pb_cmd_lint(int argc, char **argv)
+{
+    struct option lo[NOPTS + 1];
+    for (size_t i = 0; i < NOPTS; i++)
+        lo[i] = opts[i].o;
+    memset(&lo[NOPTS], 0, sizeof lo[NOPTS]);
+
+    pb_options opt = {0};
+    pb_format format = PB_FORMAT_TEXT;
+    pb_severity fail_on = PB_SEV_WARNING;
+    bool fail_none = false;
+    const char *stdin_name = "<stdin>";
+    const char *color = "auto";
+    long jobs = 0;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'f':
+            if (!pb_format_parse(optarg, &format)) {
+                pb_cli_error("unknown --format '%s' (text, json, gcc)", optarg);
+                return PB_EXIT_ERROR;
+            }
+            break;
+        case 'p': {
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < PB_PG_VERSION_MIN || v > PB_PG_VERSION_MAX) {
+                pb_cli_error("--pg-version must be a major version from %d to %d, not '%s'", PB_PG_VERSION_MIN,
+                             PB_PG_VERSION_MAX, optarg);
+                return PB_EXIT_ERROR;
+            }
+            opt.pg_version = (int)v;
+            break;
+        }
+        case 'F':
+            if (!strcmp(optarg, "none")) {
+                fail_none = true;
+            } else if (!(fail_on = pb_severity_parse(optarg))) {
+                pb_cli_error("--fail-on must be error, warning, info or none, not '%s'", optarg);
+                return PB_EXIT_ERROR;
+            }
+            break;
+        case 't': opt.assume_in_transaction = true; break;
+        case 's': stdin_name = optarg; break;
+        case 'm': {
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end || v == 0 || optarg[0] == '-') {
+                pb_cli_error("--max-file-size must be a positive number of bytes, not '%s'", optarg);
+                return PB_EXIT_ERROR;
+            }
+            opt.max_file_size = (size_t)v;
+            break;
+        }
+        case 'c':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                pb_cli_error("--color must be auto, always or never, not '%s'", optarg);
+                return PB_EXIT_ERROR;
+            }
+            color = optarg;
+            break;
+        case 'j':
+            jobs = strtol(optarg, &end, 10);
+            if (*end || jobs < 1 || jobs > 256) {
+                pb_cli_error("--jobs must be a number from 1 to 256, not '%s'", optarg);
+                return PB_EXIT_ERROR;
+            }
+            break;
+        case 'h':
+            lint_usage(stdout);
+            return PB_EXIT_OK;
+        case ':':
+            pb_cli_error("option '%s' needs a value", argv[optind - 1]);
+            return PB_EXIT_ERROR;
+        default:
+            pb_cli_error("unknown option '%s' (see 'pgbelay lint --help')", argv[optind - 1]);
+            return PB_EXIT_ERROR;
+        }
+    }
+
+    inputs in = {0};
+    bool want_stdin = false;
+    if (optind >= argc)
+        walk_dir(&in, ".");
+    for (int i = optind; i < argc; i++) {
+        const char *p = argv[i];
+        struct stat sb;
+        if (!strcmp(p, "-")) {
+            if (want_stdin) {
+                pb_cli_error("'-' (standard input) given twice");
+                return PB_EXIT_ERROR;
+            }
+            want_stdin = true;
+            add_input(&in, NULL, stdin_name, NULL);
+        } else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            walk_dir(&in, p);
+        } else {
+            add_input(&in, p, p, NULL); /* errors are reported when it is read */
+        }
+    }
+
+    char *stdin_buf = NULL;
+    size_t stdin_len = 0;
+    if (want_stdin &&
+        !read_stdin(&stdin_buf, &stdin_len, opt.max_file_size ? opt.max_file_size : PB_DEFAULT_MAX_FILE_SIZE)) {
+        pb_cli_error("cannot read standard input: %s", strerror(errno));
+        return PB_EXIT_ERROR;
+    }
+
+    bool use_color = false;
+    if (!strcmp(color, "always"))
+        use_color = true;
+    else if (!strcmp(color, "auto")) {
+        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+        use_color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+    }
+    if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+        use_color = false;
+
+    pb_reporter rp = {
+        .format = format,
+        .color = use_color,
+        .pg_version = opt.pg_version ? opt.pg_version : PB_PG_VERSION_DEFAULT,
+        .out = stdout,
+    };
+    pb_summary sum = {0};
+    pb_report_begin(&rp);
+
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (n > 64 ? 64 : n) : 1;
+    }
+    if ((size_t)jobs > in.len)
+        jobs = in.len ? (long)in.len : 1;
+    work w = {
+        .opt = &opt,
+        .in = &in,
+        .results = calloc(in.len ? in.len : 1, sizeof(pb_result)),
+        .done = calloc(in.len ? in.len : 1, sizeof(bool)),
+        .window = (size_t)jobs * 4,
+        .stdin_buf = stdin_buf,
+        .stdin_len = stdin_len,
+    };
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    pthread_t *tids = calloc((size_t)jobs, sizeof *tids);
+    long started = 0;
+    if (jobs > 1) {
+        for (long t = 0; t < jobs; t++) {
+            if (pthread_create(&tids[t], NULL, worker, &w) != 0)
+                break;
+            started++;
+        }
+    }
+    bool any_io = false;
+    for (size_t i = 0; i < in.len; i++) {
+        pb_result res;
+        if (started == 0) {
+            lint_one(&w, i, &res);
+        } else {
+            pthread_mutex_lock(&w.mu);
+            while (!w.done[i])
+                pthread_cond_wait(&w.cv, &w.mu);
+            res = w.results[i];
+            pthread_mutex_unlock(&w.mu);
+        }
+        pb_report_file(&rp, &res);
+        sum.files++;
+        sum.statements += res.nstatements;
+        if (res.status != PB_OK) {
+            sum.io_errors++;
+            any_io = true;
+            if (format != PB_FORMAT_TEXT && format != PB_FORMAT_GCC)
+                pb_cli_error("%s", res.error ? res.error : "cannot read input");
+        }
+        for (size_t k = 0; k < res.ndiags; k++) {
+            pb_severity s = res.diags[k].severity;
+            if (s == PB_SEV_ERROR)
+                sum.errors++;
+            else if (s == PB_SEV_WARNING)
+                sum.warnings++;
+            else
+                sum.infos++;
+        }
+        pb_result_free(&res);
+        if (started) {
+            pthread_mutex_lock(&w.mu);
+            w.printed = i + 1;
+            pthread_cond_broadcast(&w.cv);
+            pthread_mutex_unlock(&w.mu);
+        }
+    }
+    for (long t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    pb_report_end(&rp, &sum);
+
+    size_t failing = fail_on == PB_SEV_ERROR     ? sum.errors
+                     : fail_on == PB_SEV_WARNING ? sum.errors + sum.warnings
+                                                 : sum.errors + sum.warnings + sum.infos;
+    for (size_t i = 0; i < in.len; i++) {
+        free(in.items[i].path);
+        free(in.items[i].display);
+        free(in.items[i].error);
+    }
+    free(in.items);
+    free(w.results);
+    free(w.done);
+    free(tids);
+    free(stdin_buf);
+    pthread_mutex_destroy(&w.mu);
+    pthread_cond_destroy(&w.cv);
+    if (any_io)
+        return PB_EXIT_ERROR;
+    if (!fail_none && failing > 0)
+        return PB_EXIT_FINDINGS;
+    return PB_EXIT_OK;
+}

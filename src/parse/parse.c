@@ -1,0 +1,322 @@
+/* Parse: libpg_query's raw parser over one source part, statement spans,
+ * syntax-error recovery, and the hand-off to lowering. PostgreSQL's memory
+ * context holds the raw tree and is dropped right after lowering. */
+#include "postgres.h"
+
+#include "nodes/parsenodes.h"
+#include "nodes/pg_list.h"
+#include "pg_query.h"
+
+/* libpg_query's port.h redirects printf-family calls; this file uses none. */
+#undef snprintf
+#undef vsnprintf
+#undef sprintf
+#undef printf
+#undef fprintf
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/lower.h"
+#include "parse/parse.h"
+
+/* Exported by the static libpg_query.a but declared only in its internal
+ * header (pg_query_internal.h, libpg_query 15-4.0.0), which also defines
+ * DEBUG; declared here with the same signatures instead. */
+typedef struct {
+    List *tree;
+    char *stderr_buffer;
+    PgQueryError *error;
+} PgQueryInternalParsetreeAndError;
+
+extern PgQueryInternalParsetreeAndError pg_query_raw_parse(const char *input);
+extern void pg_query_free_error(PgQueryError *error);
+extern MemoryContext pg_query_enter_memory_context(void);
+extern void pg_query_exit_memory_context(MemoryContext ctx);
+
+uint32_t pb_parse__cursor_to_offset(const char *text, size_t len, int cursorpos)
+{
+    /* PostgreSQL reports errors at a 1-based character position counted
+       with pg_mblen (pg_utf_mblen for UTF-8: length from the lead byte). */
+    if (cursorpos <= 1)
+        return 0;
+    size_t off = 0;
+    for (int ch = 1; ch < cursorpos && off < len; ch++) {
+        unsigned char c = (unsigned char)text[off];
+        size_t k = 1;
+        if ((c & 0xE0) == 0xC0)
+            k = 2;
+        else if ((c & 0xF0) == 0xE0)
+            k = 3;
+        else if ((c & 0xF8) == 0xF0)
+            k = 4;
+        off += k;
+    }
+    return (uint32_t)(off > len ? len : off);
+}
+
+/* ---- lexical helpers for spans ------------------------------------------ */
+
+/* Skips whitespace and comments from `i`; returns the first offset of a
+ * token, or `end`. */
+static size_t skip_space_comments(const char *t, size_t i, size_t end)
+{
+    while (i < end) {
+        char c = t[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            i++;
+        } else if (c == '-' && i + 1 < end && t[i + 1] == '-') {
+            while (i < end && t[i] != '\n')
+                i++;
+        } else if (c == '/' && i + 1 < end && t[i + 1] == '*') {
+            int depth = 0;
+            while (i < end) {
+                if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
+                    depth++;
+                    i += 2;
+                } else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') {
+                    i += 2;
+                    if (--depth == 0)
+                        break;
+                } else {
+                    i++;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+/* Offset just past the last token in t[start..end): scans strings, quoted
+ * identifiers, dollar quotes and comments so that a trailing comment is not
+ * part of the statement. */
+static size_t last_token_end(const char *t, size_t start, size_t end)
+{
+    size_t i = start, last = start;
+    while (i < end) {
+        size_t j = skip_space_comments(t, i, end);
+        if (j >= end)
+            break;
+        i = j;
+        char c = t[i];
+        if (c == '\'' || c == '"') {
+            bool esc = c == '\'' && i > start && (t[i - 1] == 'E' || t[i - 1] == 'e');
+            i++;
+            while (i < end) {
+                if (esc && t[i] == '\\' && i + 1 < end) {
+                    i += 2;
+                    continue;
+                }
+                if (t[i] == c) {
+                    if (i + 1 < end && t[i + 1] == c) {
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                i++;
+            }
+        } else if (c == '$') {
+            size_t k = i + 1;
+            while (k < end && (t[k] == '_' || (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z') ||
+                               (t[k] >= '0' && t[k] <= '9' && k > i + 1)))
+                k++;
+            if (k < end && t[k] == '$') {
+                size_t taglen = k - i + 1;
+                size_t p = k + 1;
+                while (p + taglen <= end && memcmp(t + p, t + i, taglen) != 0)
+                    p++;
+                i = p + taglen <= end ? p + taglen : end;
+            } else {
+                i = k;
+            }
+        } else {
+            i++;
+        }
+        last = i;
+    }
+    return last;
+}
+
+/* ---- the parse loop ------------------------------------------------------- */
+
+typedef struct span_vec {
+    pb_span *items;
+    size_t len, cap;
+} span_vec;
+
+static void span_push(pb_arena *a, span_vec *v, pb_span s)
+{
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 32;
+        pb_span *n = pb_arena_alloc(a, cap * sizeof *n);
+        if (v->len)
+            memcpy(n, v->items, v->len * sizeof *n);
+        v->items = n;
+        v->cap = cap;
+    }
+    v->items[v->len++] = s;
+}
+
+typedef struct err_vec {
+    pb_syntax_error *items;
+    size_t len, cap;
+} err_vec;
+
+static void err_push(pb_arena *a, err_vec *v, pb_syntax_error e)
+{
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 4;
+        pb_syntax_error *n = pb_arena_alloc(a, cap * sizeof *n);
+        if (v->len)
+            memcpy(n, v->items, v->len * sizeof *n);
+        v->items = n;
+        v->cap = cap;
+    }
+    v->items[v->len++] = e;
+}
+
+/* Parses and lowers text[from..to) (text[to] is made NUL temporarily by the
+ * caller). On success lowers every statement; on error fills *err. */
+static bool parse_range(pb_arena *a, char *text, size_t from, size_t to, pb_ops *ops, span_vec *spans,
+                        PgQueryError **err)
+{
+    char saved = text[to];
+    text[to] = '\0';
+    MemoryContext ctx = pg_query_enter_memory_context();
+    PgQueryInternalParsetreeAndError r = pg_query_raw_parse(text + from);
+    bool ok = r.error == NULL;
+    if (ok) {
+        ListCell *c;
+        foreach (c, r.tree) {
+            RawStmt *rs = lfirst_node(RawStmt, c);
+            size_t s = from + (size_t)rs->stmt_location;
+            size_t e = rs->stmt_len > 0 ? s + (size_t)rs->stmt_len : to;
+            if (e > to)
+                e = to;
+            size_t ts = skip_space_comments(text, s, e);
+            size_t te = last_token_end(text, ts, e);
+            if (te < ts)
+                te = ts;
+            pb_lower_ctx lc = {
+                .arena = a,
+                .ops = ops,
+                .stmt_index = (uint32_t)spans->len,
+                .stmt_span = {(uint32_t)ts, (uint32_t)te},
+                .base = (uint32_t)from,
+            };
+            span_push(a, spans, lc.stmt_span);
+            pb_lower_stmt(&lc, rs->stmt);
+        }
+        *err = NULL;
+    } else {
+        *err = r.error;
+    }
+    free(r.stderr_buffer);
+    pg_query_exit_memory_context(ctx);
+    text[to] = saved;
+    return ok;
+}
+
+/* Start of the statement holding `err_off`: the offset after the last ';'
+ * that ends a complete statement before it, found with libpg_query's
+ * scanner-based splitter (which works on text with syntax errors). */
+static size_t failing_stmt_start(char *text, size_t from, size_t err_off)
+{
+    char saved = text[err_off];
+    text[err_off] = '\0';
+    PgQuerySplitResult sr = pg_query_split_with_scanner(text + from);
+    text[err_off] = saved;
+    size_t start = from;
+    if (!sr.error && sr.n_stmts > 0) {
+        /* every statement but the last is complete; the last one is the
+           beginning of the failing statement unless a ';' closes it */
+        const PgQuerySplitStmt *last = sr.stmts[sr.n_stmts - 1];
+        size_t s = from + (size_t)last->stmt_location;
+        size_t e = s + (size_t)last->stmt_len;
+        size_t j = skip_space_comments(text, e, err_off);
+        start = (j < err_off && text[j] == ';') ? j + 1 : s;
+    }
+    pg_query_free_split_result(sr);
+    return start;
+}
+
+/* End of the failing statement: the first ';' at the top level after its
+ * start, as the scanner sees it, or `to` when the rest cannot be split. */
+static size_t failing_stmt_end(char *text, size_t start, size_t to)
+{
+    char saved = text[to];
+    text[to] = '\0';
+    PgQuerySplitResult sr = pg_query_split_with_scanner(text + start);
+    text[to] = saved;
+    size_t end = to;
+    if (!sr.error && sr.n_stmts > 0) {
+        size_t e = start + (size_t)sr.stmts[0]->stmt_location + (size_t)sr.stmts[0]->stmt_len;
+        size_t j = skip_space_comments(text, e, to);
+        if (j < to && text[j] == ';')
+            end = j + 1;
+        else if (sr.n_stmts > 1)
+            end = e;
+    }
+    pg_query_free_split_result(sr);
+    return end;
+}
+
+pb_status pb_parse_part(pb_arena *a, const char *ctext, size_t len, pb_parse_result *out)
+{
+    memset(out, 0, sizeof *out);
+    /* work on a private copy: ranges are NUL-terminated in place */
+    char *text = pb_arena_alloc(a, len + 1);
+    memcpy(text, ctext, len);
+    text[len] = '\0';
+
+    span_vec spans = {0};
+    err_vec errs = {0};
+    size_t pos = 0;
+    while (pos < len) {
+        if (skip_space_comments(text, pos, len) >= len)
+            break;
+        PgQueryError *err = NULL;
+        if (parse_range(a, text, pos, len, &out->ops, &spans, &err))
+            break;
+        uint32_t err_off = (uint32_t)pos + pb_parse__cursor_to_offset(text + pos, len - pos, err->cursorpos);
+        if (err->cursorpos <= 0)
+            err_off = (uint32_t)len;
+        const char *msg = pb_arena_strdup(a, err->message ? err->message : "syntax error");
+        pg_query_free_error(err);
+
+        size_t fs = failing_stmt_start(text, pos, err_off);
+        if (fs > pos) {
+            PgQueryError *err2 = NULL;
+            if (!parse_range(a, text, pos, fs, &out->ops, &spans, &err2)) {
+                /* the prefix should parse; if not, keep what we know */
+                pg_query_free_error(err2);
+            }
+        }
+        size_t fe = failing_stmt_end(text, fs, len);
+        if (fe <= fs || fe < err_off)
+            fe = fe > err_off ? fe : (err_off < len ? len : len);
+        size_t ss = skip_space_comments(text, fs, fe);
+        pb_syntax_error se = {
+            .offset = err_off,
+            .stmt_start = (uint32_t)(ss <= err_off ? ss : err_off),
+            .stmt_end = (uint32_t)last_token_end(text, ss, fe),
+            .message = msg,
+        };
+        if (se.stmt_end < se.offset)
+            se.stmt_end = se.offset;
+        err_push(a, &errs, se);
+        if (fe <= pos)
+            break;
+        pos = fe;
+    }
+    out->stmts = spans.items;
+    out->nstmts = spans.len;
+    out->ops.nstatements = spans.len;
+    out->errors = errs.items;
+    out->nerrors = errs.len;
+    return PB_OK;
+}

@@ -1,0 +1,22 @@
+/* Rules emitted by the pipeline rather than per op: input checks (source
+ * stage) and syntax errors (parse stage). Each lives in src/rules/<id>.c. */
+#ifndef PB_RULES_PIPELINE_H
+#define PB_RULES_PIPELINE_H
+
+#include "parse/parse.h"
+#include "rules/rule.h"
+
+/* invalid-utf8: the first invalid byte of the source. */
+void pb_rule__invalid_utf8_emit(pb_diag_sink *sink, const pb_source *src);
+/* nul-byte: the first NUL byte; `count` of them in all. */
+void pb_rule__nul_byte_emit(pb_diag_sink *sink, const pb_source *src, size_t count);
+/* file-too-large: `size` bytes over the `limit`. */
+void pb_rule__file_too_large_emit(pb_diag_sink *sink, size_t size, size_t limit);
+/* empty-file: no statement to run. */
+void pb_rule__empty_file_emit(pb_diag_sink *sink);
+/* syntax-error: one parser error; `checked_before` says statements before
+ * it were parsed and checked. */
+void pb_rule__syntax_error_emit(pb_diag_sink *sink, const pb_source *src, const pb_syntax_error *e,
+                                bool checked_before);
+
+#endif

@@ -1,0 +1,50 @@
+/* pgbelay test runner: runs every suite and ends with "N passed, N failed".
+ *
+ *   pgbelay-test --pgbelay PATH --root DIR [--update] [--quick] [--only NAME]
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+
+pb_test_state T;
+
+extern void pg_query_exit(void);
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} suites[] = {
+    {"unit", test_unit},
+};
+
+int main(int argc, char **argv)
+{
+    T.root = ".";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--pgbelay") && i + 1 < argc)
+            T.pgbelay = argv[++i];
+        else if (!strcmp(argv[i], "--root") && i + 1 < argc)
+            T.root = argv[++i];
+        else if (!strcmp(argv[i], "--update"))
+            T.update = true;
+        else if (!strcmp(argv[i], "--quick"))
+            T.quick = true;
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            T.filter = argv[++i];
+        else {
+            fprintf(stderr, "usage: pgbelay-test --pgbelay PATH --root DIR [--update] [--quick] [--only SUITE]\n");
+            return 2;
+        }
+    }
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+        if (T.filter && !strstr(suites[i].name, T.filter))
+            continue;
+        int p = T.passed, f = T.failed;
+        suites[i].fn();
+        fprintf(stderr, "suite %-10s %d passed, %d failed\n", suites[i].name, T.passed - p, T.failed - f);
+    }
+    pg_query_exit();
+    printf("%d passed, %d failed\n", T.passed, T.failed);
+    return T.failed ? 1 : 0;
+}
