@@ -5,17 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pgbelay/pgbelay.h"
 #include "test.h"
 
 pb_test_state T;
 
-extern void pg_query_exit(void);
 
 static const struct {
     const char *name;
     void (*fn)(void);
 } suites[] = {
     {"unit", test_unit},
+    {"abi-guard", test_abi_guard},
+    {"golden", test_golden},
+    {"cli", test_cli},
 };
 
 int main(int argc, char **argv)
@@ -44,7 +47,7 @@ int main(int argc, char **argv)
         suites[i].fn();
         fprintf(stderr, "suite %-10s %d passed, %d failed\n", suites[i].name, T.passed - p, T.failed - f);
     }
-    pg_query_exit();
+    pb_thread_cleanup();
     printf("%d passed, %d failed\n", T.passed, T.failed);
     return T.failed ? 1 : 0;
 }

@@ -143,6 +143,11 @@ pb_status pb_lint_buffer(const pb_options *opt, const char *display_path, const 
 /* Releases everything the result owns; the struct is zeroed. */
 void pb_result_free(pb_result *res);
 
+/* Releases the PostgreSQL parser's memory held by the calling thread
+ * (libpg_query keeps a top memory context per thread). Optional; call it
+ * before a thread or the process ends to leave nothing reachable. */
+void pb_thread_cleanup(void);
+
 /* Counts diagnostics at or above `sev`. */
 size_t pb_result_count(const pb_result *res, pb_severity sev);
 

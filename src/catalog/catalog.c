@@ -9,15 +9,59 @@ void pb_catalog_init(pb_catalog *cat, pb_arena *a)
     cat->arena = a;
 }
 
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Rebuilds the name index (after removals or growth). Several tables may
+ * share an unqualified name in different schemas: the index points at the
+ * newest and lookups fall back to a scan when schemas differ. */
+static void reindex(pb_catalog *cat)
+{
+    size_t want = 64;
+    while (want < cat->tables.len * 2 + 16)
+        want *= 2;
+    cat->slots = pb_arena_alloc(cat->arena, want * sizeof *cat->slots);
+    cat->nslots = want;
+    cat->nused = 0;
+    for (size_t i = 0; i < cat->tables.len; i++) {
+        pb_cat_table *t = cat->tables.items[i];
+        size_t k = hash_name(t->name.name) & (want - 1);
+        while (cat->slots[k]) {
+            pb_cat_table *o = cat->tables.items[cat->slots[k] - 1];
+            if (strcmp(o->name.name, t->name.name) == 0)
+                break;
+            k = (k + 1) & (want - 1);
+        }
+        if (!cat->slots[k])
+            cat->nused++;
+        cat->slots[k] = (uint32_t)(i + 1);
+    }
+}
+
 pb_cat_table *pb_catalog_table(const pb_catalog *cat, pb_qname name)
 {
-    if (!name.name)
+    if (!name.name || !cat->nslots)
         return NULL;
-    /* newest first: a table dropped and created again is the new one */
-    for (size_t i = cat->tables.len; i-- > 0;) {
-        pb_cat_table *t = cat->tables.items[i];
-        if (pb_qname_match(t->name, name))
-            return t;
+    size_t k = hash_name(name.name) & (cat->nslots - 1);
+    while (cat->slots[k]) {
+        pb_cat_table *t = cat->tables.items[cat->slots[k] - 1];
+        if (strcmp(t->name.name, name.name) == 0) {
+            if (pb_qname_match(t->name, name))
+                return t;
+            /* same name in another schema: scan, newest first */
+            for (size_t i = cat->tables.len; i-- > 0;) {
+                pb_cat_table *u = cat->tables.items[i];
+                if (pb_qname_match(u->name, name))
+                    return u;
+            }
+            return NULL;
+        }
+        k = (k + 1) & (cat->nslots - 1);
     }
     return NULL;
 }
@@ -74,6 +118,14 @@ static pb_cat_table *ensure_table(pb_catalog *cat, pb_qname name)
     t = pb_arena_alloc(cat->arena, sizeof *t);
     t->name = name;
     pb_ptrvec_push(cat->arena, &cat->tables, t);
+    if (cat->tables.len * 2 >= cat->nslots)
+        reindex(cat);
+    else {
+        size_t k = hash_name(name.name) & (cat->nslots - 1);
+        while (cat->slots[k] && strcmp(((pb_cat_table *)cat->tables.items[cat->slots[k] - 1])->name.name, name.name))
+            k = (k + 1) & (cat->nslots - 1);
+        cat->slots[k] = (uint32_t)cat->tables.len;
+    }
     return t;
 }
 
@@ -85,6 +137,7 @@ static void remove_table(pb_catalog *cat, pb_qname name)
             memmove(&cat->tables.items[i], &cat->tables.items[i + 1],
                     (cat->tables.len - i - 1) * sizeof(void *));
             cat->tables.len--;
+            reindex(cat);
             return;
         }
     }
@@ -138,8 +191,10 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
         remove_table(cat, op->rel);
         break;
     case PB_OP_RENAME_TABLE:
-        if ((t = pb_catalog_table(cat, op->rel)) && op->new_name)
+        if ((t = pb_catalog_table(cat, op->rel)) && op->new_name) {
             t->name = (pb_qname){.schema = t->name.schema, .name = op->new_name};
+            reindex(cat);
+        }
         break;
     case PB_OP_ADD_COLUMN:
         if (op->col) {

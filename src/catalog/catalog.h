@@ -35,8 +35,13 @@ typedef struct pb_cat_table {
 } pb_cat_table;
 
 typedef struct pb_catalog {
-    pb_arena *arena; /* owns everything below */
-    pb_ptrvec tables; /* pb_cat_table* */
+    pb_arena *arena;  /* owns everything below */
+    pb_ptrvec tables; /* pb_cat_table*, in creation order; dropped ones are removed */
+    /* open-addressing index by unqualified table name: slot -> index+1 in
+       `tables` of the newest table with that name (0 = empty) */
+    uint32_t *slots;
+    size_t nslots;
+    size_t nused;
 } pb_catalog;
 
 void pb_catalog_init(pb_catalog *cat, pb_arena *a);

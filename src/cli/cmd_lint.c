@@ -187,6 +187,7 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
+    pb_thread_cleanup();
     return NULL;
 }
 
@@ -405,6 +406,7 @@ int pb_cmd_lint(int argc, char **argv)
     for (long t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     pb_report_end(&rp, &sum);
+    pb_thread_cleanup();
 
     size_t failing = fail_on == PB_SEV_ERROR     ? sum.errors
                      : fail_on == PB_SEV_WARNING ? sum.errors + sum.warnings

@@ -181,11 +181,24 @@ static void err_push(pb_arena *a, err_vec *v, pb_syntax_error e)
 
 /* Parses and lowers text[from..to) (text[to] is made NUL temporarily by the
  * caller). On success lowers every statement; on error fills *err. */
+/* libpg_query keeps its top memory context per thread; freeing it before
+ * first use crashes, so remember whether this thread parsed anything. */
+static _Thread_local bool parser_used;
+
+void pb_thread_cleanup(void)
+{
+    if (parser_used) {
+        pg_query_exit();
+        parser_used = false;
+    }
+}
+
 static bool parse_range(pb_arena *a, char *text, size_t from, size_t to, pb_ops *ops, span_vec *spans,
                         PgQueryError **err)
 {
     char saved = text[to];
     text[to] = '\0';
+    parser_used = true;
     MemoryContext ctx = pg_query_enter_memory_context();
     PgQueryInternalParsetreeAndError r = pg_query_raw_parse(text + from);
     bool ok = r.error == NULL;
@@ -228,6 +241,7 @@ static size_t failing_stmt_start(char *text, size_t from, size_t err_off)
 {
     char saved = text[err_off];
     text[err_off] = '\0';
+    parser_used = true;
     PgQuerySplitResult sr = pg_query_split_with_scanner(text + from);
     text[err_off] = saved;
     size_t start = from;

@@ -1,0 +1,3 @@
+/* CLI tests (being written). */
+#include "test.h"
+void test_cli(void) {}

@@ -1,0 +1,3 @@
+/* Golden tests (being written). */
+#include "test.h"
+void test_golden(void) {}
