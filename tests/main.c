@@ -16,6 +16,9 @@ static const struct {
     void (*fn)(void);
 } suites[] = {
     {"unit", test_unit},
+    {"facts", test_facts},
+    {"parse", test_parse},
+    {"rules", test_rules_examples},
     {"abi-guard", test_abi_guard},
     {"golden", test_golden},
     {"cli", test_cli},

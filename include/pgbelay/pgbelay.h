@@ -143,9 +143,11 @@ pb_status pb_lint_buffer(const pb_options *opt, const char *display_path, const 
 /* Releases everything the result owns; the struct is zeroed. */
 void pb_result_free(pb_result *res);
 
-/* Releases the PostgreSQL parser's memory held by the calling thread
+/* Releases the PostgreSQL parser's memory held by the main thread
  * (libpg_query keeps a top memory context per thread). Optional; call it
- * before a thread or the process ends to leave nothing reachable. */
+ * from the main thread before the process exits to leave nothing reachable.
+ * Do not call it from other threads: libpg_query frees their memory itself
+ * when they exit, and a second release would free it twice. */
 void pb_thread_cleanup(void);
 
 /* Counts diagnostics at or above `sev`. */

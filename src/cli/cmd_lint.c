@@ -187,7 +187,8 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
-    pb_thread_cleanup();
+    /* no pb_thread_cleanup here: libpg_query frees a thread's memory
+       context itself when the thread exits */
     return NULL;
 }
 

@@ -294,13 +294,15 @@ pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_
     if (!old_type || !old_type->name)
         return PB_TYPECHANGE_UNKNOWN;
     const pb_type *o = old_type, *n = new_type;
-    if (o->array_dims != n->array_dims)
-        return (o->array_dims && n->array_dims && o->name && n->name &&
-                strcmp(o->name, n->name) == 0 && pb_type_equal(&(pb_type){.name = o->name,
-                .nmods = o->nmods, .mods = {o->mods[0], o->mods[1]}}, &(pb_type){.name = n->name,
-                .nmods = n->nmods, .mods = {n->mods[0], n->mods[1]}}))
-                   ? PB_TYPECHANGE_CATALOG /* declared dimensions are not enforced */
-                   : PB_TYPECHANGE_REWRITE;
+    if (o->array_dims != n->array_dims) {
+        /* declared array dimensions are not enforced (manual: arrays), so
+           int[] -> int[][] is the same type; scalar <-> array is a rewrite */
+        if (!o->array_dims || !n->array_dims)
+            return PB_TYPECHANGE_REWRITE;
+        pb_type oe = *o, ne = *n;
+        oe.array_dims = ne.array_dims = 0;
+        return pb_type_equal(&oe, &ne) ? PB_TYPECHANGE_CATALOG : PB_TYPECHANGE_REWRITE;
+    }
     if (o->schema || n->schema) {
         /* user types (domains, enums): only the same type is known to be free */
         return pb_type_equal(o, n) ? PB_TYPECHANGE_CATALOG : PB_TYPECHANGE_UNKNOWN;

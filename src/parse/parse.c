@@ -6,6 +6,7 @@
 #include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
 #include "pg_query.h"
+#include "pg_query/pg_query.pb-c.h"
 
 /* libpg_query's port.h redirects printf-family calls; this file uses none. */
 #undef snprintf
@@ -234,49 +235,58 @@ static bool parse_range(pb_arena *a, char *text, size_t from, size_t to, pb_ops 
     return ok;
 }
 
-/* Start of the statement holding `err_off`: the offset after the last ';'
- * that ends a complete statement before it, found with libpg_query's
- * scanner-based splitter (which works on text with syntax errors). */
-static size_t failing_stmt_start(char *text, size_t from, size_t err_off)
+/* Top-level statement boundaries around a syntax error, from PostgreSQL's
+ * own lexer (pg_query_scan): the failing statement starts after the last
+ * ';' at parenthesis depth 0 before `err_off` and ends after the first one
+ * at or after it. (libpg_query's scanner-based splitter is not used: it
+ * drops statements that begin with a non-keyword, e.g. a typo.) When the
+ * lexer itself fails (an unterminated string, comment or dollar quote), the
+ * tokens before `err_off` still give the start, and the statement runs to
+ * the end of the text. */
+static void failing_stmt_bounds(char *text, size_t from, size_t to, size_t err_off, size_t *start,
+                                size_t *end)
 {
-    char saved = text[err_off];
-    text[err_off] = '\0';
-    parser_used = true;
-    PgQuerySplitResult sr = pg_query_split_with_scanner(text + from);
-    text[err_off] = saved;
-    size_t start = from;
-    if (!sr.error && sr.n_stmts > 0) {
-        /* every statement but the last is complete; the last one is the
-           beginning of the failing statement unless a ';' closes it */
-        const PgQuerySplitStmt *last = sr.stmts[sr.n_stmts - 1];
-        size_t s = from + (size_t)last->stmt_location;
-        size_t e = s + (size_t)last->stmt_len;
-        size_t j = skip_space_comments(text, e, err_off);
-        start = (j < err_off && text[j] == ';') ? j + 1 : s;
+    *start = from;
+    *end = to;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        size_t lim = attempt == 0 ? to : err_off;
+        char saved = text[lim];
+        text[lim] = '\0';
+        parser_used = true;
+        PgQueryScanResult sr = pg_query_scan(text + from);
+        text[lim] = saved;
+        if (sr.error) {
+            pg_query_free_scan_result(sr);
+            continue;
+        }
+        PgQuery__ScanResult *res = pg_query__scan_result__unpack(NULL, sr.pbuf.len, (const uint8_t *)sr.pbuf.data);
+        if (res) {
+            int depth = 0;
+            bool have_end = false;
+            for (size_t i = 0; i < res->n_tokens; i++) {
+                const PgQuery__ScanToken *tk = res->tokens[i];
+                size_t ts = from + (size_t)tk->start;
+                if (tk->token == PG_QUERY__TOKEN__ASCII_40)
+                    depth++;
+                else if (tk->token == PG_QUERY__TOKEN__ASCII_41 && depth > 0)
+                    depth--;
+                else if (tk->token == PG_QUERY__TOKEN__ASCII_59 && depth == 0) {
+                    if (ts < err_off) {
+                        *start = ts + 1;
+                    } else if (attempt == 0) {
+                        *end = ts + 1;
+                        have_end = true;
+                        break;
+                    }
+                }
+            }
+            if (!have_end)
+                *end = to;
+            pg_query__scan_result__free_unpacked(res, NULL);
+        }
+        pg_query_free_scan_result(sr);
+        return;
     }
-    pg_query_free_split_result(sr);
-    return start;
-}
-
-/* End of the failing statement: the first ';' at the top level after its
- * start, as the scanner sees it, or `to` when the rest cannot be split. */
-static size_t failing_stmt_end(char *text, size_t start, size_t to)
-{
-    char saved = text[to];
-    text[to] = '\0';
-    PgQuerySplitResult sr = pg_query_split_with_scanner(text + start);
-    text[to] = saved;
-    size_t end = to;
-    if (!sr.error && sr.n_stmts > 0) {
-        size_t e = start + (size_t)sr.stmts[0]->stmt_location + (size_t)sr.stmts[0]->stmt_len;
-        size_t j = skip_space_comments(text, e, to);
-        if (j < to && text[j] == ';')
-            end = j + 1;
-        else if (sr.n_stmts > 1)
-            end = e;
-    }
-    pg_query_free_split_result(sr);
-    return end;
 }
 
 pb_status pb_parse_part(pb_arena *a, const char *ctext, size_t len, pb_parse_result *out)
@@ -302,17 +312,15 @@ pb_status pb_parse_part(pb_arena *a, const char *ctext, size_t len, pb_parse_res
         const char *msg = pb_arena_strdup(a, err->message ? err->message : "syntax error");
         pg_query_free_error(err);
 
-        size_t fs = failing_stmt_start(text, pos, err_off);
+        size_t fs, fe;
+        failing_stmt_bounds(text, pos, len, err_off, &fs, &fe);
         if (fs > pos) {
             PgQueryError *err2 = NULL;
-            if (!parse_range(a, text, pos, fs, &out->ops, &spans, &err2)) {
-                /* the prefix should parse; if not, keep what we know */
-                pg_query_free_error(err2);
-            }
+            if (!parse_range(a, text, pos, fs, &out->ops, &spans, &err2))
+                pg_query_free_error(err2); /* the prefix should parse; keep what we have */
         }
-        size_t fe = failing_stmt_end(text, fs, len);
-        if (fe <= fs || fe < err_off)
-            fe = fe > err_off ? fe : (err_off < len ? len : len);
+        if (fe <= err_off && err_off < len)
+            fe = len;
         size_t ss = skip_space_comments(text, fs, fe);
         pb_syntax_error se = {
             .offset = err_off,
