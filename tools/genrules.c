@@ -516,5 +516,17 @@ int main(int argc, char **argv)
     pb_buf_release(&b);
     if (check && failures == 0)
         printf("genrules: %zu rules, generated files up to date\n", nn);
+    for (size_t i = 0; i < nn; i++) {
+        rule *r = &rs[i];
+        char *fields[] = {r->file, r->id, r->code, r->severity, r->summary, r->why, r->instead, r->lock, r->stage};
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            free(fields[k]);
+        for (size_t k = 0; k < r->nex; k++)
+            free(r->ex[k].sql);
+        free(r->ex);
+        free(names[i]);
+    }
+    free(rs);
+    free(names);
     return failures ? 1 : 0;
 }
