@@ -9,85 +9,144 @@ void pb_catalog_init(pb_catalog *cat, pb_arena *a)
     cat->arena = a;
 }
 
-static uint64_t hash_name(const char *s)
+static const char *cp(pb_catalog *cat, const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return pb_arena_strdup(cat->arena, s);
 }
 
-/* Rebuilds the name index (after removals or growth). Several tables may
- * share an unqualified name in different schemas: the index points at the
- * newest and lookups fall back to a scan when schemas differ. */
-static void reindex(pb_catalog *cat)
+static pb_qname cpq(pb_catalog *cat, pb_qname q)
 {
-    size_t want = 64;
-    while (want < cat->tables.len * 2 + 16)
-        want *= 2;
-    cat->slots = pb_arena_alloc(cat->arena, want * sizeof *cat->slots);
-    cat->nslots = want;
-    cat->nused = 0;
-    for (size_t i = 0; i < cat->tables.len; i++) {
-        pb_cat_table *t = cat->tables.items[i];
-        size_t k = hash_name(t->name.name) & (want - 1);
-        while (cat->slots[k]) {
-            pb_cat_table *o = cat->tables.items[cat->slots[k] - 1];
-            if (strcmp(o->name.name, t->name.name) == 0)
-                break;
-            k = (k + 1) & (want - 1);
-        }
-        if (!cat->slots[k])
-            cat->nused++;
-        cat->slots[k] = (uint32_t)(i + 1);
-    }
+    return (pb_qname){cp(cat, q.schema), cp(cat, q.name)};
 }
+
+static pb_type cpt(pb_catalog *cat, pb_type t)
+{
+    t.name = cp(cat, t.name);
+    t.schema = cp(cat, t.schema);
+    return t;
+}
+
+/* ---- relations ------------------------------------------------------------- */
 
 pb_cat_table *pb_catalog_table(const pb_catalog *cat, pb_qname name)
 {
-    if (!name.name || !cat->nslots)
+    if (!name.name)
         return NULL;
-    size_t k = hash_name(name.name) & (cat->nslots - 1);
-    while (cat->slots[k]) {
-        pb_cat_table *t = cat->tables.items[cat->slots[k] - 1];
-        if (strcmp(t->name.name, name.name) == 0) {
-            if (pb_qname_match(t->name, name))
-                return t;
-            /* same name in another schema: scan, newest first */
-            for (size_t i = cat->tables.len; i-- > 0;) {
-                pb_cat_table *u = cat->tables.items[i];
-                if (pb_qname_match(u->name, name))
-                    return u;
-            }
-            return NULL;
-        }
-        k = (k + 1) & (cat->nslots - 1);
-    }
+    for (pb_cat_table *t = pb_strmap_get(&cat->tables, name.name); t; t = t->next_same_name)
+        if (pb_qname_match(t->name, name))
+            return t;
     return NULL;
 }
 
+static void link_table(pb_catalog *cat, pb_cat_table *t)
+{
+    t->next_same_name = pb_strmap_get(&cat->tables, t->name.name);
+    pb_strmap_put(cat->arena, &cat->tables, t->name.name, t);
+}
+
+static void unlink_table(pb_catalog *cat, pb_cat_table *t)
+{
+    pb_cat_table *head = pb_strmap_get(&cat->tables, t->name.name);
+    if (head == t) {
+        if (t->next_same_name)
+            pb_strmap_put(cat->arena, &cat->tables, t->name.name, t->next_same_name);
+        else
+            pb_strmap_del(&cat->tables, t->name.name);
+    } else {
+        for (pb_cat_table *p = head; p; p = p->next_same_name)
+            if (p->next_same_name == t) {
+                p->next_same_name = t->next_same_name;
+                break;
+            }
+    }
+    t->next_same_name = NULL;
+}
+
+static pb_cat_table *new_table(pb_catalog *cat, pb_qname name, pb_rel_kind kind, bool new_in_part)
+{
+    pb_cat_table *t = pb_arena_alloc(cat->arena, sizeof *t);
+    t->name = cpq(cat, name);
+    t->kind = kind;
+    t->matview = kind == PB_REL_MATVIEW;
+    t->new_in_part = new_in_part;
+    link_table(cat, t);
+    cat->ntables++;
+    return t;
+}
+
+/* The table an ALTER acts on; unknown tables are added as existing ones. */
+static pb_cat_table *ensure_table(pb_catalog *cat, pb_qname name)
+{
+    pb_cat_table *t = pb_catalog_table(cat, name);
+    return t ? t : new_table(cat, name, PB_REL_TABLE, false);
+}
+
+static void drop_table(pb_catalog *cat, pb_qname name)
+{
+    pb_cat_table *t = pb_catalog_table(cat, name);
+    if (t) {
+        unlink_table(cat, t);
+        cat->ntables--;
+    }
+}
+
+bool pb_catalog_is_new(const pb_catalog *cat, pb_qname rel)
+{
+    pb_cat_table *t = pb_catalog_table(cat, rel);
+    return t && t->new_in_part;
+}
+
+/* ---- columns and constraints ------------------------------------------------ */
+
 pb_cat_column *pb_catalog_column(const pb_cat_table *t, const char *name)
 {
-    if (!t || !name)
-        return NULL;
-    for (size_t i = 0; i < t->columns.len; i++) {
-        pb_cat_column *c = t->columns.items[i];
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
+    return t && name ? pb_strmap_get(&t->column_map, name) : NULL;
 }
 
 pb_cat_constraint *pb_catalog_constraint(const pb_cat_table *t, const char *name)
 {
-    if (!t || !name)
-        return NULL;
-    for (size_t i = 0; i < t->constraints.len; i++) {
-        pb_cat_constraint *c = t->constraints.items[i];
-        if (c->name && strcmp(c->name, name) == 0)
-            return c;
+    return t && name ? pb_strmap_get(&t->constraint_map, name) : NULL;
+}
+
+static pb_cat_column *put_column(pb_catalog *cat, pb_cat_table *t, const char *name)
+{
+    pb_cat_column *c = pb_catalog_column(t, name);
+    if (!c) {
+        c = pb_arena_alloc(cat->arena, sizeof *c);
+        c->name = cp(cat, name);
+        pb_ptrvec_push(cat->arena, &t->columns, c);
+        pb_strmap_put(cat->arena, &t->column_map, c->name, c);
     }
-    return NULL;
+    return c;
+}
+
+static void add_column(pb_catalog *cat, pb_cat_table *t, const pb_column *col, bool new_in_part)
+{
+    if (!col->name)
+        return;
+    pb_cat_column *c = put_column(cat, t, col->name);
+    c->type = cpt(cat, col->type);
+    c->not_null = col->not_null || col->primary_key;
+    c->new_in_part = new_in_part;
+}
+
+static void remove_from(pb_ptrvec *v, void *item)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (v->items[i] == item) {
+            memmove(&v->items[i], &v->items[i + 1], (v->len - i - 1) * sizeof(void *));
+            v->len--;
+            return;
+        }
+}
+
+static void drop_column(pb_cat_table *t, const char *name)
+{
+    pb_cat_column *c = pb_catalog_column(t, name);
+    if (!c)
+        return;
+    pb_strmap_del(&t->column_map, name);
+    remove_from(&t->columns, c);
 }
 
 bool pb_catalog_not_null_proven(const pb_catalog *cat, pb_qname rel, const char *col)
@@ -104,69 +163,77 @@ bool pb_catalog_not_null_proven(const pb_catalog *cat, pb_qname rel, const char 
     return false;
 }
 
-bool pb_catalog_is_new(const pb_catalog *cat, pb_qname rel)
+/* ---- indexes, schemas, enums ----------------------------------------------------- */
+
+pb_cat_index *pb_catalog_index(const pb_catalog *cat, pb_qname name)
 {
-    pb_cat_table *t = pb_catalog_table(cat, rel);
-    return t && t->new_in_part;
+    if (!name.name)
+        return NULL;
+    for (pb_cat_index *x = pb_strmap_get(&cat->indexes, name.name); x; x = x->next_same_name)
+        if (pb_qname_match(x->name, name))
+            return x;
+    return NULL;
 }
 
-static pb_cat_table *ensure_table(pb_catalog *cat, pb_qname name)
+static void unlink_index(pb_catalog *cat, pb_cat_index *x)
 {
-    pb_cat_table *t = pb_catalog_table(cat, name);
-    if (t)
-        return t;
-    t = pb_arena_alloc(cat->arena, sizeof *t);
-    t->name = name;
-    pb_ptrvec_push(cat->arena, &cat->tables, t);
-    if (cat->tables.len * 2 >= cat->nslots)
-        reindex(cat);
-    else {
-        size_t k = hash_name(name.name) & (cat->nslots - 1);
-        while (cat->slots[k] && strcmp(((pb_cat_table *)cat->tables.items[cat->slots[k] - 1])->name.name, name.name))
-            k = (k + 1) & (cat->nslots - 1);
-        cat->slots[k] = (uint32_t)cat->tables.len;
+    pb_cat_index *head = pb_strmap_get(&cat->indexes, x->name.name);
+    if (head == x) {
+        if (x->next_same_name)
+            pb_strmap_put(cat->arena, &cat->indexes, x->name.name, x->next_same_name);
+        else
+            pb_strmap_del(&cat->indexes, x->name.name);
+    } else {
+        for (pb_cat_index *p = head; p; p = p->next_same_name)
+            if (p->next_same_name == x) {
+                p->next_same_name = x->next_same_name;
+                break;
+            }
     }
-    return t;
+    x->next_same_name = NULL;
 }
 
-static void remove_table(pb_catalog *cat, pb_qname name)
+static void add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool unique)
 {
-    for (size_t i = cat->tables.len; i-- > 0;) {
-        pb_cat_table *t = cat->tables.items[i];
-        if (pb_qname_match(t->name, name)) {
-            memmove(&cat->tables.items[i], &cat->tables.items[i + 1],
-                    (cat->tables.len - i - 1) * sizeof(void *));
-            cat->tables.len--;
-            reindex(cat);
-            return;
-        }
-    }
+    if (!name.name)
+        return;
+    pb_cat_index *old = pb_catalog_index(cat, name);
+    if (old)
+        unlink_index(cat, old);
+    pb_cat_index *x = pb_arena_alloc(cat->arena, sizeof *x);
+    x->name = cpq(cat, name);
+    if (!x->name.schema && table.schema)
+        x->name.schema = cp(cat, table.schema); /* an index lives in its table's schema */
+    x->table = cpq(cat, table);
+    x->unique = unique;
+    pb_cat_table *t = pb_catalog_table(cat, table);
+    x->new_in_part = t && t->new_in_part;
+    x->next_same_name = pb_strmap_get(&cat->indexes, x->name.name);
+    pb_strmap_put(cat->arena, &cat->indexes, x->name.name, x);
 }
 
-static void add_column(pb_catalog *cat, pb_cat_table *t, const pb_column *col)
+pb_cat_object *pb_catalog_schema(const pb_catalog *cat, const char *name)
 {
-    pb_cat_column *c = pb_catalog_column(t, col->name);
-    if (!c) {
-        c = pb_arena_alloc(cat->arena, sizeof *c);
-        pb_ptrvec_push(cat->arena, &t->columns, c);
-    }
-    c->name = col->name;
-    c->type = col->type;
-    c->not_null = col->not_null || col->primary_key;
+    return name ? pb_strmap_get(&cat->schemas, name) : NULL;
 }
 
-static void remove_column(pb_cat_table *t, const char *name)
+pb_cat_object *pb_catalog_enum(const pb_catalog *cat, pb_qname name)
 {
-    for (size_t i = 0; i < t->columns.len; i++) {
-        pb_cat_column *c = t->columns.items[i];
-        if (strcmp(c->name, name) == 0) {
-            memmove(&t->columns.items[i], &t->columns.items[i + 1],
-                    (t->columns.len - i - 1) * sizeof(void *));
-            t->columns.len--;
-            return;
-        }
-    }
+    return name.name ? pb_strmap_get(&cat->enums, name.name) : NULL;
 }
+
+static void put_object(pb_catalog *cat, pb_strmap *m, const char *name, uint32_t tx)
+{
+    if (!name)
+        return;
+    pb_cat_object *o = pb_arena_alloc(cat->arena, sizeof *o);
+    o->name = cp(cat, name);
+    o->new_in_part = true;
+    o->tx = tx;
+    pb_strmap_put(cat->arena, m, o->name, o);
+}
+
+/* ---- replay -------------------------------------------------------------------- */
 
 void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
 {
@@ -175,56 +242,80 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
     case PB_OP_CREATE_TABLE:
         if (op->if_not_exists && pb_catalog_table(cat, op->rel))
             break;
-        remove_table(cat, op->rel);
-        t = ensure_table(cat, op->rel);
-        t->new_in_part = true;
-        for (size_t i = 0; i < op->ncolumns; i++)
-            add_column(cat, t, op->columns[i]);
+        drop_table(cat, op->rel);
+        t = new_table(cat, op->rel, PB_REL_TABLE, true);
+        for (size_t i = 0; i < op->ncolumns; i++) {
+            add_column(cat, t, op->columns[i], true);
+            if (op->columns[i]->primary_key || op->columns[i]->unique) {
+                /* PostgreSQL names the index table_col_pkey / table_col_key */
+                const char *suffix = op->columns[i]->primary_key ? "pkey" : "key";
+                const char *iname = op->columns[i]->primary_key
+                                        ? pb_arena_sprintf(cat->arena, "%s_%s", op->rel.name, suffix)
+                                        : pb_arena_sprintf(cat->arena, "%s_%s_%s", op->rel.name,
+                                                           op->columns[i]->name, suffix);
+                add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, true);
+            }
+        }
         break;
     case PB_OP_CREATE_TABLE_AS:
-        remove_table(cat, op->rel);
-        t = ensure_table(cat, op->rel);
-        t->new_in_part = true;
-        t->matview = op->matview;
+        if (op->if_not_exists && pb_catalog_table(cat, op->rel))
+            break;
+        drop_table(cat, op->rel);
+        new_table(cat, op->rel, op->matview ? PB_REL_MATVIEW : PB_REL_TABLE, true);
         break;
+    case PB_OP_CREATE_VIEW: {
+        pb_cat_table *v = pb_catalog_table(cat, op->rel);
+        if (!v)
+            new_table(cat, op->rel, PB_REL_VIEW, true);
+        break;
+    }
     case PB_OP_DROP_TABLE:
-        remove_table(cat, op->rel);
+        drop_table(cat, op->rel);
+        break;
+    case PB_OP_DROP_OTHER:
+        if (op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW ||
+            op->object_kind == PB_OBJ_FOREIGN_TABLE)
+            drop_table(cat, op->rel);
+        else if (op->object_kind == PB_OBJ_TYPE && op->obj.name)
+            pb_strmap_del(&cat->enums, op->obj.name);
         break;
     case PB_OP_RENAME_TABLE:
-        if ((t = pb_catalog_table(cat, op->rel)) && op->new_name) {
-            t->name = (pb_qname){.schema = t->name.schema, .name = op->new_name};
-            reindex(cat);
+    case PB_OP_RENAME_OTHER:
+        if ((op->kind == PB_OP_RENAME_TABLE || op->object_kind == PB_OBJ_VIEW ||
+             op->object_kind == PB_OBJ_MATVIEW) &&
+            (t = pb_catalog_table(cat, op->rel)) && op->new_name) {
+            unlink_table(cat, t);
+            t->name = (pb_qname){t->name.schema, cp(cat, op->new_name)};
+            link_table(cat, t);
         }
         break;
     case PB_OP_ADD_COLUMN:
         if (op->col) {
             t = ensure_table(cat, op->rel);
             if (!(op->if_not_exists && pb_catalog_column(t, op->col->name)))
-                add_column(cat, t, op->col);
+                add_column(cat, t, op->col, true);
         }
         break;
     case PB_OP_DROP_COLUMN:
         if ((t = pb_catalog_table(cat, op->rel)) && op->column)
-            remove_column(t, op->column);
+            drop_column(t, op->column);
         break;
-    case PB_OP_RENAME_COLUMN: {
-        pb_cat_column *c = pb_catalog_column(pb_catalog_table(cat, op->rel), op->column);
-        if (c && op->new_name)
-            c->name = op->new_name;
-        break;
-    }
-    case PB_OP_ALTER_COLUMN_TYPE: {
-        t = ensure_table(cat, op->rel);
-        pb_cat_column *c = pb_catalog_column(t, op->column);
-        if (!c && op->column) {
-            c = pb_arena_alloc(cat->arena, sizeof *c);
-            c->name = op->column;
-            pb_ptrvec_push(cat->arena, &t->columns, c);
+    case PB_OP_RENAME_COLUMN:
+        if ((t = pb_catalog_table(cat, op->rel)) && op->column && op->new_name) {
+            pb_cat_column *c = pb_catalog_column(t, op->column);
+            if (c) {
+                pb_strmap_del(&t->column_map, c->name);
+                c->name = cp(cat, op->new_name);
+                pb_strmap_put(cat->arena, &t->column_map, c->name, c);
+            }
         }
-        if (c)
-            c->type = op->type;
         break;
-    }
+    case PB_OP_ALTER_COLUMN_TYPE:
+        if (op->column) {
+            pb_cat_column *c = put_column(cat, ensure_table(cat, op->rel), op->column);
+            c->type = cpt(cat, op->type);
+        }
+        break;
     case PB_OP_SET_NOT_NULL:
     case PB_OP_DROP_NOT_NULL: {
         pb_cat_column *c = pb_catalog_column(pb_catalog_table(cat, op->rel), op->column);
@@ -235,19 +326,30 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
     case PB_OP_ADD_CONSTRAINT: {
         t = ensure_table(cat, op->rel);
         pb_cat_constraint *c = pb_arena_alloc(cat->arena, sizeof *c);
-        c->name = op->con_name;
+        c->name = cp(cat, op->con_name);
         c->kind = op->con_kind;
         c->validated = !op->not_valid;
-        c->check_not_null_column = op->check_not_null_column;
+        c->check_not_null_column = cp(cat, op->check_not_null_column);
+        c->ref = cpq(cat, op->ref);
         c->tx = tx;
-        c->stmt = op->stmt;
+        c->added_at = op->span.start;
         pb_ptrvec_push(cat->arena, &t->constraints, c);
+        if (c->name)
+            pb_strmap_put(cat->arena, &t->constraint_map, c->name, c);
         if (op->con_kind == PB_CON_PRIMARY_KEY)
             for (size_t i = 0; i < op->ncon_columns; i++) {
                 pb_cat_column *col = pb_catalog_column(t, op->con_columns[i]);
                 if (col)
                     col->not_null = true;
             }
+        if ((op->con_kind == PB_CON_PRIMARY_KEY || op->con_kind == PB_CON_UNIQUE) && op->con_name) {
+            if (op->using_index && op->index_name) {
+                pb_cat_index *x = pb_catalog_index(cat, (pb_qname){op->rel.schema, op->index_name});
+                if (x)
+                    unlink_index(cat, x); /* the index is renamed to the constraint */
+            }
+            add_index(cat, (pb_qname){op->rel.schema, op->con_name}, op->rel, true);
+        }
         break;
     }
     case PB_OP_VALIDATE_CONSTRAINT: {
@@ -258,16 +360,45 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
     }
     case PB_OP_DROP_CONSTRAINT:
         if ((t = pb_catalog_table(cat, op->rel)) && op->con_name) {
-            for (size_t i = 0; i < t->constraints.len; i++) {
-                pb_cat_constraint *c = t->constraints.items[i];
-                if (c->name && strcmp(c->name, op->con_name) == 0) {
-                    memmove(&t->constraints.items[i], &t->constraints.items[i + 1],
-                            (t->constraints.len - i - 1) * sizeof(void *));
-                    t->constraints.len--;
-                    break;
-                }
+            pb_cat_constraint *c = pb_catalog_constraint(t, op->con_name);
+            if (c) {
+                pb_strmap_del(&t->constraint_map, op->con_name);
+                remove_from(&t->constraints, c);
             }
+            pb_cat_index *x = pb_catalog_index(cat, (pb_qname){op->rel.schema, op->con_name});
+            if (x)
+                unlink_index(cat, x);
         }
+        break;
+    case PB_OP_CREATE_INDEX:
+        add_index(cat, (pb_qname){op->rel.schema, op->index_name}, op->rel, op->unique);
+        break;
+    case PB_OP_DROP_INDEX: {
+        pb_cat_index *x = pb_catalog_index(cat, op->obj);
+        if (x)
+            unlink_index(cat, x);
+        break;
+    }
+    case PB_OP_RENAME_INDEX: {
+        pb_cat_index *x = pb_catalog_index(cat, op->obj);
+        if (x && op->new_name) {
+            unlink_index(cat, x);
+            x->name.name = cp(cat, op->new_name);
+            x->next_same_name = pb_strmap_get(&cat->indexes, x->name.name);
+            pb_strmap_put(cat->arena, &cat->indexes, x->name.name, x);
+        }
+        break;
+    }
+    case PB_OP_CREATE_SCHEMA:
+        if (!(op->if_not_exists && pb_catalog_schema(cat, op->obj.name)))
+            put_object(cat, &cat->schemas, op->obj.name, tx);
+        break;
+    case PB_OP_DROP_SCHEMA:
+        if (op->obj.name)
+            pb_strmap_del(&cat->schemas, op->obj.name);
+        break;
+    case PB_OP_CREATE_ENUM:
+        put_object(cat, &cat->enums, op->obj.name, tx);
         break;
     default:
         break;

@@ -223,6 +223,7 @@ typedef struct pb_column {
     bool has_check;           /* inline CHECK */
     bool references;          /* inline REFERENCES */
     pb_qname ref;             /* referenced table of an inline REFERENCES */
+    const char *ref_column;   /* its referenced column, REFERENCES t (c); NULL if not given */
     const char *collation;    /* COLLATE, or NULL */
 } pb_column;
 

@@ -82,6 +82,7 @@ static void advance_state(pb_lint_state *st, const pb_op *op, bool last_op_of_st
             st->in_tx = true;
             st->tx_id++;
             st->tx_begin_stmt = op->stmt;
+            st->tx_begin_at = op->span.start;
         }
         return;
     case PB_OP_COMMIT:

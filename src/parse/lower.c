@@ -382,6 +382,8 @@ static pb_column *lower_column(pb_lower_ctx *lc, const ColumnDef *cd)
         case CONSTR_FOREIGN:
             col->references = true;
             col->ref = rangevar_name(lc, con->pktable);
+            if (list_length(con->pk_attrs) == 1 && IsA(linitial(con->pk_attrs), String))
+                col->ref_column = dup(lc, strVal(linitial(con->pk_attrs)));
             break;
         default: break;
         }

@@ -3,6 +3,29 @@
 #include "rules/rule.h"
 
 void pb_rule__create_index_non_concurrent(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__drop_index_non_concurrent(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__reindex_non_concurrent(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__non_transactional_in_transaction(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__validate_in_same_transaction(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__add_foreign_key_validates(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__add_check_validates(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__add_unique_builds_index(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__set_not_null_scans(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__add_column_rewrites(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__add_column_not_null_no_default(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__alter_column_type_rewrites(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__rename_column(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__rename_table(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__drop_column(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__drop_table(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__drop_schema(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__truncate(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__vacuum_full(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__cluster(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__refresh_matview_non_concurrent(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__detach_partition_non_concurrent(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__lock_table(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__missing_lock_timeout(pb_rule_ctx *ctx, const pb_op *op);
 
 static const pb_rule_example ex_syntax_error[] = {
     {true, "ALTER TABLE users ADD COLUMN;", 0, false},
@@ -300,6 +323,2211 @@ static const pb_rule_info r_create_index_non_concurrent = {
     "",
 };
 
+static const pb_rule_example ex_drop_index_non_concurrent[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "DROP INDEX users_email_idx;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "DROP INDEX IF EXISTS app.orders_created_at_idx, app.orders_status_idx;", 0, false},
+    {false, "DROP INDEX CONCURRENTLY users_email_idx;", 0, false},
+    {false, "CREATE TABLE users (id bigint, email text);\n"
+    "CREATE INDEX users_email_idx ON users (email);\n"
+    "DROP INDEX users_email_idx;", 0, false},
+};
+
+static const pb_rule_info r_drop_index_non_concurrent = {
+    .id = "drop-index-non-concurrent",
+    .code = "PB102",
+    .severity = PB_SEV_WARNING,
+    .summary = "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table",
+    .why = "A plain `DROP INDEX` takes an ACCESS EXCLUSIVE lock on the index and on the\n"
+    "table it belongs to. The drop itself is quick, but the lock has to wait for\n"
+    "every running query and open transaction that touched the table, and while\n"
+    "it waits every later query on the table, plain SELECTs included, queues\n"
+    "behind it (PostgreSQL grants a lock only if it conflicts with no held or\n"
+    "waiting request). Once granted, the lock is held until the transaction\n"
+    "commits. `DROP INDEX CONCURRENTLY` takes only SHARE UPDATE EXCLUSIVE, so\n"
+    "reads and writes continue while it waits.\n"
+    "(PostgreSQL manual: sql-dropindex, explicit-locking; tablecmds.c\n"
+    "RemoveRelations.)\n"
+    "",
+    .instead = "Drop the index with `DROP INDEX CONCURRENTLY`. It cannot run inside a\n"
+    "transaction block, drops one index per statement, does not accept CASCADE\n"
+    "(so it cannot drop the index behind a UNIQUE or PRIMARY KEY constraint: use\n"
+    "`ALTER TABLE ... DROP CONSTRAINT` for those), and does not work on indexes of\n"
+    "partitioned tables. Put it in its own migration that the runner does not\n"
+    "wrap in a transaction.\n"
+    "\n"
+    "    DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table and the index (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__drop_index_non_concurrent,
+    .examples = ex_drop_index_non_concurrent,
+    .nexamples = 4,
+    .explain = "PB102 drop-index-non-concurrent (warning)\n"
+    "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table and the index (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A plain `DROP INDEX` takes an ACCESS EXCLUSIVE lock on the index and on the\n"
+    "  table it belongs to. The drop itself is quick, but the lock has to wait for\n"
+    "  every running query and open transaction that touched the table, and while\n"
+    "  it waits every later query on the table, plain SELECTs included, queues\n"
+    "  behind it (PostgreSQL grants a lock only if it conflicts with no held or\n"
+    "  waiting request). Once granted, the lock is held until the transaction\n"
+    "  commits. `DROP INDEX CONCURRENTLY` takes only SHARE UPDATE EXCLUSIVE, so\n"
+    "  reads and writes continue while it waits.\n"
+    "  (PostgreSQL manual: sql-dropindex, explicit-locking; tablecmds.c\n"
+    "  RemoveRelations.)\n"
+    "\n"
+    "Instead\n"
+    "  Drop the index with `DROP INDEX CONCURRENTLY`. It cannot run inside a\n"
+    "  transaction block, drops one index per statement, does not accept CASCADE\n"
+    "  (so it cannot drop the index behind a UNIQUE or PRIMARY KEY constraint: use\n"
+    "  `ALTER TABLE ... DROP CONSTRAINT` for those), and does not work on indexes of\n"
+    "  partitioned tables. Put it in its own migration that the runner does not\n"
+    "  wrap in a transaction.\n"
+    "\n"
+    "      DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP INDEX users_email_idx;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP INDEX IF EXISTS app.orders_created_at_idx, app.orders_status_idx;\n"
+    "\n"
+    "Not flagged\n"
+    "  DROP INDEX CONCURRENTLY users_email_idx;\n"
+    "  CREATE TABLE users (id bigint, email text);\n"
+    "  CREATE INDEX users_email_idx ON users (email);\n"
+    "  DROP INDEX users_email_idx;\n"
+    "",
+};
+
+static const pb_rule_example ex_reindex_non_concurrent[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "REINDEX INDEX users_email_idx;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "REINDEX TABLE users;", 12, false},
+    {true, "REINDEX SCHEMA app;", 0, false},
+    {false, "REINDEX INDEX CONCURRENTLY users_email_idx;", 0, false},
+    {false, "REINDEX TABLE users;", 11, false},
+    {false, "CREATE TABLE users (id bigint, email text);\n"
+    "CREATE INDEX users_email_idx ON users (email);\n"
+    "REINDEX INDEX users_email_idx;\n"
+    "REINDEX TABLE users;", 0, false},
+};
+
+static const pb_rule_info r_reindex_non_concurrent = {
+    .id = "reindex-non-concurrent",
+    .code = "PB103",
+    .severity = PB_SEV_WARNING,
+    .summary = "REINDEX without CONCURRENTLY blocks writes to the table and reads that use the index",
+    .why = "A plain `REINDEX` rebuilds the index while holding a SHARE lock on the table,\n"
+    "which blocks INSERT, UPDATE and DELETE, and an ACCESS EXCLUSIVE lock on the\n"
+    "index. The planner takes an ACCESS SHARE lock on every index of a table\n"
+    "whatever the query, so in practice REINDEX blocks nearly every query on the\n"
+    "table for the whole rebuild. `REINDEX SCHEMA` and `REINDEX DATABASE` do this\n"
+    "table after table. From PostgreSQL 12, `REINDEX ... CONCURRENTLY` rebuilds\n"
+    "under SHARE UPDATE EXCLUSIVE, so reads and writes continue.\n"
+    "(PostgreSQL manual: sql-reindex, \"Rebuilding Indexes Concurrently\"; catalog/index.c\n"
+    "reindex_index; release notes 12.)\n"
+    "",
+    .instead = "Use `REINDEX ... CONCURRENTLY` (PostgreSQL 12 and later). It cannot run\n"
+    "inside a transaction block, so put it in its own migration that the runner\n"
+    "does not wrap in a transaction. It cannot rebuild indexes of system catalogs\n"
+    "or exclusion-constraint indexes. If it fails it leaves an INVALID index with\n"
+    "a `_ccnew` suffix behind: drop that index and retry.\n"
+    "\n"
+    "    REINDEX INDEX CONCURRENTLY users_email_idx;\n"
+    "    REINDEX TABLE CONCURRENTLY users;\n"
+    "",
+    .lock = "SHARE on the table and ACCESS EXCLUSIVE on the index (blocks writes, and reads that plan with the index)",
+    .pg_min = 12,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__reindex_non_concurrent,
+    .examples = ex_reindex_non_concurrent,
+    .nexamples = 6,
+    .explain = "PB103 reindex-non-concurrent (warning)\n"
+    "REINDEX without CONCURRENTLY blocks writes to the table and reads that use the index\n"
+    "\n"
+    "Lock: SHARE on the table and ACCESS EXCLUSIVE on the index (blocks writes, and reads that plan with the index)\n"
+    "PostgreSQL versions: 12 and later\n"
+    "\n"
+    "Why\n"
+    "  A plain `REINDEX` rebuilds the index while holding a SHARE lock on the table,\n"
+    "  which blocks INSERT, UPDATE and DELETE, and an ACCESS EXCLUSIVE lock on the\n"
+    "  index. The planner takes an ACCESS SHARE lock on every index of a table\n"
+    "  whatever the query, so in practice REINDEX blocks nearly every query on the\n"
+    "  table for the whole rebuild. `REINDEX SCHEMA` and `REINDEX DATABASE` do this\n"
+    "  table after table. From PostgreSQL 12, `REINDEX ... CONCURRENTLY` rebuilds\n"
+    "  under SHARE UPDATE EXCLUSIVE, so reads and writes continue.\n"
+    "  (PostgreSQL manual: sql-reindex, \"Rebuilding Indexes Concurrently\"; catalog/index.c\n"
+    "  reindex_index; release notes 12.)\n"
+    "\n"
+    "Instead\n"
+    "  Use `REINDEX ... CONCURRENTLY` (PostgreSQL 12 and later). It cannot run\n"
+    "  inside a transaction block, so put it in its own migration that the runner\n"
+    "  does not wrap in a transaction. It cannot rebuild indexes of system catalogs\n"
+    "  or exclusion-constraint indexes. If it fails it leaves an INVALID index with\n"
+    "  a `_ccnew` suffix behind: drop that index and retry.\n"
+    "\n"
+    "      REINDEX INDEX CONCURRENTLY users_email_idx;\n"
+    "      REINDEX TABLE CONCURRENTLY users;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  REINDEX INDEX users_email_idx;\n"
+    "  -- --pg-version 12\n"
+    "  SET lock_timeout = '5s';\n"
+    "  REINDEX TABLE users;\n"
+    "  REINDEX SCHEMA app;\n"
+    "\n"
+    "Not flagged\n"
+    "  REINDEX INDEX CONCURRENTLY users_email_idx;\n"
+    "  -- --pg-version 11\n"
+    "  REINDEX TABLE users;\n"
+    "  CREATE TABLE users (id bigint, email text);\n"
+    "  CREATE INDEX users_email_idx ON users (email);\n"
+    "  REINDEX INDEX users_email_idx;\n"
+    "  REINDEX TABLE users;\n"
+    "",
+};
+
+static const pb_rule_example ex_non_transactional_in_transaction[] = {
+    {true, "BEGIN;\n"
+    "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"
+    "COMMIT;", 0, false},
+    {true, "VACUUM ANALYZE users;", 0, true},
+    {true, "BEGIN;\n"
+    "ALTER TYPE mood ADD VALUE 'meh';\n"
+    "COMMIT;", 11, false},
+    {true, "DROP INDEX CONCURRENTLY users_email_idx;", 0, true},
+    {false, "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);", 0, false},
+    {false, "BEGIN;\n"
+    "CREATE INDEX users_email_idx ON users (email);\n"
+    "COMMIT;\n"
+    "VACUUM ANALYZE users;", 0, false},
+    {false, "BEGIN;\n"
+    "ALTER TYPE mood ADD VALUE 'meh';\n"
+    "COMMIT;", 12, false},
+    {false, "BEGIN;\n"
+    "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
+    "ALTER TYPE mood ADD VALUE 'happy';\n"
+    "COMMIT;", 11, false},
+    {false, "ANALYZE users;", 0, true},
+};
+
+static const pb_rule_info r_non_transactional_in_transaction = {
+    .id = "non-transactional-in-transaction",
+    .code = "PB104",
+    .severity = PB_SEV_ERROR,
+    .summary = "A statement that cannot run inside a transaction block runs inside one and will fail",
+    .why = "Some statements manage their own transactions and refuse to run inside a\n"
+    "transaction block: `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`,\n"
+    "`REINDEX ... CONCURRENTLY`, `REINDEX SCHEMA/SYSTEM/DATABASE`, `VACUUM` (also\n"
+    "`VACUUM FULL`; `ANALYZE` alone is fine), `CLUSTER` without a table,\n"
+    "`ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY`, `CREATE DATABASE`,\n"
+    "`DROP DATABASE`, `ALTER DATABASE ... SET TABLESPACE`, tablespaces,\n"
+    "`ALTER SYSTEM`, `DISCARD ALL`, `COMMIT PREPARED`, `ROLLBACK PREPARED`, some\n"
+    "subscription commands, and, before PostgreSQL 12, `ALTER TYPE ... ADD VALUE`\n"
+    "unless the enum type was created in the same transaction. Inside\n"
+    "`BEGIN ... COMMIT`, or inside the transaction a migration runner wraps\n"
+    "around each file, PostgreSQL rejects them with\n"
+    "`ERROR: <statement> cannot run inside a transaction block`, and the\n"
+    "migration fails. A multi-statement query string sent in one go also runs as\n"
+    "one implicit transaction block, with the same error.\n"
+    "(PostgreSQL source: callers of PreventInTransactionBlock in utility.c,\n"
+    "indexcmds.c, vacuum.c, cluster.c; manual: sql-createindex, sql-dropindex,\n"
+    "sql-reindex, sql-vacuum; release notes 12 for ALTER TYPE ... ADD VALUE.)\n"
+    "",
+    .instead = "Move the statement out of the transaction block: after the `COMMIT` of an\n"
+    "explicit `BEGIN`, or into its own migration that the runner does not wrap\n"
+    "in a transaction (diesel: `run_in_transaction = false` in metadata.toml;\n"
+    "goose: `-- +goose NO TRANSACTION`). Keep that migration to this one\n"
+    "statement, because a runner that sends the file as one query string makes\n"
+    "it an implicit transaction block again.\n"
+    "\n"
+    "    -- +goose NO TRANSACTION\n"
+    "    CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__non_transactional_in_transaction,
+    .examples = ex_non_transactional_in_transaction,
+    .nexamples = 9,
+    .explain = "PB104 non-transactional-in-transaction (error)\n"
+    "A statement that cannot run inside a transaction block runs inside one and will fail\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  Some statements manage their own transactions and refuse to run inside a\n"
+    "  transaction block: `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`,\n"
+    "  `REINDEX ... CONCURRENTLY`, `REINDEX SCHEMA/SYSTEM/DATABASE`, `VACUUM` (also\n"
+    "  `VACUUM FULL`; `ANALYZE` alone is fine), `CLUSTER` without a table,\n"
+    "  `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY`, `CREATE DATABASE`,\n"
+    "  `DROP DATABASE`, `ALTER DATABASE ... SET TABLESPACE`, tablespaces,\n"
+    "  `ALTER SYSTEM`, `DISCARD ALL`, `COMMIT PREPARED`, `ROLLBACK PREPARED`, some\n"
+    "  subscription commands, and, before PostgreSQL 12, `ALTER TYPE ... ADD VALUE`\n"
+    "  unless the enum type was created in the same transaction. Inside\n"
+    "  `BEGIN ... COMMIT`, or inside the transaction a migration runner wraps\n"
+    "  around each file, PostgreSQL rejects them with\n"
+    "  `ERROR: <statement> cannot run inside a transaction block`, and the\n"
+    "  migration fails. A multi-statement query string sent in one go also runs as\n"
+    "  one implicit transaction block, with the same error.\n"
+    "  (PostgreSQL source: callers of PreventInTransactionBlock in utility.c,\n"
+    "  indexcmds.c, vacuum.c, cluster.c; manual: sql-createindex, sql-dropindex,\n"
+    "  sql-reindex, sql-vacuum; release notes 12 for ALTER TYPE ... ADD VALUE.)\n"
+    "\n"
+    "Instead\n"
+    "  Move the statement out of the transaction block: after the `COMMIT` of an\n"
+    "  explicit `BEGIN`, or into its own migration that the runner does not wrap\n"
+    "  in a transaction (diesel: `run_in_transaction = false` in metadata.toml;\n"
+    "  goose: `-- +goose NO TRANSACTION`). Keep that migration to this one\n"
+    "  statement, because a runner that sends the file as one query string makes\n"
+    "  it an implicit transaction block again.\n"
+    "\n"
+    "      -- +goose NO TRANSACTION\n"
+    "      CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n"
+    "\n"
+    "Flagged\n"
+    "  BEGIN;\n"
+    "  CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"
+    "  COMMIT;\n"
+    "  -- --assume-in-transaction\n"
+    "  VACUUM ANALYZE users;\n"
+    "  -- --pg-version 11\n"
+    "  BEGIN;\n"
+    "  ALTER TYPE mood ADD VALUE 'meh';\n"
+    "  COMMIT;\n"
+    "  -- --assume-in-transaction\n"
+    "  DROP INDEX CONCURRENTLY users_email_idx;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"
+    "  BEGIN;\n"
+    "  CREATE INDEX users_email_idx ON users (email);\n"
+    "  COMMIT;\n"
+    "  VACUUM ANALYZE users;\n"
+    "  -- --pg-version 12\n"
+    "  BEGIN;\n"
+    "  ALTER TYPE mood ADD VALUE 'meh';\n"
+    "  COMMIT;\n"
+    "  -- --pg-version 11\n"
+    "  BEGIN;\n"
+    "  CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
+    "  ALTER TYPE mood ADD VALUE 'happy';\n"
+    "  COMMIT;\n"
+    "  -- --assume-in-transaction\n"
+    "  ANALYZE users;\n"
+    "",
+};
+
+static const pb_rule_example ex_validate_in_same_transaction[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "BEGIN;\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n"
+    "COMMIT;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;", 0, true},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "BEGIN;\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "COMMIT;\n"
+    "BEGIN;\n"
+    "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n"
+    "COMMIT;", 0, false},
+};
+
+static const pb_rule_info r_validate_in_same_transaction = {
+    .id = "validate-in-same-transaction",
+    .code = "PB105",
+    .severity = PB_SEV_WARNING,
+    .summary = "VALIDATE CONSTRAINT in the same transaction as its NOT VALID ADD CONSTRAINT defeats NOT VALID",
+    .why = "`ADD CONSTRAINT ... NOT VALID` exists so that the strong lock needed to add\n"
+    "a constraint is held only for a moment, and the full table scan that checks\n"
+    "existing rows runs later under `VALIDATE CONSTRAINT`, which takes only a\n"
+    "SHARE UPDATE EXCLUSIVE lock (plus ROW SHARE on the referenced table of a\n"
+    "foreign key) and lets reads and writes continue. Locks are held until the\n"
+    "transaction ends, so when the validation runs in the same transaction as\n"
+    "the add, the scan runs while the add's lock is still held: ACCESS EXCLUSIVE\n"
+    "for a CHECK (blocks reads and writes), SHARE ROW EXCLUSIVE on both tables\n"
+    "for a FOREIGN KEY (blocks writes). That is exactly the outage NOT VALID was\n"
+    "meant to avoid.\n"
+    "(PostgreSQL manual: sql-altertable, Notes on NOT VALID and VALIDATE\n"
+    "CONSTRAINT; explicit-locking: locks are held until the transaction ends.)\n"
+    "",
+    .instead = "Commit after the `ADD CONSTRAINT ... NOT VALID` and validate in a separate\n"
+    "transaction, usually a later migration:\n"
+    "\n"
+    "    -- migration 1\n"
+    "    ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey\n"
+    "        FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "    -- migration 2\n"
+    "    ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n"
+    "",
+    .lock = "the ADD CONSTRAINT's lock (ACCESS EXCLUSIVE for CHECK, SHARE ROW EXCLUSIVE for FOREIGN KEY) is held during the validation scan",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__validate_in_same_transaction,
+    .examples = ex_validate_in_same_transaction,
+    .nexamples = 4,
+    .explain = "PB105 validate-in-same-transaction (warning)\n"
+    "VALIDATE CONSTRAINT in the same transaction as its NOT VALID ADD CONSTRAINT defeats NOT VALID\n"
+    "\n"
+    "Lock: the ADD CONSTRAINT's lock (ACCESS EXCLUSIVE for CHECK, SHARE ROW EXCLUSIVE for FOREIGN KEY) is held during the validation scan\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `ADD CONSTRAINT ... NOT VALID` exists so that the strong lock needed to add\n"
+    "  a constraint is held only for a moment, and the full table scan that checks\n"
+    "  existing rows runs later under `VALIDATE CONSTRAINT`, which takes only a\n"
+    "  SHARE UPDATE EXCLUSIVE lock (plus ROW SHARE on the referenced table of a\n"
+    "  foreign key) and lets reads and writes continue. Locks are held until the\n"
+    "  transaction ends, so when the validation runs in the same transaction as\n"
+    "  the add, the scan runs while the add's lock is still held: ACCESS EXCLUSIVE\n"
+    "  for a CHECK (blocks reads and writes), SHARE ROW EXCLUSIVE on both tables\n"
+    "  for a FOREIGN KEY (blocks writes). That is exactly the outage NOT VALID was\n"
+    "  meant to avoid.\n"
+    "  (PostgreSQL manual: sql-altertable, Notes on NOT VALID and VALIDATE\n"
+    "  CONSTRAINT; explicit-locking: locks are held until the transaction ends.)\n"
+    "\n"
+    "Instead\n"
+    "  Commit after the `ADD CONSTRAINT ... NOT VALID` and validate in a separate\n"
+    "  transaction, usually a later migration:\n"
+    "\n"
+    "      -- migration 1\n"
+    "      ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey\n"
+    "          FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "      -- migration 2\n"
+    "      ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  BEGIN;\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "  ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n"
+    "  COMMIT;\n"
+    "  -- --assume-in-transaction\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "  ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "  ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  BEGIN;\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "  COMMIT;\n"
+    "  BEGIN;\n"
+    "  ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n"
+    "  COMMIT;\n"
+    "",
+};
+
+static const pb_rule_example ex_add_foreign_key_validates[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD COLUMN region_id int DEFAULT 1 REFERENCES regions (id);", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD COLUMN region_id int REFERENCES regions (id);", 0, false},
+    {false, "CREATE TABLE orders (id bigint, user_id bigint);\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);", 0, false},
+};
+
+static const pb_rule_info r_add_foreign_key_validates = {
+    .id = "add-foreign-key-validates",
+    .code = "PB106",
+    .severity = PB_SEV_WARNING,
+    .summary = "ADD FOREIGN KEY without NOT VALID scans the whole table while blocking writes to both tables",
+    .why = "`ALTER TABLE ... ADD FOREIGN KEY` takes a SHARE ROW EXCLUSIVE lock on the\n"
+    "table and on the referenced table, then checks every existing row against\n"
+    "the referenced table before it returns. For the whole scan, INSERT, UPDATE\n"
+    "and DELETE on both tables wait, and the locks are held until the\n"
+    "transaction commits. Adding the constraint `NOT VALID` skips the check of\n"
+    "existing rows (new rows are checked from then on); `VALIDATE CONSTRAINT`\n"
+    "later checks them under a SHARE UPDATE EXCLUSIVE lock on the table and a\n"
+    "ROW SHARE lock on the referenced table, so reads and writes continue.\n"
+    "`ADD COLUMN ... REFERENCES` is not validated when the new column has no\n"
+    "default (all its values are NULL), but a column added with a DEFAULT and\n"
+    "REFERENCES is validated the same way, under the ADD COLUMN's ACCESS\n"
+    "EXCLUSIVE lock.\n"
+    "(PostgreSQL manual: sql-altertable, ADD table_constraint, Notes;\n"
+    "parse_utilcmd.c transformFKConstraints.)\n"
+    "",
+    .instead = "Add the constraint `NOT VALID`, commit, then validate it in a separate\n"
+    "transaction (a later migration). `NOT VALID` foreign keys on partitioned\n"
+    "tables need PostgreSQL 18; on older versions add the constraint to each\n"
+    "partition instead.\n"
+    "\n"
+    "    ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey\n"
+    "        FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "    -- later, in a separate transaction:\n"
+    "    ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n"
+    "",
+    .lock = "SHARE ROW EXCLUSIVE on the table and on the referenced table (blocks writes; reads continue)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__add_foreign_key_validates,
+    .examples = ex_add_foreign_key_validates,
+    .nexamples = 6,
+    .explain = "PB106 add-foreign-key-validates (warning)\n"
+    "ADD FOREIGN KEY without NOT VALID scans the whole table while blocking writes to both tables\n"
+    "\n"
+    "Lock: SHARE ROW EXCLUSIVE on the table and on the referenced table (blocks writes; reads continue)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `ALTER TABLE ... ADD FOREIGN KEY` takes a SHARE ROW EXCLUSIVE lock on the\n"
+    "  table and on the referenced table, then checks every existing row against\n"
+    "  the referenced table before it returns. For the whole scan, INSERT, UPDATE\n"
+    "  and DELETE on both tables wait, and the locks are held until the\n"
+    "  transaction commits. Adding the constraint `NOT VALID` skips the check of\n"
+    "  existing rows (new rows are checked from then on); `VALIDATE CONSTRAINT`\n"
+    "  later checks them under a SHARE UPDATE EXCLUSIVE lock on the table and a\n"
+    "  ROW SHARE lock on the referenced table, so reads and writes continue.\n"
+    "  `ADD COLUMN ... REFERENCES` is not validated when the new column has no\n"
+    "  default (all its values are NULL), but a column added with a DEFAULT and\n"
+    "  REFERENCES is validated the same way, under the ADD COLUMN's ACCESS\n"
+    "  EXCLUSIVE lock.\n"
+    "  (PostgreSQL manual: sql-altertable, ADD table_constraint, Notes;\n"
+    "  parse_utilcmd.c transformFKConstraints.)\n"
+    "\n"
+    "Instead\n"
+    "  Add the constraint `NOT VALID`, commit, then validate it in a separate\n"
+    "  transaction (a later migration). `NOT VALID` foreign keys on partitioned\n"
+    "  tables need PostgreSQL 18; on older versions add the constraint to each\n"
+    "  partition instead.\n"
+    "\n"
+    "      ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey\n"
+    "          FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "      -- later, in a separate transaction:\n"
+    "      ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD COLUMN region_id int DEFAULT 1 REFERENCES regions (id);\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD COLUMN region_id int REFERENCES regions (id);\n"
+    "  CREATE TABLE orders (id bigint, user_id bigint);\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);\n"
+    "",
+};
+
+static const pb_rule_example ex_add_check_validates[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CHECK (status IN ('new', 'paid'));", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD COLUMN discount numeric CHECK (discount >= 0);", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;", 0, false},
+    {false, "CREATE TABLE orders (id bigint, total numeric);\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD COLUMN discount numeric;", 0, false},
+};
+
+static const pb_rule_info r_add_check_validates = {
+    .id = "add-check-validates",
+    .code = "PB107",
+    .severity = PB_SEV_WARNING,
+    .summary = "ADD CHECK without NOT VALID scans the whole table under an ACCESS EXCLUSIVE lock",
+    .why = "`ALTER TABLE ... ADD CONSTRAINT ... CHECK (...)` takes an ACCESS EXCLUSIVE\n"
+    "lock and checks every existing row before it returns, so every query on the\n"
+    "table, plain SELECTs included, waits for the whole scan. A CHECK written\n"
+    "inline in `ADD COLUMN` also scans the table, even though the new column only\n"
+    "holds NULLs or its default. Adding the constraint `NOT VALID` skips the check\n"
+    "of existing rows (new and updated rows are checked from then on), so the\n"
+    "ACCESS EXCLUSIVE lock is held only for a moment; `VALIDATE CONSTRAINT` later\n"
+    "checks the old rows under a SHARE UPDATE EXCLUSIVE lock, which lets reads and\n"
+    "writes continue.\n"
+    "(PostgreSQL manual: sql-altertable, ADD table_constraint, VALIDATE\n"
+    "CONSTRAINT, Notes.)\n"
+    "",
+    .instead = "Add the constraint `NOT VALID`, commit, then validate it in a separate\n"
+    "transaction (a later migration). For a new column, add the column first and\n"
+    "the CHECK as a separate `NOT VALID` constraint.\n"
+    "\n"
+    "    ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "    -- later, in a separate transaction:\n"
+    "    ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__add_check_validates,
+    .examples = ex_add_check_validates,
+    .nexamples = 6,
+    .explain = "PB107 add-check-validates (warning)\n"
+    "ADD CHECK without NOT VALID scans the whole table under an ACCESS EXCLUSIVE lock\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `ALTER TABLE ... ADD CONSTRAINT ... CHECK (...)` takes an ACCESS EXCLUSIVE\n"
+    "  lock and checks every existing row before it returns, so every query on the\n"
+    "  table, plain SELECTs included, waits for the whole scan. A CHECK written\n"
+    "  inline in `ADD COLUMN` also scans the table, even though the new column only\n"
+    "  holds NULLs or its default. Adding the constraint `NOT VALID` skips the check\n"
+    "  of existing rows (new and updated rows are checked from then on), so the\n"
+    "  ACCESS EXCLUSIVE lock is held only for a moment; `VALIDATE CONSTRAINT` later\n"
+    "  checks the old rows under a SHARE UPDATE EXCLUSIVE lock, which lets reads and\n"
+    "  writes continue.\n"
+    "  (PostgreSQL manual: sql-altertable, ADD table_constraint, VALIDATE\n"
+    "  CONSTRAINT, Notes.)\n"
+    "\n"
+    "Instead\n"
+    "  Add the constraint `NOT VALID`, commit, then validate it in a separate\n"
+    "  transaction (a later migration). For a new column, add the column first and\n"
+    "  the CHECK as a separate `NOT VALID` constraint.\n"
+    "\n"
+    "      ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "      -- later, in a separate transaction:\n"
+    "      ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CHECK (status IN ('new', 'paid'));\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD COLUMN discount numeric CHECK (discount >= 0);\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+    "  CREATE TABLE orders (id bigint, total numeric);\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD COLUMN discount numeric;\n"
+    "",
+};
+
+static const pb_rule_example ex_add_unique_builds_index[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD PRIMARY KEY (id);", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN handle text UNIQUE;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;", 0, false},
+    {false, "CREATE TABLE users (id bigint, email text);\n"
+    "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n"
+    "ALTER TABLE users ADD PRIMARY KEY (id);", 0, false},
+};
+
+static const pb_rule_info r_add_unique_builds_index = {
+    .id = "add-unique-builds-index",
+    .code = "PB108",
+    .severity = PB_SEV_WARNING,
+    .summary = "ADD UNIQUE / PRIMARY KEY / EXCLUDE builds its index under an ACCESS EXCLUSIVE lock",
+    .why = "Adding a UNIQUE, PRIMARY KEY or EXCLUDE constraint to an existing table\n"
+    "builds the constraint's index (a full scan of the table and a sort) while\n"
+    "holding the ALTER TABLE's ACCESS EXCLUSIVE lock, so every query on the\n"
+    "table, plain SELECTs included, waits for the whole build. The same happens\n"
+    "for `ADD COLUMN ... UNIQUE` or `ADD COLUMN ... PRIMARY KEY`. A UNIQUE or\n"
+    "PRIMARY KEY constraint can instead be attached to a unique index built\n"
+    "beforehand with `CREATE UNIQUE INDEX CONCURRENTLY` (SHARE UPDATE EXCLUSIVE:\n"
+    "reads and writes continue): `ADD CONSTRAINT ... USING INDEX` then only\n"
+    "updates the catalog. A PRIMARY KEY also makes its columns NOT NULL, which\n"
+    "scans the table if they are not NOT NULL already.\n"
+    "(PostgreSQL manual: sql-altertable, ADD table_constraint_using_index;\n"
+    "sql-createindex, Building Indexes Concurrently; tablecmds.c\n"
+    "AlterTableGetLockLevel.)\n"
+    "",
+    .instead = "Build the unique index concurrently, in its own migration outside a\n"
+    "transaction block, then attach it:\n"
+    "\n"
+    "    CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n"
+    "    ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;\n"
+    "\n"
+    "`USING INDEX` does not work on partitioned tables, and exclusion\n"
+    "constraints cannot be added from an existing index at all: add those while\n"
+    "the table is small, or in a maintenance window with `lock_timeout` set.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__add_unique_builds_index,
+    .examples = ex_add_unique_builds_index,
+    .nexamples = 6,
+    .explain = "PB108 add-unique-builds-index (warning)\n"
+    "ADD UNIQUE / PRIMARY KEY / EXCLUDE builds its index under an ACCESS EXCLUSIVE lock\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  Adding a UNIQUE, PRIMARY KEY or EXCLUDE constraint to an existing table\n"
+    "  builds the constraint's index (a full scan of the table and a sort) while\n"
+    "  holding the ALTER TABLE's ACCESS EXCLUSIVE lock, so every query on the\n"
+    "  table, plain SELECTs included, waits for the whole build. The same happens\n"
+    "  for `ADD COLUMN ... UNIQUE` or `ADD COLUMN ... PRIMARY KEY`. A UNIQUE or\n"
+    "  PRIMARY KEY constraint can instead be attached to a unique index built\n"
+    "  beforehand with `CREATE UNIQUE INDEX CONCURRENTLY` (SHARE UPDATE EXCLUSIVE:\n"
+    "  reads and writes continue): `ADD CONSTRAINT ... USING INDEX` then only\n"
+    "  updates the catalog. A PRIMARY KEY also makes its columns NOT NULL, which\n"
+    "  scans the table if they are not NOT NULL already.\n"
+    "  (PostgreSQL manual: sql-altertable, ADD table_constraint_using_index;\n"
+    "  sql-createindex, Building Indexes Concurrently; tablecmds.c\n"
+    "  AlterTableGetLockLevel.)\n"
+    "\n"
+    "Instead\n"
+    "  Build the unique index concurrently, in its own migration outside a\n"
+    "  transaction block, then attach it:\n"
+    "\n"
+    "      CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n"
+    "      ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;\n"
+    "\n"
+    "  `USING INDEX` does not work on partitioned tables, and exclusion\n"
+    "  constraints cannot be added from an existing index at all: add those while\n"
+    "  the table is small, or in a maintenance window with `lock_timeout` set.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD PRIMARY KEY (id);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN handle text UNIQUE;\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;\n"
+    "  CREATE TABLE users (id bigint, email text);\n"
+    "  ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n"
+    "  ALTER TABLE users ADD PRIMARY KEY (id);\n"
+    "",
+};
+
+static const pb_rule_example ex_set_not_null_scans[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n"
+    "ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n"
+    "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", 11, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n"
+    "ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n"
+    "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", 12, false},
+    {false, "CREATE TABLE users (id bigint, email text);\n"
+    "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", 0, false},
+};
+
+static const pb_rule_info r_set_not_null_scans = {
+    .id = "set-not-null-scans",
+    .code = "PB109",
+    .severity = PB_SEV_WARNING,
+    .summary = "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock",
+    .why = "`ALTER TABLE ... ALTER COLUMN ... SET NOT NULL` takes an ACCESS EXCLUSIVE\n"
+    "lock and reads every row to check that the column has no NULLs, so every\n"
+    "query on the table, plain SELECTs included, waits for the whole scan. From\n"
+    "PostgreSQL 12 the scan is skipped when a valid CHECK constraint already\n"
+    "proves `col IS NOT NULL`; such a constraint can be added `NOT VALID` (a\n"
+    "moment of ACCESS EXCLUSIVE) and validated later under SHARE UPDATE\n"
+    "EXCLUSIVE, which lets reads and writes continue. Before PostgreSQL 12 the\n"
+    "CHECK constraint does not spare the scan.\n"
+    "(PostgreSQL manual: sql-altertable, SET/DROP NOT NULL; tablecmds.c\n"
+    "ATExecSetNotNull, NotNullImpliedByRelConstraints; release notes 12.)\n"
+    "",
+    .instead = "On PostgreSQL 12 and later, prove the column non-null with a validated\n"
+    "CHECK constraint first; SET NOT NULL then only checks the catalog, and the\n"
+    "helper constraint can be dropped afterwards:\n"
+    "\n"
+    "    ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n"
+    "    -- later, in a separate transaction:\n"
+    "    ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n"
+    "    ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "    ALTER TABLE users DROP CONSTRAINT users_email_not_null;\n"
+    "\n"
+    "Before PostgreSQL 12 there is no way around the scan: run it when the table\n"
+    "is small or in a maintenance window, with `lock_timeout` set.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__set_not_null_scans,
+    .examples = ex_set_not_null_scans,
+    .nexamples = 4,
+    .explain = "PB109 set-not-null-scans (warning)\n"
+    "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `ALTER TABLE ... ALTER COLUMN ... SET NOT NULL` takes an ACCESS EXCLUSIVE\n"
+    "  lock and reads every row to check that the column has no NULLs, so every\n"
+    "  query on the table, plain SELECTs included, waits for the whole scan. From\n"
+    "  PostgreSQL 12 the scan is skipped when a valid CHECK constraint already\n"
+    "  proves `col IS NOT NULL`; such a constraint can be added `NOT VALID` (a\n"
+    "  moment of ACCESS EXCLUSIVE) and validated later under SHARE UPDATE\n"
+    "  EXCLUSIVE, which lets reads and writes continue. Before PostgreSQL 12 the\n"
+    "  CHECK constraint does not spare the scan.\n"
+    "  (PostgreSQL manual: sql-altertable, SET/DROP NOT NULL; tablecmds.c\n"
+    "  ATExecSetNotNull, NotNullImpliedByRelConstraints; release notes 12.)\n"
+    "\n"
+    "Instead\n"
+    "  On PostgreSQL 12 and later, prove the column non-null with a validated\n"
+    "  CHECK constraint first; SET NOT NULL then only checks the catalog, and the\n"
+    "  helper constraint can be dropped afterwards:\n"
+    "\n"
+    "      ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n"
+    "      -- later, in a separate transaction:\n"
+    "      ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n"
+    "      ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "      ALTER TABLE users DROP CONSTRAINT users_email_not_null;\n"
+    "\n"
+    "  Before PostgreSQL 12 there is no way around the scan: run it when the table\n"
+    "  is small or in a maintenance window, with `lock_timeout` set.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "  -- --pg-version 11\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n"
+    "  ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n"
+    "  ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "\n"
+    "Not flagged\n"
+    "  -- --pg-version 12\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n"
+    "  ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n"
+    "  ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "  CREATE TABLE users (id bigint, email text);\n"
+    "  ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "",
+};
+
+static const pb_rule_example ex_add_column_rewrites[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();", 11, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE events ADD COLUMN id bigserial;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN code text DEFAULT make_code();", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD COLUMN total_cents bigint GENERATED ALWAYS AS (total * 100) STORED;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN score int DEFAULT 0;", 11, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();", 15, false},
+    {false, "CREATE TABLE users (id bigint);\n"
+    "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();", 0, false},
+};
+
+static const pb_rule_info r_add_column_rewrites = {
+    .id = "add-column-rewrites",
+    .code = "PB110",
+    .severity = PB_SEV_WARNING,
+    .summary = "ADD COLUMN that rewrites the whole table under an ACCESS EXCLUSIVE lock",
+    .why = "`ALTER TABLE ... ADD COLUMN` takes an ACCESS EXCLUSIVE lock. Usually it only\n"
+    "changes the catalog: since PostgreSQL 11 a non-volatile default (a\n"
+    "constant, or a STABLE expression such as `now()`) is stored once in the\n"
+    "catalog instead of in every row. But some columns need a value computed per\n"
+    "row, and PostgreSQL then rewrites the whole table and rebuilds all its\n"
+    "indexes while holding the lock, so every query on the table, plain SELECTs\n"
+    "included, waits for the whole rewrite:\n"
+    "\n"
+    "- a volatile default: `gen_random_uuid()`, `random()`, `clock_timestamp()`,\n"
+    "  `nextval()`, and any user-defined function not declared IMMUTABLE or\n"
+    "  STABLE (functions are VOLATILE unless declared otherwise);\n"
+    "- `serial`, `bigserial`, `smallserial` (their default is `nextval()`);\n"
+    "- `GENERATED ... AS IDENTITY`;\n"
+    "- `GENERATED ALWAYS AS (...) STORED`;\n"
+    "- before PostgreSQL 11, any default.\n"
+    "\n"
+    "A rewrite also needs room for a second copy of the table and is not\n"
+    "MVCC-safe.\n"
+    "(PostgreSQL manual: sql-altertable, Notes; xfunc-volatility; tablecmds.c\n"
+    "ATExecAddColumn; release notes 11.)\n"
+    "",
+    .instead = "Add the column without the per-row value, set the default for new rows,\n"
+    "then fill existing rows in small batches:\n"
+    "\n"
+    "    ALTER TABLE users ADD COLUMN token uuid;\n"
+    "    ALTER TABLE users ALTER COLUMN token SET DEFAULT gen_random_uuid();\n"
+    "    -- then backfill in batches, a few thousand rows per transaction:\n"
+    "    UPDATE users SET token = gen_random_uuid()\n"
+    "     WHERE id IN (SELECT id FROM users WHERE token IS NULL LIMIT 5000);\n"
+    "\n"
+    "For a serial column, create the sequence yourself and set\n"
+    "`DEFAULT nextval('...')` the same way. For an identity column, add a plain\n"
+    "column, backfill it, make it NOT NULL, then\n"
+    "`ALTER COLUMN ... ADD GENERATED BY DEFAULT AS IDENTITY (START WITH ...)`,\n"
+    "which does not rewrite. A stored generated column cannot be added without a\n"
+    "rewrite; fill a plain column from a trigger instead.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__add_column_rewrites,
+    .examples = ex_add_column_rewrites,
+    .nexamples = 7,
+    .explain = "PB110 add-column-rewrites (warning)\n"
+    "ADD COLUMN that rewrites the whole table under an ACCESS EXCLUSIVE lock\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `ALTER TABLE ... ADD COLUMN` takes an ACCESS EXCLUSIVE lock. Usually it only\n"
+    "  changes the catalog: since PostgreSQL 11 a non-volatile default (a\n"
+    "  constant, or a STABLE expression such as `now()`) is stored once in the\n"
+    "  catalog instead of in every row. But some columns need a value computed per\n"
+    "  row, and PostgreSQL then rewrites the whole table and rebuilds all its\n"
+    "  indexes while holding the lock, so every query on the table, plain SELECTs\n"
+    "  included, waits for the whole rewrite:\n"
+    "\n"
+    "  - a volatile default: `gen_random_uuid()`, `random()`, `clock_timestamp()`,\n"
+    "    `nextval()`, and any user-defined function not declared IMMUTABLE or\n"
+    "    STABLE (functions are VOLATILE unless declared otherwise);\n"
+    "  - `serial`, `bigserial`, `smallserial` (their default is `nextval()`);\n"
+    "  - `GENERATED ... AS IDENTITY`;\n"
+    "  - `GENERATED ALWAYS AS (...) STORED`;\n"
+    "  - before PostgreSQL 11, any default.\n"
+    "\n"
+    "  A rewrite also needs room for a second copy of the table and is not\n"
+    "  MVCC-safe.\n"
+    "  (PostgreSQL manual: sql-altertable, Notes; xfunc-volatility; tablecmds.c\n"
+    "  ATExecAddColumn; release notes 11.)\n"
+    "\n"
+    "Instead\n"
+    "  Add the column without the per-row value, set the default for new rows,\n"
+    "  then fill existing rows in small batches:\n"
+    "\n"
+    "      ALTER TABLE users ADD COLUMN token uuid;\n"
+    "      ALTER TABLE users ALTER COLUMN token SET DEFAULT gen_random_uuid();\n"
+    "      -- then backfill in batches, a few thousand rows per transaction:\n"
+    "      UPDATE users SET token = gen_random_uuid()\n"
+    "       WHERE id IN (SELECT id FROM users WHERE token IS NULL LIMIT 5000);\n"
+    "\n"
+    "  For a serial column, create the sequence yourself and set\n"
+    "  `DEFAULT nextval('...')` the same way. For an identity column, add a plain\n"
+    "  column, backfill it, make it NOT NULL, then\n"
+    "  `ALTER COLUMN ... ADD GENERATED BY DEFAULT AS IDENTITY (START WITH ...)`,\n"
+    "  which does not rewrite. A stored generated column cannot be added without a\n"
+    "  rewrite; fill a plain column from a trigger instead.\n"
+    "\n"
+    "Flagged\n"
+    "  -- --pg-version 11\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE events ADD COLUMN id bigserial;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN code text DEFAULT make_code();\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD COLUMN total_cents bigint GENERATED ALWAYS AS (total * 100) STORED;\n"
+    "\n"
+    "Not flagged\n"
+    "  -- --pg-version 11\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN score int DEFAULT 0;\n"
+    "  -- --pg-version 15\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();\n"
+    "  CREATE TABLE users (id bigint);\n"
+    "  ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+    "",
+};
+
+static const pb_rule_example ex_add_column_not_null_no_default[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN status text NOT NULL;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL REFERENCES tenants (id);", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active';", 0, false},
+    {false, "CREATE TABLE users (id bigint);\n"
+    "ALTER TABLE users ADD COLUMN status text NOT NULL;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN status text;", 0, false},
+};
+
+static const pb_rule_info r_add_column_not_null_no_default = {
+    .id = "add-column-not-null-no-default",
+    .code = "PB111",
+    .severity = PB_SEV_WARNING,
+    .summary = "ADD COLUMN ... NOT NULL without a DEFAULT fails on a table that has rows",
+    .why = "A new column holds NULL in every existing row unless it has a default. With\n"
+    "`NOT NULL` and no default, PostgreSQL scans the table under the ALTER TABLE's\n"
+    "ACCESS EXCLUSIVE lock and fails with `column \"c\" of relation \"t\" contains\n"
+    "null values` as soon as the table has a row, so the migration only works on\n"
+    "an empty table (typically in development and CI, not in production). A\n"
+    "`PRIMARY KEY` column is NOT NULL too.\n"
+    "(PostgreSQL manual: sql-altertable, ADD COLUMN and Notes; tablecmds.c\n"
+    "ATRewriteTable.)\n"
+    "",
+    .instead = "Give the column a non-volatile default; from PostgreSQL 11 this is stored\n"
+    "in the catalog, with no rewrite and no scan:\n"
+    "\n"
+    "    ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active';\n"
+    "\n"
+    "If there is no sensible default, add the column nullable, backfill it in\n"
+    "batches, then make it NOT NULL without a long lock (see\n"
+    "`set-not-null-scans`).\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__add_column_not_null_no_default,
+    .examples = ex_add_column_not_null_no_default,
+    .nexamples = 5,
+    .explain = "PB111 add-column-not-null-no-default (warning)\n"
+    "ADD COLUMN ... NOT NULL without a DEFAULT fails on a table that has rows\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A new column holds NULL in every existing row unless it has a default. With\n"
+    "  `NOT NULL` and no default, PostgreSQL scans the table under the ALTER TABLE's\n"
+    "  ACCESS EXCLUSIVE lock and fails with `column \"c\" of relation \"t\" contains\n"
+    "  null values` as soon as the table has a row, so the migration only works on\n"
+    "  an empty table (typically in development and CI, not in production). A\n"
+    "  `PRIMARY KEY` column is NOT NULL too.\n"
+    "  (PostgreSQL manual: sql-altertable, ADD COLUMN and Notes; tablecmds.c\n"
+    "  ATRewriteTable.)\n"
+    "\n"
+    "Instead\n"
+    "  Give the column a non-volatile default; from PostgreSQL 11 this is stored\n"
+    "  in the catalog, with no rewrite and no scan:\n"
+    "\n"
+    "      ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active';\n"
+    "\n"
+    "  If there is no sensible default, add the column nullable, backfill it in\n"
+    "  batches, then make it NOT NULL without a long lock (see\n"
+    "  `set-not-null-scans`).\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL REFERENCES tenants (id);\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active';\n"
+    "  CREATE TABLE users (id bigint);\n"
+    "  ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN status text;\n"
+    "",
+};
+
+static const pb_rule_example ex_alter_column_type_rewrites[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ALTER COLUMN id TYPE bigint;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ALTER COLUMN name TYPE varchar(100);", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ALTER COLUMN age TYPE integer USING age::integer;", 0, false},
+    {false, "CREATE TABLE users (id bigint, name varchar(50));\n"
+    "ALTER TABLE users ALTER COLUMN name TYPE varchar(100);", 0, false},
+    {false, "CREATE TABLE users (id bigint, bio varchar);\n"
+    "ALTER TABLE users ALTER COLUMN bio TYPE text;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ALTER COLUMN name SET DEFAULT '';", 0, false},
+};
+
+static const pb_rule_info r_alter_column_type_rewrites = {
+    .id = "alter-column-type-rewrites",
+    .code = "PB112",
+    .severity = PB_SEV_WARNING,
+    .summary = "ALTER COLUMN ... TYPE that rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
+    .why = "`ALTER TABLE ... ALTER COLUMN ... TYPE` takes an ACCESS EXCLUSIVE lock. Unless\n"
+    "the old values are already valid values of the new type (a binary-coercible\n"
+    "change), PostgreSQL rewrites the whole table and rebuilds every index while\n"
+    "holding it, so every query on the table, plain SELECTs included, waits for\n"
+    "the whole rewrite. Only a few changes are catalog-only:\n"
+    "\n"
+    "- `varchar(n)` to `varchar(m)` with m >= n, to unconstrained `varchar`, or\n"
+    "  to `text`; `text` to unconstrained `varchar`;\n"
+    "- `numeric(p,s)` to `numeric(p2,s)` with p2 >= p (same scale), or to\n"
+    "  unconstrained `numeric`;\n"
+    "- `varbit(n)` to a longer `varbit`, `timestamp(p)`/`time(p)` to a higher\n"
+    "  precision, `cidr` to `inet`, `xml` to `text`;\n"
+    "- the same type without a real `USING` expression.\n"
+    "\n"
+    "Everything else rewrites, including `integer` to `bigint`, `text` to\n"
+    "`varchar(n)`, any `char(n)` change, and any `USING` expression other than\n"
+    "the column itself. pgbelay knows the old type when the column was created\n"
+    "or changed earlier in the same file; otherwise it cannot tell and warns.\n"
+    "(PostgreSQL manual: sql-altertable, Notes; tablecmds.c\n"
+    "ATColumnChangeRequiresRewrite; the typmod support functions of varchar,\n"
+    "numeric, varbit and the date/time types.)\n"
+    "",
+    .instead = "Use expand and contract: add a new column of the new type, keep it in sync\n"
+    "(a trigger or the application writes both), backfill it in batches, switch\n"
+    "readers to it, then drop the old column in a later release.\n"
+    "\n"
+    "    ALTER TABLE orders ADD COLUMN id_new bigint;\n"
+    "    -- trigger or dual writes, then backfill in batches;\n"
+    "    -- finally, in one short transaction, swap the names.\n"
+    "\n"
+    "For a length increase, change `varchar(n)` to a larger `varchar(m)` or to\n"
+    "`text`, which is catalog-only.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__alter_column_type_rewrites,
+    .examples = ex_alter_column_type_rewrites,
+    .nexamples = 6,
+    .explain = "PB112 alter-column-type-rewrites (warning)\n"
+    "ALTER COLUMN ... TYPE that rewrites the table and its indexes under an ACCESS EXCLUSIVE lock\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `ALTER TABLE ... ALTER COLUMN ... TYPE` takes an ACCESS EXCLUSIVE lock. Unless\n"
+    "  the old values are already valid values of the new type (a binary-coercible\n"
+    "  change), PostgreSQL rewrites the whole table and rebuilds every index while\n"
+    "  holding it, so every query on the table, plain SELECTs included, waits for\n"
+    "  the whole rewrite. Only a few changes are catalog-only:\n"
+    "\n"
+    "  - `varchar(n)` to `varchar(m)` with m >= n, to unconstrained `varchar`, or\n"
+    "    to `text`; `text` to unconstrained `varchar`;\n"
+    "  - `numeric(p,s)` to `numeric(p2,s)` with p2 >= p (same scale), or to\n"
+    "    unconstrained `numeric`;\n"
+    "  - `varbit(n)` to a longer `varbit`, `timestamp(p)`/`time(p)` to a higher\n"
+    "    precision, `cidr` to `inet`, `xml` to `text`;\n"
+    "  - the same type without a real `USING` expression.\n"
+    "\n"
+    "  Everything else rewrites, including `integer` to `bigint`, `text` to\n"
+    "  `varchar(n)`, any `char(n)` change, and any `USING` expression other than\n"
+    "  the column itself. pgbelay knows the old type when the column was created\n"
+    "  or changed earlier in the same file; otherwise it cannot tell and warns.\n"
+    "  (PostgreSQL manual: sql-altertable, Notes; tablecmds.c\n"
+    "  ATColumnChangeRequiresRewrite; the typmod support functions of varchar,\n"
+    "  numeric, varbit and the date/time types.)\n"
+    "\n"
+    "Instead\n"
+    "  Use expand and contract: add a new column of the new type, keep it in sync\n"
+    "  (a trigger or the application writes both), backfill it in batches, switch\n"
+    "  readers to it, then drop the old column in a later release.\n"
+    "\n"
+    "      ALTER TABLE orders ADD COLUMN id_new bigint;\n"
+    "      -- trigger or dual writes, then backfill in batches;\n"
+    "      -- finally, in one short transaction, swap the names.\n"
+    "\n"
+    "  For a length increase, change `varchar(n)` to a larger `varchar(m)` or to\n"
+    "  `text`, which is catalog-only.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ALTER COLUMN id TYPE bigint;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ALTER COLUMN name TYPE varchar(100);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ALTER COLUMN age TYPE integer USING age::integer;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE users (id bigint, name varchar(50));\n"
+    "  ALTER TABLE users ALTER COLUMN name TYPE varchar(100);\n"
+    "  CREATE TABLE users (id bigint, bio varchar);\n"
+    "  ALTER TABLE users ALTER COLUMN bio TYPE text;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ALTER COLUMN name SET DEFAULT '';\n"
+    "",
+};
+
+static const pb_rule_example ex_rename_column[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users RENAME COLUMN name TO full_name;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE app.orders RENAME total TO total_cents;", 0, false},
+    {false, "CREATE TABLE users (id bigint, name text);\n"
+    "ALTER TABLE users RENAME COLUMN name TO full_name;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN nick text;\n"
+    "ALTER TABLE users RENAME COLUMN nick TO nickname;", 0, false},
+};
+
+static const pb_rule_info r_rename_column = {
+    .id = "rename-column",
+    .code = "PB113",
+    .severity = PB_SEV_WARNING,
+    .summary = "RENAME COLUMN breaks running application code that still uses the old name",
+    .why = "A migration usually runs while the previous version of the application is\n"
+    "still serving requests (and during a rolling deploy, both versions run at\n"
+    "once). The moment `ALTER TABLE ... RENAME COLUMN` commits, every query that\n"
+    "names the old column fails with `column \"...\" does not exist`, including\n"
+    "prepared statements and ORM models cached by the running code. The rename\n"
+    "also takes an ACCESS EXCLUSIVE lock on the table, so it waits behind running\n"
+    "queries and makes every later query on the table queue behind it.\n"
+    "(PostgreSQL manual: sql-altertable, RENAME; tablecmds.c renameatt.)\n"
+    "",
+    .instead = "Expand and contract over several deploys: add the new column, write both\n"
+    "(in the application or with a trigger), backfill the new column in batches,\n"
+    "switch reads to it, stop writing the old one, then drop the old column.\n"
+    "\n"
+    "    ALTER TABLE users ADD COLUMN full_name text;\n"
+    "    -- dual-write, backfill, switch readers, then later:\n"
+    "    ALTER TABLE users DROP COLUMN name;\n"
+    "\n"
+    "A column added earlier in the same migration is not in use yet and is not\n"
+    "reported.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__rename_column,
+    .examples = ex_rename_column,
+    .nexamples = 4,
+    .explain = "PB113 rename-column (warning)\n"
+    "RENAME COLUMN breaks running application code that still uses the old name\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A migration usually runs while the previous version of the application is\n"
+    "  still serving requests (and during a rolling deploy, both versions run at\n"
+    "  once). The moment `ALTER TABLE ... RENAME COLUMN` commits, every query that\n"
+    "  names the old column fails with `column \"...\" does not exist`, including\n"
+    "  prepared statements and ORM models cached by the running code. The rename\n"
+    "  also takes an ACCESS EXCLUSIVE lock on the table, so it waits behind running\n"
+    "  queries and makes every later query on the table queue behind it.\n"
+    "  (PostgreSQL manual: sql-altertable, RENAME; tablecmds.c renameatt.)\n"
+    "\n"
+    "Instead\n"
+    "  Expand and contract over several deploys: add the new column, write both\n"
+    "  (in the application or with a trigger), backfill the new column in batches,\n"
+    "  switch reads to it, stop writing the old one, then drop the old column.\n"
+    "\n"
+    "      ALTER TABLE users ADD COLUMN full_name text;\n"
+    "      -- dual-write, backfill, switch readers, then later:\n"
+    "      ALTER TABLE users DROP COLUMN name;\n"
+    "\n"
+    "  A column added earlier in the same migration is not in use yet and is not\n"
+    "  reported.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users RENAME COLUMN name TO full_name;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE app.orders RENAME total TO total_cents;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE users (id bigint, name text);\n"
+    "  ALTER TABLE users RENAME COLUMN name TO full_name;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN nick text;\n"
+    "  ALTER TABLE users RENAME COLUMN nick TO nickname;\n"
+    "",
+};
+
+static const pb_rule_example ex_rename_table[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE customers RENAME TO clients;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE IF EXISTS app.events RENAME TO audit_events;", 0, false},
+    {false, "CREATE TABLE customers (id bigint);\n"
+    "ALTER TABLE customers RENAME TO clients;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER INDEX customers_pkey RENAME TO clients_pkey;", 0, false},
+};
+
+static const pb_rule_info r_rename_table = {
+    .id = "rename-table",
+    .code = "PB114",
+    .severity = PB_SEV_WARNING,
+    .summary = "RENAME TABLE breaks running application code that still uses the old name",
+    .why = "A migration usually runs while the previous version of the application is\n"
+    "still serving requests (and during a rolling deploy, both versions run at\n"
+    "once). The moment `ALTER TABLE ... RENAME TO` commits, every query that names\n"
+    "the old table fails with `relation \"...\" does not exist`. The rename also\n"
+    "takes an ACCESS EXCLUSIVE lock on the table, so it waits behind running\n"
+    "queries and makes every later query on the table queue behind it.\n"
+    "(PostgreSQL manual: sql-altertable, RENAME; sql-createview, Updatable\n"
+    "Views; tablecmds.c RenameRelation.)\n"
+    "",
+    .instead = "Rename the table and, in the same transaction, create a view with the old\n"
+    "name, so code that still uses the old name keeps working (a simple\n"
+    "`SELECT * FROM` view is automatically updatable, so INSERT, UPDATE and\n"
+    "DELETE through it work too). Drop the view once no code uses the old name.\n"
+    "\n"
+    "    BEGIN;\n"
+    "    ALTER TABLE customers RENAME TO clients;\n"
+    "    CREATE VIEW customers AS SELECT * FROM clients;\n"
+    "    COMMIT;\n"
+    "\n"
+    "Or use expand and contract with a new table. A table created earlier in the\n"
+    "same migration is not in use yet and is not reported.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__rename_table,
+    .examples = ex_rename_table,
+    .nexamples = 4,
+    .explain = "PB114 rename-table (warning)\n"
+    "RENAME TABLE breaks running application code that still uses the old name\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A migration usually runs while the previous version of the application is\n"
+    "  still serving requests (and during a rolling deploy, both versions run at\n"
+    "  once). The moment `ALTER TABLE ... RENAME TO` commits, every query that names\n"
+    "  the old table fails with `relation \"...\" does not exist`. The rename also\n"
+    "  takes an ACCESS EXCLUSIVE lock on the table, so it waits behind running\n"
+    "  queries and makes every later query on the table queue behind it.\n"
+    "  (PostgreSQL manual: sql-altertable, RENAME; sql-createview, Updatable\n"
+    "  Views; tablecmds.c RenameRelation.)\n"
+    "\n"
+    "Instead\n"
+    "  Rename the table and, in the same transaction, create a view with the old\n"
+    "  name, so code that still uses the old name keeps working (a simple\n"
+    "  `SELECT * FROM` view is automatically updatable, so INSERT, UPDATE and\n"
+    "  DELETE through it work too). Drop the view once no code uses the old name.\n"
+    "\n"
+    "      BEGIN;\n"
+    "      ALTER TABLE customers RENAME TO clients;\n"
+    "      CREATE VIEW customers AS SELECT * FROM clients;\n"
+    "      COMMIT;\n"
+    "\n"
+    "  Or use expand and contract with a new table. A table created earlier in the\n"
+    "  same migration is not in use yet and is not reported.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE customers RENAME TO clients;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE IF EXISTS app.events RENAME TO audit_events;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE customers (id bigint);\n"
+    "  ALTER TABLE customers RENAME TO clients;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER INDEX customers_pkey RENAME TO clients_pkey;\n"
+    "",
+};
+
+static const pb_rule_example ex_drop_column[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users DROP COLUMN legacy_code;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users DROP COLUMN IF EXISTS nickname, DROP COLUMN avatar_url;", 0, false},
+    {false, "CREATE TABLE users (id bigint, legacy_code text);\n"
+    "ALTER TABLE users DROP COLUMN legacy_code;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN tmp text;\n"
+    "ALTER TABLE users DROP COLUMN tmp;", 0, false},
+};
+
+static const pb_rule_info r_drop_column = {
+    .id = "drop-column",
+    .code = "PB115",
+    .severity = PB_SEV_WARNING,
+    .summary = "DROP COLUMN destroys data that rolling back the deploy cannot bring back",
+    .why = "Once `ALTER TABLE ... DROP COLUMN` commits, the column's data is gone for\n"
+    "every practical purpose: a down migration can add the column back, but\n"
+    "empty. Code that is still running (the previous release during a deploy, or\n"
+    "a release you roll back to) and still reads or writes the column fails with\n"
+    "`column \"...\" does not exist`; ORMs that list every column of a model fail\n"
+    "on every query of the table. The drop also takes an ACCESS EXCLUSIVE lock\n"
+    "on the table (and on the other table of a foreign key that uses the\n"
+    "column), so it waits behind running queries and makes later queries queue\n"
+    "behind it.\n"
+    "(PostgreSQL manual: sql-altertable, DROP COLUMN and Notes.)\n"
+    "",
+    .instead = "Drop a column in two releases: first deploy code that no longer reads or\n"
+    "writes it (for ORMs, remove it from the model or mark it ignored), then drop\n"
+    "it in a later migration. Keep a copy of the data if it may be needed again.\n"
+    "\n"
+    "    -- release N: stop using users.legacy_code\n"
+    "    -- release N+1:\n"
+    "    ALTER TABLE users DROP COLUMN legacy_code;\n"
+    "\n"
+    "A column added earlier in the same migration holds no data yet and is not\n"
+    "reported.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__drop_column,
+    .examples = ex_drop_column,
+    .nexamples = 4,
+    .explain = "PB115 drop-column (warning)\n"
+    "DROP COLUMN destroys data that rolling back the deploy cannot bring back\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  Once `ALTER TABLE ... DROP COLUMN` commits, the column's data is gone for\n"
+    "  every practical purpose: a down migration can add the column back, but\n"
+    "  empty. Code that is still running (the previous release during a deploy, or\n"
+    "  a release you roll back to) and still reads or writes the column fails with\n"
+    "  `column \"...\" does not exist`; ORMs that list every column of a model fail\n"
+    "  on every query of the table. The drop also takes an ACCESS EXCLUSIVE lock\n"
+    "  on the table (and on the other table of a foreign key that uses the\n"
+    "  column), so it waits behind running queries and makes later queries queue\n"
+    "  behind it.\n"
+    "  (PostgreSQL manual: sql-altertable, DROP COLUMN and Notes.)\n"
+    "\n"
+    "Instead\n"
+    "  Drop a column in two releases: first deploy code that no longer reads or\n"
+    "  writes it (for ORMs, remove it from the model or mark it ignored), then drop\n"
+    "  it in a later migration. Keep a copy of the data if it may be needed again.\n"
+    "\n"
+    "      -- release N: stop using users.legacy_code\n"
+    "      -- release N+1:\n"
+    "      ALTER TABLE users DROP COLUMN legacy_code;\n"
+    "\n"
+    "  A column added earlier in the same migration holds no data yet and is not\n"
+    "  reported.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users DROP COLUMN legacy_code;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users DROP COLUMN IF EXISTS nickname, DROP COLUMN avatar_url;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE users (id bigint, legacy_code text);\n"
+    "  ALTER TABLE users DROP COLUMN legacy_code;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN tmp text;\n"
+    "  ALTER TABLE users DROP COLUMN tmp;\n"
+    "",
+};
+
+static const pb_rule_example ex_drop_table[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "DROP TABLE IF EXISTS app.sessions, app.tokens CASCADE;", 0, false},
+    {false, "CREATE TABLE scratch (id bigint);\n"
+    "DROP TABLE scratch;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "DROP VIEW legacy_report;", 0, false},
+};
+
+static const pb_rule_info r_drop_table = {
+    .id = "drop-table",
+    .code = "PB116",
+    .severity = PB_SEV_WARNING,
+    .summary = "DROP TABLE destroys data that rolling back the deploy cannot bring back",
+    .why = "Once `DROP TABLE` commits, the table and its rows are gone: a down\n"
+    "migration can only recreate it empty. Code that is still running (the\n"
+    "previous release during a deploy, or a release you roll back to) and still\n"
+    "uses the table fails with `relation \"...\" does not exist`. The drop takes an\n"
+    "ACCESS EXCLUSIVE lock on the table and also on every table it references by\n"
+    "foreign key (their foreign-key triggers are removed), and with CASCADE on\n"
+    "the tables that reference it, so reads and writes of those tables wait too.\n"
+    "(PostgreSQL manual: sql-droptable; catalog/heap.c heap_drop_with_catalog.)\n"
+    "",
+    .instead = "Drop a table in two releases: first deploy code that no longer uses it,\n"
+    "then drop it in a later migration, ideally after a backup or after renaming\n"
+    "it aside for a while so a mistake can be undone.\n"
+    "\n"
+    "    -- release N: stop using legacy_events\n"
+    "    -- release N+1:\n"
+    "    DROP TABLE legacy_events;\n"
+    "\n"
+    "A table created earlier in the same migration holds no data yet and is not\n"
+    "reported.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table and on the tables it references by foreign key (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__drop_table,
+    .examples = ex_drop_table,
+    .nexamples = 4,
+    .explain = "PB116 drop-table (warning)\n"
+    "DROP TABLE destroys data that rolling back the deploy cannot bring back\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table and on the tables it references by foreign key (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  Once `DROP TABLE` commits, the table and its rows are gone: a down\n"
+    "  migration can only recreate it empty. Code that is still running (the\n"
+    "  previous release during a deploy, or a release you roll back to) and still\n"
+    "  uses the table fails with `relation \"...\" does not exist`. The drop takes an\n"
+    "  ACCESS EXCLUSIVE lock on the table and also on every table it references by\n"
+    "  foreign key (their foreign-key triggers are removed), and with CASCADE on\n"
+    "  the tables that reference it, so reads and writes of those tables wait too.\n"
+    "  (PostgreSQL manual: sql-droptable; catalog/heap.c heap_drop_with_catalog.)\n"
+    "\n"
+    "Instead\n"
+    "  Drop a table in two releases: first deploy code that no longer uses it,\n"
+    "  then drop it in a later migration, ideally after a backup or after renaming\n"
+    "  it aside for a while so a mistake can be undone.\n"
+    "\n"
+    "      -- release N: stop using legacy_events\n"
+    "      -- release N+1:\n"
+    "      DROP TABLE legacy_events;\n"
+    "\n"
+    "  A table created earlier in the same migration holds no data yet and is not\n"
+    "  reported.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE legacy_events;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE IF EXISTS app.sessions, app.tokens CASCADE;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE scratch (id bigint);\n"
+    "  DROP TABLE scratch;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP VIEW legacy_report;\n"
+    "",
+};
+
+static const pb_rule_example ex_drop_schema[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "DROP SCHEMA reporting CASCADE;", 0, false},
+    {true, "DROP SCHEMA IF EXISTS legacy, archive CASCADE;", 0, false},
+    {false, "DROP SCHEMA reporting;", 0, false},
+    {false, "CREATE SCHEMA scratch;\n"
+    "CREATE TABLE scratch.t (id bigint);\n"
+    "DROP SCHEMA scratch CASCADE;", 0, false},
+};
+
+static const pb_rule_info r_drop_schema = {
+    .id = "drop-schema",
+    .code = "PB117",
+    .severity = PB_SEV_WARNING,
+    .summary = "DROP SCHEMA ... CASCADE destroys every object in the schema and its data",
+    .why = "`DROP SCHEMA ... CASCADE` drops every table, view, sequence, function and\n"
+    "type in the schema, and everything elsewhere that depends on them. Once it\n"
+    "commits, the data is gone: a down migration can only recreate the objects\n"
+    "empty. Code that is still running (the previous release during a deploy,\n"
+    "or a release you roll back to) and uses any of those objects fails. Each\n"
+    "dropped table is locked ACCESS EXCLUSIVE until the transaction commits.\n"
+    "Without CASCADE (the default RESTRICT), `DROP SCHEMA` refuses to drop a\n"
+    "schema that still contains objects, so only an empty schema can be\n"
+    "dropped; that form is not reported.\n"
+    "(PostgreSQL manual: sql-dropschema, sql-droptable.)\n"
+    "",
+    .instead = "Empty the schema deliberately, one object at a time, in a release after\n"
+    "the code stopped using them, then drop the schema without CASCADE, so that\n"
+    "anything left over makes the migration fail instead of silently\n"
+    "disappearing:\n"
+    "\n"
+    "    DROP SCHEMA reporting;\n"
+    "\n"
+    "A schema created earlier in the same migration holds no data yet and is\n"
+    "not reported.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on every table it drops (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__drop_schema,
+    .examples = ex_drop_schema,
+    .nexamples = 4,
+    .explain = "PB117 drop-schema (warning)\n"
+    "DROP SCHEMA ... CASCADE destroys every object in the schema and its data\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on every table it drops (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `DROP SCHEMA ... CASCADE` drops every table, view, sequence, function and\n"
+    "  type in the schema, and everything elsewhere that depends on them. Once it\n"
+    "  commits, the data is gone: a down migration can only recreate the objects\n"
+    "  empty. Code that is still running (the previous release during a deploy,\n"
+    "  or a release you roll back to) and uses any of those objects fails. Each\n"
+    "  dropped table is locked ACCESS EXCLUSIVE until the transaction commits.\n"
+    "  Without CASCADE (the default RESTRICT), `DROP SCHEMA` refuses to drop a\n"
+    "  schema that still contains objects, so only an empty schema can be\n"
+    "  dropped; that form is not reported.\n"
+    "  (PostgreSQL manual: sql-dropschema, sql-droptable.)\n"
+    "\n"
+    "Instead\n"
+    "  Empty the schema deliberately, one object at a time, in a release after\n"
+    "  the code stopped using them, then drop the schema without CASCADE, so that\n"
+    "  anything left over makes the migration fail instead of silently\n"
+    "  disappearing:\n"
+    "\n"
+    "      DROP SCHEMA reporting;\n"
+    "\n"
+    "  A schema created earlier in the same migration holds no data yet and is\n"
+    "  not reported.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP SCHEMA reporting CASCADE;\n"
+    "  DROP SCHEMA IF EXISTS legacy, archive CASCADE;\n"
+    "\n"
+    "Not flagged\n"
+    "  DROP SCHEMA reporting;\n"
+    "  CREATE SCHEMA scratch;\n"
+    "  CREATE TABLE scratch.t (id bigint);\n"
+    "  DROP SCHEMA scratch CASCADE;\n"
+    "",
+};
+
+static const pb_rule_example ex_truncate[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "TRUNCATE sessions;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "TRUNCATE TABLE app.events, app.event_payloads RESTART IDENTITY CASCADE;", 0, false},
+    {false, "CREATE TABLE staging (id bigint);\n"
+    "TRUNCATE staging;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "DELETE FROM sessions WHERE expires_at < now();", 0, false},
+};
+
+static const pb_rule_info r_truncate = {
+    .id = "truncate",
+    .code = "PB118",
+    .severity = PB_SEV_WARNING,
+    .summary = "TRUNCATE deletes every row under an ACCESS EXCLUSIVE lock and is not MVCC-safe",
+    .why = "`TRUNCATE` removes every row of the table at once. Once it commits, the\n"
+    "rows cannot be brought back by rolling back the deploy. It takes an ACCESS\n"
+    "EXCLUSIVE lock on each table it truncates (and, with CASCADE, on every\n"
+    "table that references them by foreign key, which it empties too), so it\n"
+    "waits behind running queries and makes every later query on the table\n"
+    "queue behind it. It is also not MVCC-safe: a concurrent transaction whose\n"
+    "snapshot was taken before the truncation sees the table as empty.\n"
+    "(PostgreSQL manual: sql-truncate.)\n"
+    "",
+    .instead = "If the rows really must go, delete them in batches with `DELETE`, which\n"
+    "takes only a ROW EXCLUSIVE lock (reads and writes of other rows continue)\n"
+    "and is MVCC-safe:\n"
+    "\n"
+    "    DELETE FROM sessions WHERE ctid IN (SELECT ctid FROM sessions LIMIT 5000);\n"
+    "    -- repeat until no row is deleted, one transaction per batch\n"
+    "\n"
+    "A table created earlier in the same migration is not in use yet and is not\n"
+    "reported.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on each table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__truncate,
+    .examples = ex_truncate,
+    .nexamples = 4,
+    .explain = "PB118 truncate (warning)\n"
+    "TRUNCATE deletes every row under an ACCESS EXCLUSIVE lock and is not MVCC-safe\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on each table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `TRUNCATE` removes every row of the table at once. Once it commits, the\n"
+    "  rows cannot be brought back by rolling back the deploy. It takes an ACCESS\n"
+    "  EXCLUSIVE lock on each table it truncates (and, with CASCADE, on every\n"
+    "  table that references them by foreign key, which it empties too), so it\n"
+    "  waits behind running queries and makes every later query on the table\n"
+    "  queue behind it. It is also not MVCC-safe: a concurrent transaction whose\n"
+    "  snapshot was taken before the truncation sees the table as empty.\n"
+    "  (PostgreSQL manual: sql-truncate.)\n"
+    "\n"
+    "Instead\n"
+    "  If the rows really must go, delete them in batches with `DELETE`, which\n"
+    "  takes only a ROW EXCLUSIVE lock (reads and writes of other rows continue)\n"
+    "  and is MVCC-safe:\n"
+    "\n"
+    "      DELETE FROM sessions WHERE ctid IN (SELECT ctid FROM sessions LIMIT 5000);\n"
+    "      -- repeat until no row is deleted, one transaction per batch\n"
+    "\n"
+    "  A table created earlier in the same migration is not in use yet and is not\n"
+    "  reported.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  TRUNCATE sessions;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  TRUNCATE TABLE app.events, app.event_payloads RESTART IDENTITY CASCADE;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE staging (id bigint);\n"
+    "  TRUNCATE staging;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DELETE FROM sessions WHERE expires_at < now();\n"
+    "",
+};
+
+static const pb_rule_example ex_vacuum_full[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "VACUUM FULL events;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "VACUUM (FULL, ANALYZE);", 0, false},
+    {false, "VACUUM (ANALYZE) events;", 0, false},
+    {false, "CREATE TABLE events (id bigint);\n"
+    "VACUUM FULL events;", 0, false},
+};
+
+static const pb_rule_info r_vacuum_full = {
+    .id = "vacuum-full",
+    .code = "PB119",
+    .severity = PB_SEV_WARNING,
+    .summary = "VACUUM FULL rewrites the whole table under an ACCESS EXCLUSIVE lock",
+    .why = "`VACUUM FULL` writes a new copy of the table and rebuilds all its indexes\n"
+    "while holding an ACCESS EXCLUSIVE lock, so every query on the table, plain\n"
+    "SELECTs included, waits for the whole rewrite; it also needs room for the\n"
+    "second copy. Without a table name it does this to every table of the\n"
+    "database in turn. Plain `VACUUM` takes only a SHARE UPDATE EXCLUSIVE lock,\n"
+    "which lets reads and writes continue. Like any VACUUM, `VACUUM FULL` cannot\n"
+    "run inside a transaction block.\n"
+    "(PostgreSQL manual: sql-vacuum, explicit-locking, routine-vacuuming.)\n"
+    "",
+    .instead = "Let plain `VACUUM` (or autovacuum) make the space reusable instead; it does\n"
+    "not block reads or writes. If the table really must shrink, schedule the\n"
+    "rewrite for a maintenance window, with `lock_timeout` set, outside the\n"
+    "deploy's migrations.\n"
+    "\n"
+    "    VACUUM (ANALYZE) events;\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__vacuum_full,
+    .examples = ex_vacuum_full,
+    .nexamples = 4,
+    .explain = "PB119 vacuum-full (warning)\n"
+    "VACUUM FULL rewrites the whole table under an ACCESS EXCLUSIVE lock\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `VACUUM FULL` writes a new copy of the table and rebuilds all its indexes\n"
+    "  while holding an ACCESS EXCLUSIVE lock, so every query on the table, plain\n"
+    "  SELECTs included, waits for the whole rewrite; it also needs room for the\n"
+    "  second copy. Without a table name it does this to every table of the\n"
+    "  database in turn. Plain `VACUUM` takes only a SHARE UPDATE EXCLUSIVE lock,\n"
+    "  which lets reads and writes continue. Like any VACUUM, `VACUUM FULL` cannot\n"
+    "  run inside a transaction block.\n"
+    "  (PostgreSQL manual: sql-vacuum, explicit-locking, routine-vacuuming.)\n"
+    "\n"
+    "Instead\n"
+    "  Let plain `VACUUM` (or autovacuum) make the space reusable instead; it does\n"
+    "  not block reads or writes. If the table really must shrink, schedule the\n"
+    "  rewrite for a maintenance window, with `lock_timeout` set, outside the\n"
+    "  deploy's migrations.\n"
+    "\n"
+    "      VACUUM (ANALYZE) events;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  VACUUM FULL events;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  VACUUM (FULL, ANALYZE);\n"
+    "\n"
+    "Not flagged\n"
+    "  VACUUM (ANALYZE) events;\n"
+    "  CREATE TABLE events (id bigint);\n"
+    "  VACUUM FULL events;\n"
+    "",
+};
+
+static const pb_rule_example ex_cluster[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "CLUSTER events USING events_created_at_idx;", 0, false},
+    {true, "CLUSTER;", 0, false},
+    {false, "CREATE TABLE events (id bigint, created_at timestamptz);\n"
+    "CREATE INDEX events_created_at_idx ON events (created_at);\n"
+    "CLUSTER events USING events_created_at_idx;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE events CLUSTER ON events_created_at_idx;", 0, false},
+};
+
+static const pb_rule_info r_cluster = {
+    .id = "cluster",
+    .code = "PB120",
+    .severity = PB_SEV_WARNING,
+    .summary = "CLUSTER rewrites the whole table under an ACCESS EXCLUSIVE lock",
+    .why = "`CLUSTER` writes a new copy of the table in index order and rebuilds all\n"
+    "its indexes while holding an ACCESS EXCLUSIVE lock, so every query on the\n"
+    "table, plain SELECTs included, waits for the whole rewrite. Without a table\n"
+    "name it re-clusters every previously clustered table of the database, one\n"
+    "after the other (and then cannot run inside a transaction block). The\n"
+    "order is not maintained for rows written later.\n"
+    "(PostgreSQL manual: sql-cluster; cluster.c cluster_rel.)\n"
+    "",
+    .instead = "There is no online form of CLUSTER. If the physical order matters, run it\n"
+    "in a maintenance window outside the deploy's migrations, with\n"
+    "`lock_timeout` set. A table created earlier in the same migration is not\n"
+    "reported.\n"
+    "\n"
+    "    SET lock_timeout = '5s';\n"
+    "    CLUSTER events USING events_created_at_idx;  -- maintenance window only\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__cluster,
+    .examples = ex_cluster,
+    .nexamples = 4,
+    .explain = "PB120 cluster (warning)\n"
+    "CLUSTER rewrites the whole table under an ACCESS EXCLUSIVE lock\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `CLUSTER` writes a new copy of the table in index order and rebuilds all\n"
+    "  its indexes while holding an ACCESS EXCLUSIVE lock, so every query on the\n"
+    "  table, plain SELECTs included, waits for the whole rewrite. Without a table\n"
+    "  name it re-clusters every previously clustered table of the database, one\n"
+    "  after the other (and then cannot run inside a transaction block). The\n"
+    "  order is not maintained for rows written later.\n"
+    "  (PostgreSQL manual: sql-cluster; cluster.c cluster_rel.)\n"
+    "\n"
+    "Instead\n"
+    "  There is no online form of CLUSTER. If the physical order matters, run it\n"
+    "  in a maintenance window outside the deploy's migrations, with\n"
+    "  `lock_timeout` set. A table created earlier in the same migration is not\n"
+    "  reported.\n"
+    "\n"
+    "      SET lock_timeout = '5s';\n"
+    "      CLUSTER events USING events_created_at_idx;  -- maintenance window only\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  CLUSTER events USING events_created_at_idx;\n"
+    "  CLUSTER;\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE events (id bigint, created_at timestamptz);\n"
+    "  CREATE INDEX events_created_at_idx ON events (created_at);\n"
+    "  CLUSTER events USING events_created_at_idx;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE events CLUSTER ON events_created_at_idx;\n"
+    "",
+};
+
+static const pb_rule_example ex_refresh_matview_non_concurrent[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "REFRESH MATERIALIZED VIEW daily_totals;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "REFRESH MATERIALIZED VIEW reporting.daily_totals WITH DATA;", 0, false},
+    {false, "REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;", 0, false},
+    {false, "CREATE MATERIALIZED VIEW daily_totals AS SELECT 1 AS day WITH NO DATA;\n"
+    "REFRESH MATERIALIZED VIEW daily_totals;", 0, false},
+};
+
+static const pb_rule_info r_refresh_matview_non_concurrent = {
+    .id = "refresh-matview-non-concurrent",
+    .code = "PB121",
+    .severity = PB_SEV_WARNING,
+    .summary = "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view",
+    .why = "A plain `REFRESH MATERIALIZED VIEW` runs the view's whole query and\n"
+    "replaces its contents while holding an ACCESS EXCLUSIVE lock on the\n"
+    "materialized view, so every SELECT from it waits until the refresh\n"
+    "commits. `REFRESH MATERIALIZED VIEW CONCURRENTLY` takes only an EXCLUSIVE\n"
+    "lock, which lets reads of the view continue; it needs a UNIQUE index on\n"
+    "the view (on plain columns, without a WHERE clause), the view must already\n"
+    "be populated, and it does more work, computing the difference to the old\n"
+    "contents.\n"
+    "(PostgreSQL manual: sql-refreshmaterializedview; matview.c\n"
+    "ExecRefreshMatView.)\n"
+    "",
+    .instead = "Give the view a unique index once, then refresh it concurrently:\n"
+    "\n"
+    "    CREATE UNIQUE INDEX daily_totals_day_key ON daily_totals (day);\n"
+    "    REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;\n"
+    "\n"
+    "A materialized view created earlier in the same migration is not read yet\n"
+    "and is not reported.\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the materialized view (blocks reads and writes of it)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__refresh_matview_non_concurrent,
+    .examples = ex_refresh_matview_non_concurrent,
+    .nexamples = 4,
+    .explain = "PB121 refresh-matview-non-concurrent (warning)\n"
+    "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the materialized view (blocks reads and writes of it)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A plain `REFRESH MATERIALIZED VIEW` runs the view's whole query and\n"
+    "  replaces its contents while holding an ACCESS EXCLUSIVE lock on the\n"
+    "  materialized view, so every SELECT from it waits until the refresh\n"
+    "  commits. `REFRESH MATERIALIZED VIEW CONCURRENTLY` takes only an EXCLUSIVE\n"
+    "  lock, which lets reads of the view continue; it needs a UNIQUE index on\n"
+    "  the view (on plain columns, without a WHERE clause), the view must already\n"
+    "  be populated, and it does more work, computing the difference to the old\n"
+    "  contents.\n"
+    "  (PostgreSQL manual: sql-refreshmaterializedview; matview.c\n"
+    "  ExecRefreshMatView.)\n"
+    "\n"
+    "Instead\n"
+    "  Give the view a unique index once, then refresh it concurrently:\n"
+    "\n"
+    "      CREATE UNIQUE INDEX daily_totals_day_key ON daily_totals (day);\n"
+    "      REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;\n"
+    "\n"
+    "  A materialized view created earlier in the same migration is not read yet\n"
+    "  and is not reported.\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  REFRESH MATERIALIZED VIEW daily_totals;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  REFRESH MATERIALIZED VIEW reporting.daily_totals WITH DATA;\n"
+    "\n"
+    "Not flagged\n"
+    "  REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;\n"
+    "  CREATE MATERIALIZED VIEW daily_totals AS SELECT 1 AS day WITH NO DATA;\n"
+    "  REFRESH MATERIALIZED VIEW daily_totals;\n"
+    "",
+};
+
+static const pb_rule_example ex_detach_partition_non_concurrent[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE events DETACH PARTITION events_2023;", 14, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE app.measurements DETACH PARTITION app.measurements_y2020;", 0, false},
+    {false, "ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE events DETACH PARTITION events_2023;", 13, false},
+    {false, "CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);\n"
+    "CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\n"
+    "ALTER TABLE events DETACH PARTITION events_2023;", 0, false},
+};
+
+static const pb_rule_info r_detach_partition_non_concurrent = {
+    .id = "detach-partition-non-concurrent",
+    .code = "PB122",
+    .severity = PB_SEV_WARNING,
+    .summary = "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table",
+    .why = "`ALTER TABLE parent DETACH PARTITION child` takes an ACCESS EXCLUSIVE lock\n"
+    "on the parent (and on the partition, and on a DEFAULT partition if there is\n"
+    "one), so every query on the whole partitioned table, plain SELECTs\n"
+    "included, waits for it, and while it waits for running queries every later\n"
+    "query on the partitioned table queues behind it. From PostgreSQL 14,\n"
+    "`DETACH PARTITION ... CONCURRENTLY` takes only SHARE UPDATE EXCLUSIVE on\n"
+    "the parent, so reads and writes continue.\n"
+    "(PostgreSQL manual: sql-altertable, DETACH PARTITION; ddl-partitioning;\n"
+    "release notes 14.)\n"
+    "",
+    .instead = "Detach concurrently (PostgreSQL 14 and later). It runs in two\n"
+    "transactions of its own, so it cannot run inside a transaction block, and\n"
+    "it is not allowed when the table has a DEFAULT partition. If it is\n"
+    "interrupted, finish it with `DETACH PARTITION ... FINALIZE`.\n"
+    "\n"
+    "    ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the parent table and on the partition (blocks reads and writes)",
+    .pg_min = 14,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__detach_partition_non_concurrent,
+    .examples = ex_detach_partition_non_concurrent,
+    .nexamples = 5,
+    .explain = "PB122 detach-partition-non-concurrent (warning)\n"
+    "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the parent table and on the partition (blocks reads and writes)\n"
+    "PostgreSQL versions: 14 and later\n"
+    "\n"
+    "Why\n"
+    "  `ALTER TABLE parent DETACH PARTITION child` takes an ACCESS EXCLUSIVE lock\n"
+    "  on the parent (and on the partition, and on a DEFAULT partition if there is\n"
+    "  one), so every query on the whole partitioned table, plain SELECTs\n"
+    "  included, waits for it, and while it waits for running queries every later\n"
+    "  query on the partitioned table queues behind it. From PostgreSQL 14,\n"
+    "  `DETACH PARTITION ... CONCURRENTLY` takes only SHARE UPDATE EXCLUSIVE on\n"
+    "  the parent, so reads and writes continue.\n"
+    "  (PostgreSQL manual: sql-altertable, DETACH PARTITION; ddl-partitioning;\n"
+    "  release notes 14.)\n"
+    "\n"
+    "Instead\n"
+    "  Detach concurrently (PostgreSQL 14 and later). It runs in two\n"
+    "  transactions of its own, so it cannot run inside a transaction block, and\n"
+    "  it is not allowed when the table has a DEFAULT partition. If it is\n"
+    "  interrupted, finish it with `DETACH PARTITION ... FINALIZE`.\n"
+    "\n"
+    "      ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;\n"
+    "\n"
+    "Flagged\n"
+    "  -- --pg-version 14\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE events DETACH PARTITION events_2023;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE app.measurements DETACH PARTITION app.measurements_y2020;\n"
+    "\n"
+    "Not flagged\n"
+    "  ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;\n"
+    "  -- --pg-version 13\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE events DETACH PARTITION events_2023;\n"
+    "  CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);\n"
+    "  CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\n"
+    "  ALTER TABLE events DETACH PARTITION events_2023;\n"
+    "",
+};
+
+static const pb_rule_example ex_lock_table[] = {
+    {true, "BEGIN;\n"
+    "SET LOCAL lock_timeout = '5s';\n"
+    "LOCK TABLE orders;\n"
+    "COMMIT;", 0, false},
+    {true, "BEGIN;\n"
+    "SET LOCAL lock_timeout = '5s';\n"
+    "LOCK TABLE orders, order_items IN SHARE MODE NOWAIT;\n"
+    "COMMIT;", 0, false},
+    {false, "BEGIN;\n"
+    "LOCK TABLE orders IN ACCESS SHARE MODE;\n"
+    "COMMIT;", 0, false},
+    {false, "CREATE TABLE orders (id bigint);\n"
+    "BEGIN;\n"
+    "LOCK TABLE orders;\n"
+    "COMMIT;", 0, false},
+};
+
+static const pb_rule_info r_lock_table = {
+    .id = "lock-table",
+    .code = "PB123",
+    .severity = PB_SEV_WARNING,
+    .summary = "An explicit LOCK TABLE blocks the application until the transaction commits",
+    .why = "`LOCK TABLE` takes the requested lock (ACCESS EXCLUSIVE when no mode is\n"
+    "given) and holds it until the transaction commits. ACCESS EXCLUSIVE blocks\n"
+    "every query on the table, plain SELECTs included; EXCLUSIVE, SHARE ROW\n"
+    "EXCLUSIVE and SHARE block INSERT, UPDATE and DELETE. While the request\n"
+    "waits for running queries, every later query that conflicts with it queues\n"
+    "behind it. LOCK TABLE only works inside a transaction block; outside one\n"
+    "PostgreSQL fails with `LOCK TABLE can only be used in transaction blocks`.\n"
+    "Modes weaker than SHARE do not block the application's reads or writes and\n"
+    "are not reported.\n"
+    "(PostgreSQL manual: sql-lock, explicit-locking.)\n"
+    "",
+    .instead = "Avoid explicit table locks in migrations: the statements that need a lock\n"
+    "take the weakest one they need. If you must serialize against writers,\n"
+    "take the weakest mode that does it, keep the transaction short, and set\n"
+    "`lock_timeout` (or use NOWAIT) so that the migration fails instead of\n"
+    "stalling the application:\n"
+    "\n"
+    "    SET LOCAL lock_timeout = '5s';\n"
+    "    LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE;\n"
+    "",
+    .lock = "the requested mode (ACCESS EXCLUSIVE by default)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__lock_table,
+    .examples = ex_lock_table,
+    .nexamples = 4,
+    .explain = "PB123 lock-table (warning)\n"
+    "An explicit LOCK TABLE blocks the application until the transaction commits\n"
+    "\n"
+    "Lock: the requested mode (ACCESS EXCLUSIVE by default)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `LOCK TABLE` takes the requested lock (ACCESS EXCLUSIVE when no mode is\n"
+    "  given) and holds it until the transaction commits. ACCESS EXCLUSIVE blocks\n"
+    "  every query on the table, plain SELECTs included; EXCLUSIVE, SHARE ROW\n"
+    "  EXCLUSIVE and SHARE block INSERT, UPDATE and DELETE. While the request\n"
+    "  waits for running queries, every later query that conflicts with it queues\n"
+    "  behind it. LOCK TABLE only works inside a transaction block; outside one\n"
+    "  PostgreSQL fails with `LOCK TABLE can only be used in transaction blocks`.\n"
+    "  Modes weaker than SHARE do not block the application's reads or writes and\n"
+    "  are not reported.\n"
+    "  (PostgreSQL manual: sql-lock, explicit-locking.)\n"
+    "\n"
+    "Instead\n"
+    "  Avoid explicit table locks in migrations: the statements that need a lock\n"
+    "  take the weakest one they need. If you must serialize against writers,\n"
+    "  take the weakest mode that does it, keep the transaction short, and set\n"
+    "  `lock_timeout` (or use NOWAIT) so that the migration fails instead of\n"
+    "  stalling the application:\n"
+    "\n"
+    "      SET LOCAL lock_timeout = '5s';\n"
+    "      LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE;\n"
+    "\n"
+    "Flagged\n"
+    "  BEGIN;\n"
+    "  SET LOCAL lock_timeout = '5s';\n"
+    "  LOCK TABLE orders;\n"
+    "  COMMIT;\n"
+    "  BEGIN;\n"
+    "  SET LOCAL lock_timeout = '5s';\n"
+    "  LOCK TABLE orders, order_items IN SHARE MODE NOWAIT;\n"
+    "  COMMIT;\n"
+    "\n"
+    "Not flagged\n"
+    "  BEGIN;\n"
+    "  LOCK TABLE orders IN ACCESS SHARE MODE;\n"
+    "  COMMIT;\n"
+    "  CREATE TABLE orders (id bigint);\n"
+    "  BEGIN;\n"
+    "  LOCK TABLE orders;\n"
+    "  COMMIT;\n"
+    "",
+};
+
+static const pb_rule_example ex_missing_lock_timeout[] = {
+    {true, "ALTER TABLE users ADD COLUMN nickname text;", 0, false},
+    {true, "CREATE INDEX users_email_idx ON users (email);", 0, false},
+    {true, "CREATE TABLE orders (id bigint, user_id bigint REFERENCES users (id));", 0, false},
+    {true, "SET lock_timeout = 0;\n"
+    "ALTER TABLE users ALTER COLUMN name SET DEFAULT '';", 0, true},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN nickname text;", 0, false},
+    {false, "CREATE TABLE users (id bigint);\n"
+    "ALTER TABLE users ADD COLUMN nickname text;", 0, false},
+    {false, "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);", 0, false},
+    {false, "BEGIN;\n"
+    "SET LOCAL lock_timeout = '5s';\n"
+    "ALTER TABLE users DROP COLUMN legacy;\n"
+    "COMMIT;", 0, false},
+};
+
+static const pb_rule_info r_missing_lock_timeout = {
+    .id = "missing-lock-timeout",
+    .code = "PB124",
+    .severity = PB_SEV_WARNING,
+    .summary = "A statement that takes a write-blocking lock on an existing table runs without lock_timeout",
+    .why = "Before a DDL statement can do anything it has to get its lock, and it waits\n"
+    "for every transaction that holds a conflicting lock on the table: a long\n"
+    "report, a forgotten open transaction, an anti-wraparound autovacuum.\n"
+    "PostgreSQL grants a lock request only if it conflicts neither with the\n"
+    "locks held nor with the requests already waiting, so while the DDL waits,\n"
+    "every later query that conflicts with it queues behind it. For ACCESS\n"
+    "EXCLUSIVE that is every query on the table, plain SELECTs included; for\n"
+    "SHARE, SHARE ROW EXCLUSIVE and EXCLUSIVE it is every write. A statement\n"
+    "that would itself take milliseconds can so stall the application for as\n"
+    "long as the oldest transaction runs. `lock_timeout` makes the statement give\n"
+    "up after the given time instead (\"canceling statement due to lock\n"
+    "timeout\"), and the queued queries proceed at once. It is off (0) by\n"
+    "default. Tables created earlier in the same file have no other users and\n"
+    "are not reported.\n"
+    "(PostgreSQL manual: explicit-locking, runtime-config-client lock_timeout;\n"
+    "storage/lmgr/README, lock.c LockAcquireExtended.)\n"
+    "",
+    .instead = "Set `lock_timeout` before the first such statement, and retry the\n"
+    "migration (ideally with a backoff) when it times out:\n"
+    "\n"
+    "    SET lock_timeout = '5s';\n"
+    "\n"
+    "Inside the migration's transaction, `SET LOCAL lock_timeout = '5s';` limits\n"
+    "the setting to that transaction. A SET inside a transaction that is rolled\n"
+    "back is undone.\n"
+    "",
+    .lock = "any lock that blocks writes (SHARE and stronger), ACCESS EXCLUSIVE in particular",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__missing_lock_timeout,
+    .examples = ex_missing_lock_timeout,
+    .nexamples = 8,
+    .explain = "PB124 missing-lock-timeout (warning)\n"
+    "A statement that takes a write-blocking lock on an existing table runs without lock_timeout\n"
+    "\n"
+    "Lock: any lock that blocks writes (SHARE and stronger), ACCESS EXCLUSIVE in particular\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  Before a DDL statement can do anything it has to get its lock, and it waits\n"
+    "  for every transaction that holds a conflicting lock on the table: a long\n"
+    "  report, a forgotten open transaction, an anti-wraparound autovacuum.\n"
+    "  PostgreSQL grants a lock request only if it conflicts neither with the\n"
+    "  locks held nor with the requests already waiting, so while the DDL waits,\n"
+    "  every later query that conflicts with it queues behind it. For ACCESS\n"
+    "  EXCLUSIVE that is every query on the table, plain SELECTs included; for\n"
+    "  SHARE, SHARE ROW EXCLUSIVE and EXCLUSIVE it is every write. A statement\n"
+    "  that would itself take milliseconds can so stall the application for as\n"
+    "  long as the oldest transaction runs. `lock_timeout` makes the statement give\n"
+    "  up after the given time instead (\"canceling statement due to lock\n"
+    "  timeout\"), and the queued queries proceed at once. It is off (0) by\n"
+    "  default. Tables created earlier in the same file have no other users and\n"
+    "  are not reported.\n"
+    "  (PostgreSQL manual: explicit-locking, runtime-config-client lock_timeout;\n"
+    "  storage/lmgr/README, lock.c LockAcquireExtended.)\n"
+    "\n"
+    "Instead\n"
+    "  Set `lock_timeout` before the first such statement, and retry the\n"
+    "  migration (ideally with a backoff) when it times out:\n"
+    "\n"
+    "      SET lock_timeout = '5s';\n"
+    "\n"
+    "  Inside the migration's transaction, `SET LOCAL lock_timeout = '5s';` limits\n"
+    "  the setting to that transaction. A SET inside a transaction that is rolled\n"
+    "  back is undone.\n"
+    "\n"
+    "Flagged\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "  CREATE INDEX users_email_idx ON users (email);\n"
+    "  CREATE TABLE orders (id bigint, user_id bigint REFERENCES users (id));\n"
+    "  -- --assume-in-transaction\n"
+    "  SET lock_timeout = 0;\n"
+    "  ALTER TABLE users ALTER COLUMN name SET DEFAULT '';\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "  CREATE TABLE users (id bigint);\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "  CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"
+    "  BEGIN;\n"
+    "  SET LOCAL lock_timeout = '5s';\n"
+    "  ALTER TABLE users DROP COLUMN legacy;\n"
+    "  COMMIT;\n"
+    "",
+};
+
 const pb_rule_info *const pb_rule_registry[] = {
     &r_syntax_error,
     &r_invalid_utf8,
@@ -307,6 +2535,29 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_file_too_large,
     &r_empty_file,
     &r_create_index_non_concurrent,
+    &r_drop_index_non_concurrent,
+    &r_reindex_non_concurrent,
+    &r_non_transactional_in_transaction,
+    &r_validate_in_same_transaction,
+    &r_add_foreign_key_validates,
+    &r_add_check_validates,
+    &r_add_unique_builds_index,
+    &r_set_not_null_scans,
+    &r_add_column_rewrites,
+    &r_add_column_not_null_no_default,
+    &r_alter_column_type_rewrites,
+    &r_rename_column,
+    &r_rename_table,
+    &r_drop_column,
+    &r_drop_table,
+    &r_drop_schema,
+    &r_truncate,
+    &r_vacuum_full,
+    &r_cluster,
+    &r_refresh_matview_non_concurrent,
+    &r_detach_partition_non_concurrent,
+    &r_lock_table,
+    &r_missing_lock_timeout,
 };
 
-const size_t pb_rule_registry_len = 6;
+const size_t pb_rule_registry_len = 29;

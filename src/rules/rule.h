@@ -25,6 +25,7 @@ typedef struct pb_lint_state {
     bool lock_timeout_session; /* ... by a plain SET (survives COMMIT) */
     bool lock_timeout_local;   /* ... by SET LOCAL in the current transaction */
     uint32_t tx_begin_stmt; /* statement index of the current BEGIN, if explicit */
+    uint32_t tx_begin_at;   /* its byte offset */
 } pb_lint_state;
 
 struct pb_rule_ctx;
