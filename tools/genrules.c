@@ -353,8 +353,8 @@ static void registry(pb_buf *b, rule *rs, size_t n)
         }
         if (!r->nex)
             pb_buf_puts(b, "    {false, \"\", 0, false},\n");
-        pb_buf_printf(b, "};\n\nstatic const pb_rule_info r_%s = {\n    .id = \"%s\",\n    .code = \"%s\",\n", c,
-                      r->id, r->code);
+        pb_buf_printf(b, "};\n\nstatic const pb_rule_info r_%s = {\n    .index = %zu,\n    .id = \"%s\",\n    .code = \"%s\",\n",
+                      c, i, r->id, r->code);
         pb_buf_printf(b, "    .severity = PB_SEV_%s,\n", !strcmp(r->severity, "error")     ? "ERROR"
                                                           : !strcmp(r->severity, "warning") ? "WARNING"
                                                                                              : "INFO");

@@ -85,7 +85,9 @@ static const char *other_of(const pb_rule_ctx *ctx, const pb_op *o, const pb_fac
 
 void pb_rule__missing_lock_timeout(pb_rule_ctx *ctx, const pb_op *op)
 {
-    if (ctx->st->lock_timeout_set || !pb_rule_first_op_of_stmt(ctx))
+    /* one SET lock_timeout at the top of the file fixes every statement:
+       report only the first statement that needs it */
+    if (ctx->st->lock_timeout_set || !pb_rule_first_op_of_stmt(ctx) || pb_rule_reported(ctx))
         return;
     strongest s = {0};
     for (size_t i = ctx->op_index; i < ctx->ops->len && ctx->ops->items[i]->stmt == op->stmt; i++) {
@@ -117,10 +119,12 @@ void pb_rule__missing_lock_timeout(pb_rule_ctx *ctx, const pb_op *op)
     pb_rule_report(
         ctx, op, op->span,
         ctx->st->in_tx ? "SET LOCAL lock_timeout = '5s'; before this statement (or SET lock_timeout = "
-                         "'5s'; at the start of the migration), and retry the migration if it times out"
-                       : "SET lock_timeout = '5s'; before this statement, and retry the migration if it "
-                         "times out",
+                         "'5s'; at the start of the migration, which covers every later statement), and "
+                         "retry the migration if it times out"
+                       : "SET lock_timeout = '5s'; at the start of the migration (it covers every later "
+                         "statement), and retry the migration if it times out",
         "no lock_timeout is set, and this statement needs %s %s lock on %s, which %s: while it waits "
-        "for a long-running transaction to finish, %s queues behind it",
+        "for a long-running transaction to finish, %s queues behind it (later statements of this file "
+        "that also lack a lock_timeout are not reported again)",
         pb_lock_article(s.lock), pb_lock_mode_name(s.lock), s.what, pb_lock_blocks_text(s.lock), queue);
 }

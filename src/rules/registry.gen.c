@@ -35,6 +35,7 @@ static const pb_rule_example ex_syntax_error[] = {
 };
 
 static const pb_rule_info r_syntax_error = {
+    .index = 0,
     .id = "syntax-error",
     .code = "PB001",
     .severity = PB_SEV_ERROR,
@@ -87,6 +88,7 @@ static const pb_rule_example ex_invalid_utf8[] = {
 };
 
 static const pb_rule_info r_invalid_utf8 = {
+    .index = 1,
     .id = "invalid-utf8",
     .code = "PB002",
     .severity = PB_SEV_ERROR,
@@ -131,6 +133,7 @@ static const pb_rule_example ex_nul_byte[] = {
 };
 
 static const pb_rule_info r_nul_byte = {
+    .index = 2,
     .id = "nul-byte",
     .code = "PB003",
     .severity = PB_SEV_ERROR,
@@ -173,6 +176,7 @@ static const pb_rule_example ex_file_too_large[] = {
 };
 
 static const pb_rule_info r_file_too_large = {
+    .index = 3,
     .id = "file-too-large",
     .code = "PB004",
     .severity = PB_SEV_ERROR,
@@ -217,6 +221,7 @@ static const pb_rule_example ex_empty_file[] = {
 };
 
 static const pb_rule_info r_empty_file = {
+    .index = 4,
     .id = "empty-file",
     .code = "PB005",
     .severity = PB_SEV_INFO,
@@ -263,6 +268,7 @@ static const pb_rule_example ex_create_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_create_index_non_concurrent = {
+    .index = 5,
     .id = "create-index-non-concurrent",
     .code = "PB101",
     .severity = PB_SEV_WARNING,
@@ -335,6 +341,7 @@ static const pb_rule_example ex_drop_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_drop_index_non_concurrent = {
+    .index = 6,
     .id = "drop-index-non-concurrent",
     .code = "PB102",
     .severity = PB_SEV_WARNING,
@@ -423,6 +430,7 @@ static const pb_rule_example ex_reindex_non_concurrent[] = {
 };
 
 static const pb_rule_info r_reindex_non_concurrent = {
+    .index = 7,
     .id = "reindex-non-concurrent",
     .code = "PB103",
     .severity = PB_SEV_WARNING,
@@ -524,6 +532,7 @@ static const pb_rule_example ex_non_transactional_in_transaction[] = {
 };
 
 static const pb_rule_info r_non_transactional_in_transaction = {
+    .index = 8,
     .id = "non-transactional-in-transaction",
     .code = "PB104",
     .severity = PB_SEV_ERROR,
@@ -653,6 +662,7 @@ static const pb_rule_example ex_validate_in_same_transaction[] = {
 };
 
 static const pb_rule_info r_validate_in_same_transaction = {
+    .index = 9,
     .id = "validate-in-same-transaction",
     .code = "PB105",
     .severity = PB_SEV_WARNING,
@@ -757,6 +767,7 @@ static const pb_rule_example ex_add_foreign_key_validates[] = {
 };
 
 static const pb_rule_info r_add_foreign_key_validates = {
+    .index = 10,
     .id = "add-foreign-key-validates",
     .code = "PB106",
     .severity = PB_SEV_WARNING,
@@ -860,6 +871,7 @@ static const pb_rule_example ex_add_check_validates[] = {
 };
 
 static const pb_rule_info r_add_check_validates = {
+    .index = 11,
     .id = "add-check-validates",
     .code = "PB107",
     .severity = PB_SEV_WARNING,
@@ -954,6 +966,7 @@ static const pb_rule_example ex_add_unique_builds_index[] = {
 };
 
 static const pb_rule_info r_add_unique_builds_index = {
+    .index = 12,
     .id = "add-unique-builds-index",
     .code = "PB108",
     .severity = PB_SEV_WARNING,
@@ -1056,6 +1069,7 @@ static const pb_rule_example ex_set_not_null_scans[] = {
 };
 
 static const pb_rule_info r_set_not_null_scans = {
+    .index = 13,
     .id = "set-not-null-scans",
     .code = "PB109",
     .severity = PB_SEV_WARNING,
@@ -1161,6 +1175,7 @@ static const pb_rule_example ex_add_column_rewrites[] = {
 };
 
 static const pb_rule_info r_add_column_rewrites = {
+    .index = 14,
     .id = "add-column-rewrites",
     .code = "PB110",
     .severity = PB_SEV_WARNING,
@@ -1291,6 +1306,7 @@ static const pb_rule_example ex_add_column_not_null_no_default[] = {
 };
 
 static const pb_rule_info r_add_column_not_null_no_default = {
+    .index = 15,
     .id = "add-column-not-null-no-default",
     .code = "PB111",
     .severity = PB_SEV_WARNING,
@@ -1378,6 +1394,7 @@ static const pb_rule_example ex_alter_column_type_rewrites[] = {
 };
 
 static const pb_rule_info r_alter_column_type_rewrites = {
+    .index = 16,
     .id = "alter-column-type-rewrites",
     .code = "PB112",
     .severity = PB_SEV_WARNING,
@@ -1494,6 +1511,7 @@ static const pb_rule_example ex_rename_column[] = {
 };
 
 static const pb_rule_info r_rename_column = {
+    .index = 17,
     .id = "rename-column",
     .code = "PB113",
     .severity = PB_SEV_WARNING,
@@ -1580,6 +1598,7 @@ static const pb_rule_example ex_rename_table[] = {
 };
 
 static const pb_rule_info r_rename_table = {
+    .index = 18,
     .id = "rename-table",
     .code = "PB114",
     .severity = PB_SEV_WARNING,
@@ -1670,6 +1689,7 @@ static const pb_rule_example ex_drop_column[] = {
 };
 
 static const pb_rule_info r_drop_column = {
+    .index = 19,
     .id = "drop-column",
     .code = "PB115",
     .severity = PB_SEV_WARNING,
@@ -1760,6 +1780,7 @@ static const pb_rule_example ex_drop_table[] = {
 };
 
 static const pb_rule_info r_drop_table = {
+    .index = 20,
     .id = "drop-table",
     .code = "PB116",
     .severity = PB_SEV_WARNING,
@@ -1844,6 +1865,7 @@ static const pb_rule_example ex_drop_schema[] = {
 };
 
 static const pb_rule_info r_drop_schema = {
+    .index = 21,
     .id = "drop-schema",
     .code = "PB117",
     .severity = PB_SEV_WARNING,
@@ -1930,6 +1952,7 @@ static const pb_rule_example ex_truncate[] = {
 };
 
 static const pb_rule_info r_truncate = {
+    .index = 22,
     .id = "truncate",
     .code = "PB118",
     .severity = PB_SEV_WARNING,
@@ -2012,6 +2035,7 @@ static const pb_rule_example ex_vacuum_full[] = {
 };
 
 static const pb_rule_info r_vacuum_full = {
+    .index = 23,
     .id = "vacuum-full",
     .code = "PB119",
     .severity = PB_SEV_WARNING,
@@ -2088,6 +2112,7 @@ static const pb_rule_example ex_cluster[] = {
 };
 
 static const pb_rule_info r_cluster = {
+    .index = 24,
     .id = "cluster",
     .code = "PB120",
     .severity = PB_SEV_WARNING,
@@ -2164,6 +2189,7 @@ static const pb_rule_example ex_refresh_matview_non_concurrent[] = {
 };
 
 static const pb_rule_info r_refresh_matview_non_concurrent = {
+    .index = 25,
     .id = "refresh-matview-non-concurrent",
     .code = "PB121",
     .severity = PB_SEV_WARNING,
@@ -2248,6 +2274,7 @@ static const pb_rule_example ex_detach_partition_non_concurrent[] = {
 };
 
 static const pb_rule_info r_detach_partition_non_concurrent = {
+    .index = 26,
     .id = "detach-partition-non-concurrent",
     .code = "PB122",
     .severity = PB_SEV_WARNING,
@@ -2338,6 +2365,7 @@ static const pb_rule_example ex_lock_table[] = {
 };
 
 static const pb_rule_info r_lock_table = {
+    .index = 27,
     .id = "lock-table",
     .code = "PB123",
     .severity = PB_SEV_WARNING,
@@ -2436,6 +2464,7 @@ static const pb_rule_example ex_missing_lock_timeout[] = {
 };
 
 static const pb_rule_info r_missing_lock_timeout = {
+    .index = 28,
     .id = "missing-lock-timeout",
     .code = "PB124",
     .severity = PB_SEV_WARNING,

@@ -57,6 +57,8 @@ void pb_diag_sink_add(pb_diag_sink *sink, const pb_rule_info *rule, pb_span span
         sink->cap = cap;
     }
     pb_diag *d = &sink->items[sink->len++];
+    if (rule->index < PB_RULES_MAX)
+        sink->per_rule[rule->index]++;
     d->rule = rule;
     d->severity = rule->severity;
     d->span = span;
@@ -90,6 +92,11 @@ void pb_rule_facts(const pb_rule_ctx *ctx, const pb_op *op, pb_fact *out)
         env.constraint_is_fk = c && c->kind == PB_CON_FOREIGN_KEY;
     }
     pb_facts_for(op, ctx->pg_version, &env, out);
+}
+
+size_t pb_rule_reported(const pb_rule_ctx *ctx)
+{
+    return ctx->rule->index < PB_RULES_MAX ? ctx->sink->per_rule[ctx->rule->index] : 0;
 }
 
 bool pb_rule_table_is_new(const pb_rule_ctx *ctx, pb_qname rel)

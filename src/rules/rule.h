@@ -40,7 +40,11 @@ typedef struct pb_rule_example {
     bool assume_in_transaction;
 } pb_rule_example;
 
+/* Upper bound on the number of rules (registry indexes are below it). */
+#define PB_RULES_MAX 256
+
 struct pb_rule_info {
+    size_t index;        /* position in pb_rule_registry */
     const char *id;      /* kebab-case, stable */
     const char *code;    /* "PB101", stable, never reused */
     pb_severity severity;
@@ -60,6 +64,7 @@ typedef struct pb_diag_sink {
     pb_arena *arena;
     pb_diag *items;
     size_t len, cap;
+    uint32_t per_rule[PB_RULES_MAX]; /* findings so far, by rule index */
 } pb_diag_sink;
 
 typedef struct pb_rule_ctx {
@@ -84,6 +89,10 @@ void pb_rule_report(pb_rule_ctx *ctx, const pb_op *op, pb_span span, const char 
 /* Appends a diagnostic built outside the rule functions (pipeline rules). */
 void pb_diag_sink_add(pb_diag_sink *sink, const pb_rule_info *rule, pb_span span, uint32_t stmt_start,
                       uint32_t stmt_end, const char *message, const char *help);
+
+/* How many findings ctx->rule has reported so far in this part: a rule
+ * whose one fix covers the whole file reports only its first occurrence. */
+size_t pb_rule_reported(const pb_rule_ctx *ctx);
 
 /* The facts of `op` with what the catalog knows (old column type, proven
  * NOT NULL, constraint kind). */
