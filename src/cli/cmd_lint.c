@@ -75,6 +75,17 @@ static void add_input(inputs *in, const char *path, const char *display, const c
     x->error = error ? strdup(error) : NULL;
 }
 
+static void free_inputs(inputs *in)
+{
+    for (size_t i = 0; i < in->len; i++) {
+        free(in->items[i].path);
+        free(in->items[i].display);
+        free(in->items[i].error);
+    }
+    free(in->items);
+    memset(in, 0, sizeof *in);
+}
+
 static int fts_cmp(const FTSENT **a, const FTSENT **b)
 {
     return strcmp((*a)->fts_name, (*b)->fts_name);
@@ -111,7 +122,10 @@ static void walk_dir(inputs *in, const char *root)
                 add_input(in, e->fts_path, e->fts_path, NULL);
             break;
         case FTS_DC:
-            snprintf(msg, sizeof msg, "directory cycle at '%s': it links back to '%s'; not followed", e->fts_path,
+            /* fts_path of another entry shares fts's path buffer: print only
+               its own fts_pathlen bytes */
+            snprintf(msg, sizeof msg, "directory cycle at '%s': it links back to '%.*s'; not followed",
+                     e->fts_path, e->fts_cycle ? (int)e->fts_cycle->fts_pathlen : 1,
                      e->fts_cycle ? e->fts_cycle->fts_path : "?");
             add_input(in, NULL, e->fts_path, msg);
             break;
@@ -123,7 +137,10 @@ static void walk_dir(inputs *in, const char *root)
             break;
         case FTS_SLNONE:
             if (is_sql(e->fts_name)) {
-                snprintf(msg, sizeof msg, "cannot read '%s': dangling symbolic link", e->fts_path);
+                struct stat sb;
+                bool loop = stat(e->fts_accpath, &sb) != 0 && errno == ELOOP;
+                snprintf(msg, sizeof msg, "cannot read '%s': %s", e->fts_path,
+                         loop ? "symbolic link loop" : "dangling symbolic link");
                 add_input(in, NULL, e->fts_path, msg);
             }
             break;
@@ -145,7 +162,7 @@ typedef struct work {
     size_t printed; /* inputs reported and freed so far */
     size_t window;  /* at most this many results held ahead of the printer */
     const char *stdin_buf;
-    size_t stdin_len;
+    size_t stdin_len, stdin_total;
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } work;
@@ -192,21 +209,24 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static bool read_stdin(char **buf, size_t *len, size_t cap)
+/* Reads standard input, keeping at most cap + 1 bytes (enough for the
+ * linter to see it is over the cap) and counting the rest in *total. */
+static bool read_stdin(char **buf, size_t *len, size_t *total, size_t cap)
 {
     pb_buf b = {.max = cap + 1};
     char tmp[65536];
-    size_t n;
+    size_t n, all = 0;
     while ((n = fread(tmp, 1, sizeof tmp, stdin)) > 0) {
-        pb_buf_append(&b, tmp, n);
-        if (b.overflow)
-            break;
+        size_t room = b.len <= cap ? cap + 1 - b.len : 0;
+        pb_buf_append(&b, tmp, n < room ? n : room);
+        all += n;
     }
     if (ferror(stdin)) {
         pb_buf_release(&b);
         return false;
     }
     *len = b.len;
+    *total = all;
     *buf = b.data ? b.data : calloc(1, 1);
     return true;
 }
@@ -302,6 +322,7 @@ int pb_cmd_lint(int argc, char **argv)
         if (!strcmp(p, "-")) {
             if (want_stdin) {
                 pb_cli_error("'-' (standard input) given twice");
+                free_inputs(&in);
                 return PB_EXIT_ERROR;
             }
             want_stdin = true;
@@ -314,10 +335,11 @@ int pb_cmd_lint(int argc, char **argv)
     }
 
     char *stdin_buf = NULL;
-    size_t stdin_len = 0;
-    if (want_stdin &&
-        !read_stdin(&stdin_buf, &stdin_len, opt.max_file_size ? opt.max_file_size : PB_DEFAULT_MAX_FILE_SIZE)) {
+    size_t stdin_len = 0, stdin_total = 0;
+    if (want_stdin && !read_stdin(&stdin_buf, &stdin_len, &stdin_total,
+                                  opt.max_file_size ? opt.max_file_size : PB_DEFAULT_MAX_FILE_SIZE)) {
         pb_cli_error("cannot read standard input: %s", strerror(errno));
+        free_inputs(&in);
         return PB_EXIT_ERROR;
     }
 
@@ -328,8 +350,6 @@ int pb_cmd_lint(int argc, char **argv)
         const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
         use_color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
     }
-    if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-        use_color = false;
 
     pb_reporter rp = {
         .format = format,
@@ -354,6 +374,7 @@ int pb_cmd_lint(int argc, char **argv)
         .window = (size_t)jobs * 4,
         .stdin_buf = stdin_buf,
         .stdin_len = stdin_len,
+        .stdin_total = stdin_total,
     };
     pthread_mutex_init(&w.mu, NULL);
     pthread_cond_init(&w.cv, NULL);
@@ -384,8 +405,7 @@ int pb_cmd_lint(int argc, char **argv)
         if (res.status != PB_OK) {
             sum.io_errors++;
             any_io = true;
-            if (format != PB_FORMAT_TEXT && format != PB_FORMAT_GCC)
-                pb_cli_error("%s", res.error ? res.error : "cannot read input");
+            pb_cli_error("%s", res.error ? res.error : "cannot read input");
         }
         for (size_t k = 0; k < res.ndiags; k++) {
             pb_severity s = res.diags[k].severity;
@@ -412,12 +432,7 @@ int pb_cmd_lint(int argc, char **argv)
     size_t failing = fail_on == PB_SEV_ERROR     ? sum.errors
                      : fail_on == PB_SEV_WARNING ? sum.errors + sum.warnings
                                                  : sum.errors + sum.warnings + sum.infos;
-    for (size_t i = 0; i < in.len; i++) {
-        free(in.items[i].path);
-        free(in.items[i].display);
-        free(in.items[i].error);
-    }
-    free(in.items);
+    free_inputs(&in);
     free(w.results);
     free(w.done);
     free(tids);

@@ -111,3 +111,30 @@ void pb_buf_json_escape(pb_buf *b, const char *s, size_t n)
         i++;
     }
 }
+
+void pb_buf_put_display(pb_buf *b, const char *s, size_t n, bool one_line)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (one_line && (c == '\n' || c == '\r' || c == '\t'))
+                pb_buf_putc(b, ' ');
+            else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+                pb_buf_puts(b, "\xEF\xBF\xBD");
+            else
+                pb_buf_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = pb_utf8_decode(s + i, n - i, &cp);
+        if (k == 0 || (cp >= 0x80 && cp < 0xA0)) {
+            pb_buf_puts(b, "\xEF\xBF\xBD");
+            i += k ? k : 1;
+        } else {
+            pb_buf_append(b, s + i, k);
+            i += k;
+        }
+    }
+}

@@ -28,4 +28,10 @@ void pb_buf_release(pb_buf *b);
  * UTF-8 bytes become U+FFFD. */
 void pb_buf_json_escape(pb_buf *b, const char *s, size_t n);
 
+/* Appends text for a terminal or a one-line format: invalid UTF-8 and
+ * control characters (C0 other than tab, DEL, C1) become U+FFFD, so input
+ * bytes can never inject terminal escape sequences. With `one_line`, line
+ * breaks and tabs become spaces too. */
+void pb_buf_put_display(pb_buf *b, const char *s, size_t n, bool one_line);
+
 #endif

@@ -219,7 +219,7 @@ static void lint_source(const pb_options *opt, pb_result *out)
             out->error = pb_arena_strdup(a, "the PostgreSQL parser failed unexpectedly");
         }
         for (size_t i = 0; i < pr.nerrors; i++)
-            pb_rule__syntax_error_emit(&sink, src, &pr.errors[i], pr.nstmts > 0 && i == 0);
+            pb_rule__syntax_error_emit(&sink, src, &pr.errors[i], pr.nstmts > 0 && pr.stmts[0].start < pr.errors[i].offset);
         out->nstatements = pr.nstmts;
         if (pr.ops.len == 0 && pr.nerrors == 0)
             pb_rule__empty_file_emit(&sink);

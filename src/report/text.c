@@ -25,23 +25,9 @@ static void style(pb_reporter *rp, pb_buf *b, const char *code)
         pb_buf_puts(b, code);
 }
 
-/* Appends source bytes for display: invalid UTF-8 and control characters
- * other than tab become U+FFFD so the terminal shows what is there. */
 static void put_display(pb_buf *b, const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        uint32_t cp;
-        size_t k = c < 0x80 ? 1 : pb_utf8_decode(s + i, n - i, &cp);
-        if (k == 0 || (c < 0x20 && c != '\t') || c == 0x7f) {
-            pb_buf_puts(b, "\xEF\xBF\xBD");
-            i += k ? k : 1;
-            continue;
-        }
-        pb_buf_append(b, s + i, k);
-        i += k;
-    }
+    pb_buf_put_display(b, s, n, false);
 }
 
 /* Spaces (or tabs, where the source has them) up to byte `upto` of a line,
@@ -123,20 +109,17 @@ static void frame(pb_reporter *rp, pb_buf *b, const pb_source *src, const pb_dia
 
 void pb_report__text_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
 {
-    if (res->status != PB_OK) {
-        style(rp, b, sev_color(PB_SEV_ERROR));
-        pb_buf_puts(b, "error");
-        style(rp, b, "\033[0m");
-        pb_buf_printf(b, ": %s\n\n", res->error ? res->error : "cannot read file");
-        return;
-    }
+    if (res->status != PB_OK)
+        return; /* the CLI reports it on standard error */
     const pb_source *src = res->source;
     for (size_t i = 0; i < res->ndiags; i++) {
         const pb_diag *d = &res->diags[i];
         style(rp, b, sev_color(d->severity));
         pb_buf_printf(b, "%s[%s]", pb_severity_name(d->severity), pb_rule_code(d->rule));
         style(rp, b, "\033[0m\033[1m");
-        pb_buf_printf(b, ": %s\n", d->message);
+        pb_buf_puts(b, ": ");
+        pb_buf_put_display(b, d->message, strlen(d->message), true);
+        pb_buf_putc(b, '\n');
         style(rp, b, "\033[0m");
         uint32_t line, col;
         pb_source_position(src, d->span.start, PB_COL_CHARS, &line, &col);
@@ -144,13 +127,20 @@ void pb_report__text_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         pb_buf_puts(b, "  --> ");
         style(rp, b, "\033[0m");
         if (d->span.end > d->span.start || src->len > 0)
-            pb_buf_printf(b, "%s:%u:%u\n", pb_source_path(src), line, col);
-        else
-            pb_buf_printf(b, "%s\n", pb_source_path(src));
+            {
+            pb_buf_put_display(b, pb_source_path(src), strlen(pb_source_path(src)), true);
+            pb_buf_printf(b, ":%u:%u\n", line, col);
+        } else {
+            pb_buf_put_display(b, pb_source_path(src), strlen(pb_source_path(src)), true);
+            pb_buf_putc(b, '\n');
+        }
         if (d->span.end > d->span.start)
             frame(rp, b, src, d);
-        if (d->help)
-            pb_buf_printf(b, "  = help: %s\n", d->help);
+        if (d->help) {
+            pb_buf_puts(b, "  = help: ");
+            pb_buf_put_display(b, d->help, strlen(d->help), true);
+            pb_buf_putc(b, '\n');
+        }
         pb_buf_printf(b, "  = rule: %s (pgbelay explain %s)\n\n", pb_rule_id(d->rule), pb_rule_id(d->rule));
     }
 }

@@ -1,0 +1,1 @@
+CREATE INDEX skipped_idx ON skipped (x);

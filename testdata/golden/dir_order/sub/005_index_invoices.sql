@@ -1,0 +1,1 @@
+CREATE INDEX invoices_total_idx ON invoices (total);
