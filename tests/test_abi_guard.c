@@ -345,7 +345,7 @@ static void check_text(const char *what, const char *text, bool expect_error)
     /* the walker itself only on text both sides agree on: with headers that
        do not match the library it could read garbage and crash */
     if ((!raw && !json) || (raw && json && strcmp(raw, json) == 0)) {
-        pb_status st = pb_parse_part(a, text, strlen(text), &pr);
+        pb_status st = pb_parse_part(a, pb_arena_strdup(a, text), strlen(text), &pr);
         has_error = st != PB_OK || pr.nerrors > 0;
         walked = true;
     }

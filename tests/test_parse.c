@@ -13,7 +13,8 @@ typedef struct parsed {
 static parsed P(const char *sql)
 {
     parsed p = {.a = pb_arena_new()};
-    pb_parse_part(p.a, sql, strlen(sql), &p.r);
+    char *text = pb_arena_strdup(p.a, sql);
+    pb_parse_part(p.a, text, strlen(sql), &p.r);
     return p;
 }
 

@@ -161,10 +161,14 @@ typedef struct work {
     size_t next;    /* next input to take */
     size_t printed; /* inputs reported and freed so far */
     size_t window;  /* at most this many results held ahead of the printer */
+    size_t batch;   /* inputs claimed per lock */
+    bool printer_waiting;
+    int workers_waiting;
     const char *stdin_buf;
     size_t stdin_len, stdin_total;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t done_cv; /* the printer waits here for done[printed] */
+    pthread_cond_t room_cv; /* workers wait here for room in the window */
 } work;
 
 static void lint_one(work *w, size_t i, pb_result *res)
@@ -185,23 +189,37 @@ static void lint_one(work *w, size_t i, pb_result *res)
         pb_lint_file(w->opt, x->path, x->display, res);
 }
 
+/* Workers claim `batch` inputs at a time and store each result; they wake
+ * the printer only when the input it waits for is done, and sleep when they
+ * are `window` inputs ahead of it. */
 static void *worker(void *arg)
 {
     work *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (w->next < w->in->len && w->next >= w->printed + w->window)
-            pthread_cond_wait(&w->cv, &w->mu);
+        while (w->next < w->in->len && w->next >= w->printed + w->window) {
+            w->workers_waiting++;
+            pthread_cond_wait(&w->room_cv, &w->mu);
+            w->workers_waiting--;
+        }
         if (w->next >= w->in->len)
             break;
-        size_t i = w->next++;
+        size_t first = w->next, last = first + w->batch;
+        if (last > w->in->len)
+            last = w->in->len;
+        w->next = last;
         pthread_mutex_unlock(&w->mu);
-        pb_result res;
-        lint_one(w, i, &res);
+        for (size_t i = first; i < last; i++) {
+            pb_result res;
+            lint_one(w, i, &res);
+            pthread_mutex_lock(&w->mu);
+            w->results[i] = res;
+            w->done[i] = true;
+            if (w->printer_waiting && i == w->printed)
+                pthread_cond_signal(&w->done_cv);
+            pthread_mutex_unlock(&w->mu);
+        }
         pthread_mutex_lock(&w->mu);
-        w->results[i] = res;
-        w->done[i] = true;
-        pthread_cond_broadcast(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
     /* no pb_thread_cleanup here: libpg_query frees a thread's memory
@@ -364,20 +382,23 @@ int pb_cmd_lint(int argc, char **argv)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = n > 0 ? (n > 64 ? 64 : n) : 1;
     }
-    if ((size_t)jobs > in.len)
-        jobs = in.len ? (long)in.len : 1;
+    /* small runs are faster on one thread than with hand-offs */
+    if ((size_t)jobs * 8 > in.len)
+        jobs = in.len >= 16 ? (long)(in.len / 8) : 1;
     work w = {
         .opt = &opt,
         .in = &in,
         .results = calloc(in.len ? in.len : 1, sizeof(pb_result)),
         .done = calloc(in.len ? in.len : 1, sizeof(bool)),
-        .window = (size_t)jobs * 4,
+        .window = (size_t)jobs * 64,
+        .batch = 4,
         .stdin_buf = stdin_buf,
         .stdin_len = stdin_len,
         .stdin_total = stdin_total,
     };
     pthread_mutex_init(&w.mu, NULL);
-    pthread_cond_init(&w.cv, NULL);
+    pthread_cond_init(&w.done_cv, NULL);
+    pthread_cond_init(&w.room_cv, NULL);
     pthread_t *tids = calloc((size_t)jobs, sizeof *tids);
     long started = 0;
     if (jobs > 1) {
@@ -394,8 +415,11 @@ int pb_cmd_lint(int argc, char **argv)
             lint_one(&w, i, &res);
         } else {
             pthread_mutex_lock(&w.mu);
-            while (!w.done[i])
-                pthread_cond_wait(&w.cv, &w.mu);
+            while (!w.done[i]) {
+                w.printer_waiting = true;
+                pthread_cond_wait(&w.done_cv, &w.mu);
+            }
+            w.printer_waiting = false;
             res = w.results[i];
             pthread_mutex_unlock(&w.mu);
         }
@@ -420,7 +444,8 @@ int pb_cmd_lint(int argc, char **argv)
         if (started) {
             pthread_mutex_lock(&w.mu);
             w.printed = i + 1;
-            pthread_cond_broadcast(&w.cv);
+            if (w.workers_waiting)
+                pthread_cond_broadcast(&w.room_cv);
             pthread_mutex_unlock(&w.mu);
         }
     }
@@ -438,7 +463,8 @@ int pb_cmd_lint(int argc, char **argv)
     free(tids);
     free(stdin_buf);
     pthread_mutex_destroy(&w.mu);
-    pthread_cond_destroy(&w.cv);
+    pthread_cond_destroy(&w.done_cv);
+    pthread_cond_destroy(&w.room_cv);
     if (any_io)
         return PB_EXIT_ERROR;
     if (!fail_none && failing > 0)

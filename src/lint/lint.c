@@ -195,7 +195,7 @@ static void lint_source(const pb_options *opt, pb_result *out)
 
     if (src->first_bad_utf8 < src->len)
         pb_rule__invalid_utf8_emit(&sink, src);
-    const char *text = src->text;
+    char *text = src->text;
     if (src->first_nul < src->len) {
         /* the parser takes a C string: NULs become spaces, offsets stay */
         size_t count = 0;

@@ -235,67 +235,78 @@ static bool parse_range(pb_arena *a, char *text, size_t from, size_t to, pb_ops 
     return ok;
 }
 
+/* Lexes text[from..to) with PostgreSQL's lexer (pg_query_scan) and finds,
+ * at parenthesis depth 0, the last ';' before `before` (-> *last_before, or
+ * left unchanged) and the first ';' at or after `after` (-> *first_after,
+ * or left unchanged). Returns false when the lexer fails (an unterminated
+ * string, comment or dollar quote inside the range). */
+static bool scan_semicolons(char *text, size_t from, size_t to, size_t before, size_t after, size_t *last_before,
+                            size_t *first_after)
+{
+    char saved = text[to];
+    text[to] = '\0';
+    parser_used = true;
+    PgQueryScanResult sr = pg_query_scan(text + from);
+    text[to] = saved;
+    bool ok = !sr.error;
+    PgQuery__ScanResult *res =
+        ok ? pg_query__scan_result__unpack(NULL, sr.pbuf.len, (const uint8_t *)sr.pbuf.data) : NULL;
+    if (res) {
+        int depth = 0;
+        for (size_t i = 0; i < res->n_tokens; i++) {
+            const PgQuery__ScanToken *tk = res->tokens[i];
+            size_t ts = from + (size_t)tk->start;
+            if (tk->token == PG_QUERY__TOKEN__ASCII_40) {
+                depth++;
+            } else if (tk->token == PG_QUERY__TOKEN__ASCII_41 && depth > 0) {
+                depth--;
+            } else if (tk->token == PG_QUERY__TOKEN__ASCII_59 && depth == 0) {
+                if (ts < before)
+                    *last_before = ts;
+                else if (ts >= after) {
+                    *first_after = ts;
+                    break;
+                }
+            }
+        }
+        pg_query__scan_result__free_unpacked(res, NULL);
+    }
+    pg_query_free_scan_result(sr);
+    return ok && res;
+}
+
 /* Top-level statement boundaries around a syntax error, from PostgreSQL's
- * own lexer (pg_query_scan): the failing statement starts after the last
- * ';' at parenthesis depth 0 before `err_off` and ends after the first one
- * at or after it. (libpg_query's scanner-based splitter is not used: it
- * drops statements that begin with a non-keyword, e.g. a typo.) When the
- * lexer itself fails (an unterminated string, comment or dollar quote), the
- * tokens before `err_off` still give the start, and the statement runs to
- * the end of the text. */
+ * own lexer: the failing statement starts after the last ';' at depth 0
+ * before `err_off` and ends after the first one at or after it. (libpg_query's
+ * scanner-based splitter is not used: it drops statements that begin with a
+ * non-keyword, e.g. a typo.) Only the text since the previous error is lexed
+ * for the start, and a window growing from 4 KiB for the end, so a file with
+ * many errors stays linear. When the lexer fails (an unterminated string,
+ * comment or dollar quote), the statement runs to the end of the text. */
 static void failing_stmt_bounds(char *text, size_t from, size_t to, size_t err_off, size_t *start,
                                 size_t *end)
 {
-    *start = from;
+    size_t semi = SIZE_MAX, unused = SIZE_MAX;
+    scan_semicolons(text, from, err_off, err_off, SIZE_MAX, &semi, &unused);
+    *start = semi == SIZE_MAX ? from : semi + 1;
     *end = to;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        size_t lim = attempt == 0 ? to : err_off;
-        char saved = text[lim];
-        text[lim] = '\0';
-        parser_used = true;
-        PgQueryScanResult sr = pg_query_scan(text + from);
-        text[lim] = saved;
-        if (sr.error) {
-            pg_query_free_scan_result(sr);
-            continue;
+    for (size_t window = 4096;; window *= 2) {
+        size_t lim = err_off + window < to ? err_off + window : to;
+        size_t next = SIZE_MAX, ignored = SIZE_MAX;
+        bool ok = scan_semicolons(text, *start, lim, *start, err_off, &ignored, &next);
+        if (next != SIZE_MAX) {
+            *end = next + 1;
+            return;
         }
-        PgQuery__ScanResult *res = pg_query__scan_result__unpack(NULL, sr.pbuf.len, (const uint8_t *)sr.pbuf.data);
-        if (res) {
-            int depth = 0;
-            bool have_end = false;
-            for (size_t i = 0; i < res->n_tokens; i++) {
-                const PgQuery__ScanToken *tk = res->tokens[i];
-                size_t ts = from + (size_t)tk->start;
-                if (tk->token == PG_QUERY__TOKEN__ASCII_40)
-                    depth++;
-                else if (tk->token == PG_QUERY__TOKEN__ASCII_41 && depth > 0)
-                    depth--;
-                else if (tk->token == PG_QUERY__TOKEN__ASCII_59 && depth == 0) {
-                    if (ts < err_off) {
-                        *start = ts + 1;
-                    } else if (attempt == 0) {
-                        *end = ts + 1;
-                        have_end = true;
-                        break;
-                    }
-                }
-            }
-            if (!have_end)
-                *end = to;
-            pg_query__scan_result__free_unpacked(res, NULL);
-        }
-        pg_query_free_scan_result(sr);
-        return;
+        if (lim == to) /* no ';' before the end, or the lexer failed on it */
+            return;
+        (void)ok; /* a window cut inside a token fails to lex: widen it */
     }
 }
 
-pb_status pb_parse_part(pb_arena *a, const char *ctext, size_t len, pb_parse_result *out)
+pb_status pb_parse_part(pb_arena *a, char *text, size_t len, pb_parse_result *out)
 {
     memset(out, 0, sizeof *out);
-    /* work on a private copy: ranges are NUL-terminated in place */
-    char *text = pb_arena_alloc(a, len + 1);
-    memcpy(text, ctext, len);
-    text[len] = '\0';
 
     span_vec spans = {0};
     err_vec errs = {0};

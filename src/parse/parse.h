@@ -28,12 +28,13 @@ typedef struct pb_parse_result {
 
 /* Parses text[0..len) and lowers it. `text` must be NUL-terminated at len
  * and contain no NUL before (the caller replaces NUL bytes by spaces, which
- * keeps offsets). On a syntax error the statements before it are kept, the
+ * keeps offsets). Ranges are NUL-terminated in place while they are parsed,
+ * so `text` must be writable; it is unchanged on return. On a syntax error the statements before it are kept, the
  * error is recorded, and parsing resumes after the failing statement.
  * Every allocation of the result is in `a`. PostgreSQL's memory context
  * for the raw tree is released before returning. Returns PB_OK, or
  * PB_ERR_INTERNAL when libpg_query fails unexpectedly. */
-pb_status pb_parse_part(pb_arena *a, const char *text, size_t len, pb_parse_result *out);
+pb_status pb_parse_part(pb_arena *a, char *text, size_t len, pb_parse_result *out);
 
 /* Converts libpg_query's 1-based character cursor position to a 0-based
  * byte offset in text[0..len). PostgreSQL counts characters with the
