@@ -847,8 +847,48 @@ static void generated_inputs(void)
     rm_tree(dir);
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    obuf b = {0};
+    char tmp[8192];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        obuf_add(&b, tmp, n);
+    fclose(f);
+    obuf_add(&b, "", 1);
+    return b.data;
+}
+
+/* The README shows the output of its quick-start command: it must be the
+ * examples golden case, byte for byte, so the README cannot go stale. */
+static void readme_output(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/README.md", root_path());
+    char *readme = slurp(path);
+    snprintf(path, sizeof path, "%s/testdata/golden/examples.out", root_path());
+    char *golden = slurp(path);
+    OK(readme && golden);
+    if (readme && golden) {
+        const char *mark = strstr(readme, "Its output:\n\n```text\n");
+        OK(mark != NULL);
+        if (mark) {
+            mark += strlen("Its output:\n\n```text\n");
+            const char *end = strstr(mark, "```\n");
+            CHECK_(end && (size_t)(end - mark) == strlen(golden) && memcmp(mark, golden, strlen(golden)) == 0,
+                   "README.md quick-start output differs from testdata/golden/examples.out; copy it over");
+        }
+    }
+    free(readme);
+    free(golden);
+}
+
 void test_golden(void)
 {
     golden_cases();
     generated_inputs();
+    readme_output();
 }
