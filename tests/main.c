@@ -10,7 +10,6 @@
 
 pb_test_state T;
 
-
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -39,7 +38,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--only") && i + 1 < argc)
             T.filter = argv[++i];
         else {
-            fprintf(stderr, "usage: pgbelay-test --pgbelay PATH --root DIR [--update] [--quick] [--only SUITE]\n");
+            fprintf(stderr,
+                    "usage: pgbelay-test --pgbelay PATH --root DIR [--update] [--quick] [--only SUITE]\n");
             return 2;
         }
     }

@@ -18,29 +18,29 @@ typedef struct pb_test_state {
 
 extern pb_test_state T;
 
-#define CHECK_(cond, ...)                                                        \
-    do {                                                                         \
-        if (cond) {                                                              \
-            T.passed++;                                                          \
-        } else {                                                                 \
-            T.failed++;                                                          \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                 \
-            fprintf(stderr, __VA_ARGS__);                                        \
-            fputc('\n', stderr);                                                 \
-        }                                                                        \
+#define CHECK_(cond, ...)                                                                                    \
+    do {                                                                                                     \
+        if (cond) {                                                                                          \
+            T.passed++;                                                                                      \
+        } else {                                                                                             \
+            T.failed++;                                                                                      \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                             \
+            fprintf(stderr, __VA_ARGS__);                                                                    \
+            fputc('\n', stderr);                                                                             \
+        }                                                                                                    \
     } while (0)
 
 #define OK(cond) CHECK_((cond), "%s", #cond)
-#define INT_EQ(a, b)                                                             \
-    do {                                                                         \
-        long long a_ = (long long)(a), b_ = (long long)(b);                      \
-        CHECK_(a_ == b_, "%s == %s: got %lld, want %lld", #a, #b, a_, b_);       \
+#define INT_EQ(a, b)                                                                                         \
+    do {                                                                                                     \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                                  \
+        CHECK_(a_ == b_, "%s == %s: got %lld, want %lld", #a, #b, a_, b_);                                   \
     } while (0)
-#define STR_EQ(a, b)                                                             \
-    do {                                                                         \
-        const char *a_ = (a), *b_ = (b);                                         \
-        CHECK_(a_ && b_ && strcmp(a_, b_) == 0, "%s == %s: got \"%s\", want \"%s\"", #a, #b, \
-               a_ ? a_ : "(null)", b_ ? b_ : "(null)");                          \
+#define STR_EQ(a, b)                                                                                         \
+    do {                                                                                                     \
+        const char *a_ = (a), *b_ = (b);                                                                     \
+        CHECK_(a_ &&b_ &&strcmp(a_, b_) == 0, "%s == %s: got \"%s\", want \"%s\"", #a, #b,                   \
+               a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                                      \
     } while (0)
 
 /* suites */

@@ -60,7 +60,8 @@ static bool sane(const tst_result *r, const char *what)
 {
     bool bad = r->spawn_failed || r->timed_out || r->signal || tst_sanitizer_report(r);
     if (bad) {
-        CHECK_(false, "%s: pgbelay %s%s", what, tst_status(r), tst_sanitizer_report(r) ? " with a sanitizer report" : "");
+        CHECK_(false, "%s: pgbelay %s%s", what, tst_status(r),
+               tst_sanitizer_report(r) ? " with a sanitizer report" : "");
         if (r->err && r->err_len)
             fprintf(stderr, "  --- stderr ---\n%.4000s\n", r->err);
     }
@@ -190,8 +191,9 @@ static void help_and_usage(void)
     run(&r, ARGV("lint", "--help"));
     INT_EQ(r.exit_code, 0);
     OK(has(&r, "usage: pgbelay lint"));
-    static const char *const lint_opts[] = {"--format",         "--pg-version",    "--fail-on", "--assume-in-transaction",
-                                            "--stdin-filename", "--max-file-size", "--color",   "--jobs"};
+    static const char *const lint_opts[] = {
+        "--format",         "--pg-version",    "--fail-on", "--assume-in-transaction",
+        "--stdin-filename", "--max-file-size", "--color",   "--jobs"};
     for (size_t i = 0; i < sizeof lint_opts / sizeof lint_opts[0]; i++)
         CHECK_(has(&r, lint_opts[i]), "lint --help documents %s", lint_opts[i]);
     tst_result_free(&r);
@@ -243,12 +245,12 @@ static void help_and_usage(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tst_cmd c = {.argv = bad[i].argv, .input = "", .input_len = 0};
         run_full(&r, &c, bad[i].argv[0]);
-        CHECK_(r.exit_code == 2, "pgbelay %s %s: exit %d, want 2", bad[i].argv[0], bad[i].argv[1] ? bad[i].argv[1] : "",
-               r.exit_code);
+        CHECK_(r.exit_code == 2, "pgbelay %s %s: exit %d, want 2", bad[i].argv[0],
+               bad[i].argv[1] ? bad[i].argv[1] : "", r.exit_code);
         CHECK_(r.out_len == 0, "pgbelay %s %s: nothing on stdout, got \"%.200s\"", bad[i].argv[0],
                bad[i].argv[1] ? bad[i].argv[1] : "", r.out);
-        CHECK_(has_err(&r, bad[i].mention), "pgbelay %s %s: stderr mentions \"%s\", got \"%s\"", bad[i].argv[0],
-               bad[i].argv[1] ? bad[i].argv[1] : "", bad[i].mention, r.err);
+        CHECK_(has_err(&r, bad[i].mention), "pgbelay %s %s: stderr mentions \"%s\", got \"%s\"",
+               bad[i].argv[0], bad[i].argv[1] ? bad[i].argv[1] : "", bad[i].mention, r.err);
         tst_result_free(&r);
     }
 }
@@ -310,13 +312,15 @@ static void rules_and_explain(void)
     tst_result r;
     run(&r, ARGV("rules"));
     INT_EQ(r.exit_code, 0);
-    CHECK_(count_lines(r.out) == n, "`pgbelay rules` lists %zu rules, rules/ has %zu yaml files", count_lines(r.out), n);
+    CHECK_(count_lines(r.out) == n, "`pgbelay rules` lists %zu rules, rules/ has %zu yaml files",
+           count_lines(r.out), n);
     for (size_t i = 0; i < n; i++) {
         /* a line "<code> <id> ..." for every yaml */
         char want[200];
         snprintf(want, sizeof want, "%s ", ys[i].code);
         bool found = false;
-        for (const char *line = r.out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        for (const char *line = r.out; line && *line;
+             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
             const char *id = line + strlen(want);
             while (*id == ' ')
                 id++;
@@ -358,7 +362,8 @@ static const char index_sql[] = "-- add an index\nCREATE INDEX users_email_idx O
 static void stdin_input(void)
 {
     tst_result r;
-    tst_cmd c = {.argv = ARGV("lint", "--format", "gcc", "--stdin-filename", "db/migrate/20240501_users_email.sql", "-"),
+    tst_cmd c = {.argv = ARGV("lint", "--format", "gcc", "--stdin-filename",
+                              "db/migrate/20240501_users_email.sql", "-"),
                  .input = index_sql,
                  .input_len = sizeof index_sql - 1};
     run_full(&r, &c, "stdin with --stdin-filename");
@@ -383,10 +388,11 @@ static void stdin_input(void)
     tst_result_free(&r);
 
     /* stdin between files keeps its place in the report */
-    c.argv = ARGV("lint", "--format", "gcc", "--stdin-filename", "piped.sql", "testdata/input/no_final_newline.sql", "-",
-                  "testdata/input/invalid_utf8_string.sql");
+    c.argv = ARGV("lint", "--format", "gcc", "--stdin-filename", "piped.sql",
+                  "testdata/input/no_final_newline.sql", "-", "testdata/input/invalid_utf8_string.sql");
     run_full(&r, &c, "stdin between files");
-    const char *a = strstr(r.out, "testdata/input/no_final_newline.sql:1:1:"), *b = strstr(r.out, "piped.sql:2:1:"),
+    const char *a = strstr(r.out, "testdata/input/no_final_newline.sql:1:1:"),
+               *b = strstr(r.out, "piped.sql:2:1:"),
                *d = strstr(r.out, "testdata/input/invalid_utf8_string.sql:1:45:");
     OK(a && b && d && a < b && b < d);
     tst_result_free(&r);
@@ -405,7 +411,9 @@ static void stdin_input(void)
     snprintf(p, sizeof p, "%s/testdata/input/too_large.sql", T.root);
     char *big = tst_read_file(p, &len);
     OK(big && len > 64);
-    c = (tst_cmd){.argv = ARGV("lint", "--format", "gcc", "--max-file-size", "64", "-"), .input = big, .input_len = len};
+    c = (tst_cmd){.argv = ARGV("lint", "--format", "gcc", "--max-file-size", "64", "-"),
+                  .input = big,
+                  .input_len = len};
     run_full(&r, &c, "stdin over --max-file-size");
     CHECK_(has(&r, "[file-too-large]") && r.exit_code == 1,
            "BUG: stdin over --max-file-size must give file-too-large and exit 1; got exit %d and \"%s\" "
@@ -466,8 +474,8 @@ static void directories(void)
         return;
     }
     /* created out of order; one finding per file, on line 1 */
-    static const char *const files[] = {"mig/c.sql",  "mig/b/x.sql", "mig/a.sql",     "mig/d/e/f/g.sql",
-                                        "mig/b/a.sql", "mig/Z.sql",  "mig/b/0/n.sql"};
+    static const char *const files[] = {"mig/c.sql",   "mig/b/x.sql", "mig/a.sql",    "mig/d/e/f/g.sql",
+                                        "mig/b/a.sql", "mig/Z.sql",   "mig/b/0/n.sql"};
     static const char *const order[] = {"mig/Z.sql",   "mig/a.sql", "mig/b/0/n.sql",  "mig/b/a.sql",
                                         "mig/b/x.sql", "mig/c.sql", "mig/d/e/f/g.sql"};
     const size_t nf = sizeof files / sizeof files[0];
@@ -487,7 +495,8 @@ static void directories(void)
     for (size_t i = 0; i < nf && line; i++) {
         char want[128];
         snprintf(want, sizeof want, "%s:1:1: warning:", order[i]);
-        CHECK_(!strncmp(line, want, strlen(want)), "file %zu of the walk is %s, got \"%.60s\"", i + 1, order[i], line);
+        CHECK_(!strncmp(line, want, strlen(want)), "file %zu of the walk is %s, got \"%.60s\"", i + 1,
+               order[i], line);
         line = strchr(line, '\n');
         line = line ? line + 1 : NULL;
     }
@@ -584,8 +593,8 @@ static json_int_t geti(json_t *o, const char *k)
 static bool check_pos(json_t *p)
 {
     return json_is_object(p) && is_int(p, "offset") && is_int(p, "line") && is_int(p, "column") &&
-           is_int(p, "column_utf16") && geti(p, "line") >= 1 && geti(p, "column") >= 1 && geti(p, "column_utf16") >= 1 &&
-           geti(p, "column_utf16") <= geti(p, "column");
+           is_int(p, "column_utf16") && geti(p, "line") >= 1 && geti(p, "column") >= 1 &&
+           geti(p, "column_utf16") >= 1 && geti(p, "column_utf16") <= geti(p, "column");
 }
 
 /* Parses a json report and checks the schema and that the summary adds up.
@@ -594,7 +603,8 @@ static json_t *check_json_report(const tst_result *r, const char *what, size_t w
 {
     json_error_t je;
     json_t *doc = json_loadb(r->out, r->out_len, JSON_REJECT_DUPLICATES, &je);
-    CHECK_(doc != NULL, "%s: stdout is valid JSON: %s at line %d column %d", what, je.text, je.line, je.column);
+    CHECK_(doc != NULL, "%s: stdout is valid JSON: %s at line %d column %d", what, je.text, je.line,
+           je.column);
     if (!doc)
         return NULL;
     CHECK_(json_is_object(doc) && is_int(doc, "schema_version") && geti(doc, "schema_version") == 1,
@@ -604,8 +614,8 @@ static json_t *check_json_report(const tst_result *r, const char *what, size_t w
     CHECK_(json_is_string(tv) && !strcmp(json_string_value(tv), PB_VERSION), "%s: tool_version", what);
     CHECK_(is_int(doc, "pg_version"), "%s: pg_version", what);
     json_t *files = json_object_get(doc, "files"), *sum = json_object_get(doc, "summary");
-    CHECK_(json_is_array(files) && json_array_size(files) == want_files, "%s: %zu files, got %zu", what, want_files,
-           json_array_size(files));
+    CHECK_(json_is_array(files) && json_array_size(files) == want_files, "%s: %zu files, got %zu", what,
+           want_files, json_array_size(files));
     long long errors = 0, warnings = 0, infos = 0, stmts = 0, unreadable = 0;
     bool shape = json_is_array(files);
     size_t i, k;
@@ -613,8 +623,8 @@ static json_t *check_json_report(const tst_result *r, const char *what, size_t w
     json_array_foreach(files, i, f)
     {
         json_t *err = json_object_get(f, "error"), *diags = json_object_get(f, "diagnostics");
-        shape = shape && json_is_string(json_object_get(f, "path")) && (json_is_null(err) || json_is_string(err)) &&
-                is_int(f, "statements") && json_is_array(diags);
+        shape = shape && json_is_string(json_object_get(f, "path")) &&
+                (json_is_null(err) || json_is_string(err)) && is_int(f, "statements") && json_is_array(diags);
         if (json_is_string(err)) {
             unreadable++;
             shape = shape && json_array_size(diags) == 0;
@@ -631,7 +641,8 @@ static json_t *check_json_report(const tst_result *r, const char *what, size_t w
                       (json_is_null(help) || json_is_string(help)) && check_pos(s) && check_pos(e) &&
                       geti(s, "offset") <= geti(e, "offset") && json_is_object(st) && is_int(st, "start") &&
                       is_int(st, "end") && geti(st, "start") <= geti(st, "end");
-            CHECK_(ok || !shape, "%s: diagnostic %zu of file %zu has the schema's fields and types", what, k, i);
+            CHECK_(ok || !shape, "%s: diagnostic %zu of file %zu has the schema's fields and types", what, k,
+                   i);
             if (!ok)
                 shape = false;
             if (sev && !strcmp(sev, "error"))
@@ -645,14 +656,16 @@ static json_t *check_json_report(const tst_result *r, const char *what, size_t w
         }
     }
     CHECK_(shape, "%s: every file entry has path, error, statements, diagnostics", what);
-    CHECK_(json_is_object(sum) && geti(sum, "files") == (json_int_t)want_files && geti(sum, "errors") == errors &&
-               geti(sum, "warnings") == warnings && geti(sum, "infos") == infos && geti(sum, "statements") == stmts &&
-               geti(sum, "unreadable_files") == unreadable,
-           "%s: summary {files %lld, errors %lld, warnings %lld, infos %lld, statements %lld, unreadable %lld} "
-           "matches the file entries {%zu, %lld, %lld, %lld, %lld, %lld}",
-           what, (long long)geti(sum, "files"), (long long)geti(sum, "errors"), (long long)geti(sum, "warnings"),
-           (long long)geti(sum, "infos"), (long long)geti(sum, "statements"), (long long)geti(sum, "unreadable_files"),
-           want_files, errors, warnings, infos, stmts, unreadable);
+    CHECK_(
+        json_is_object(sum) && geti(sum, "files") == (json_int_t)want_files &&
+            geti(sum, "errors") == errors && geti(sum, "warnings") == warnings &&
+            geti(sum, "infos") == infos && geti(sum, "statements") == stmts &&
+            geti(sum, "unreadable_files") == unreadable,
+        "%s: summary {files %lld, errors %lld, warnings %lld, infos %lld, statements %lld, unreadable %lld} "
+        "matches the file entries {%zu, %lld, %lld, %lld, %lld, %lld}",
+        what, (long long)geti(sum, "files"), (long long)geti(sum, "errors"), (long long)geti(sum, "warnings"),
+        (long long)geti(sum, "infos"), (long long)geti(sum, "statements"),
+        (long long)geti(sum, "unreadable_files"), want_files, errors, warnings, infos, stmts, unreadable);
     return doc;
 }
 
@@ -668,7 +681,8 @@ static void json_output(void)
         json_t *files = json_object_get(doc, "files"), *sum = json_object_get(doc, "summary");
         INT_EQ(geti(doc, "pg_version"), PB_PG_VERSION_DEFAULT);
         /* files in argument order */
-        STR_EQ(json_string_value(json_object_get(json_array_get(files, 0), "path")), "testdata/golden/mixed.sql");
+        STR_EQ(json_string_value(json_object_get(json_array_get(files, 0), "path")),
+               "testdata/golden/mixed.sql");
         STR_EQ(json_string_value(json_object_get(json_array_get(files, 2), "path")), "does/not/exist.sql");
         json_t *err = json_object_get(json_array_get(files, 2), "error");
         OK(json_is_string(err) && strstr(json_string_value(err), "does/not/exist.sql"));
@@ -741,7 +755,8 @@ static void color(void)
         {"--color=always", ENV("NO_COLOR"), false, true, "--color always on a pipe"},
         {"--color=never", ENV("NO_COLOR", "TERM=xterm"), true, false, "--color never on a terminal"},
         {"--color=auto", ENV("NO_COLOR", "TERM=xterm"), true, true, "--color auto on a terminal"},
-        {"--color=auto", ENV("NO_COLOR=1", "TERM=xterm"), true, false, "--color auto on a terminal with NO_COLOR=1"},
+        {"--color=auto", ENV("NO_COLOR=1", "TERM=xterm"), true, false,
+         "--color auto on a terminal with NO_COLOR=1"},
         {"--color=auto", ENV("NO_COLOR", "TERM=dumb"), true, false, "--color auto on a dumb terminal"},
         {"--color=auto", ENV("NO_COLOR"), false, false, "--color auto on a pipe"},
         /* no-color.org: a command-line flag overrides NO_COLOR; the lint
@@ -754,15 +769,16 @@ static void color(void)
         tst_result r;
         run_full(&r, &c, cases[i].what);
         bool esc = has(&r, "\033[");
-        CHECK_(esc == cases[i].want_escapes, "%s%s: %s ANSI escapes, got %s", i == 6 ? "BUG: " : "", cases[i].what,
-               cases[i].want_escapes ? "wants" : "wants no", esc ? "some" : "none");
+        CHECK_(esc == cases[i].want_escapes, "%s%s: %s ANSI escapes, got %s", i == 6 ? "BUG: " : "",
+               cases[i].what, cases[i].want_escapes ? "wants" : "wants no", esc ? "some" : "none");
         CHECK_(has(&r, "create-index-non-concurrent"), "%s: the report is there", cases[i].what);
         tst_result_free(&r);
     }
     /* colour is for text only */
     static const char *const fmts[] = {"json", "gcc"};
     for (int i = 0; i < 2; i++) {
-        tst_cmd c = {.argv = ARGV("lint", "--color", "always", "--format", fmts[i], "testdata/input/no_final_newline.sql"),
+        tst_cmd c = {.argv = ARGV("lint", "--color", "always", "--format", fmts[i],
+                                  "testdata/input/no_final_newline.sql"),
                      .env = ENV("NO_COLOR")};
         tst_result r;
         run_full(&r, &c, fmts[i]);
@@ -780,7 +796,8 @@ static void control_characters(void)
     static const char sql[] = "SELECT 1;\nCOMMENT ON TABLE users IS '\033]0;pwned\007\n";
     static const char *const fmts[] = {"text", "gcc"};
     for (int i = 0; i < 2; i++) {
-        tst_cmd c = {.argv = ARGV("lint", "--format", fmts[i], "-"), .input = sql, .input_len = sizeof sql - 1};
+        tst_cmd c = {
+            .argv = ARGV("lint", "--format", fmts[i], "-"), .input = sql, .input_len = sizeof sql - 1};
         tst_result r;
         run_full(&r, &c, "control characters");
         INT_EQ(r.exit_code, 1);
@@ -799,9 +816,9 @@ static void fail_on(void)
 {
     /* the exit code each --fail-on level implies, from the counts the json
        report gives: independent of which rules exist */
-    static const char *const files[] = {"testdata/golden/mixed.sql", "testdata/input/comment_only.sql",
-                                        "testdata/input/no_final_newline.sql", "testdata/golden/syntax_error_middle.sql",
-                                        "testdata/golden/dir_text/a_clean.sql"};
+    static const char *const files[] = {
+        "testdata/golden/mixed.sql", "testdata/input/comment_only.sql", "testdata/input/no_final_newline.sql",
+        "testdata/golden/syntax_error_middle.sql", "testdata/golden/dir_text/a_clean.sql"};
     static const char *const levels[] = {"error", "warning", "info", "none"};
     bool seen_err = false, seen_warn_only = false, seen_info_only = false, seen_clean = false;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -844,12 +861,12 @@ static void jobs(void)
         run(&r1, ARGV("lint", "--format", fmts[i], "--jobs", "1", "testdata"));
         run(&r2, ARGV("lint", "--format", fmts[i], "--jobs", "2", "testdata"));
         run(&r8, ARGV("lint", "--format", fmts[i], "--jobs", "8", "testdata"));
-        CHECK_(r1.out_len > 1000 && r1.exit_code == 1, "--format %s over testdata: a report, exit 1 (got %d)", fmts[i],
-               r1.exit_code);
-        CHECK_(same_output(&r1, &r2) && r1.exit_code == r2.exit_code, "--format %s: --jobs 1 and --jobs 2 agree",
-               fmts[i]);
-        CHECK_(same_output(&r1, &r8) && r1.exit_code == r8.exit_code, "--format %s: --jobs 1 and --jobs 8 agree",
-               fmts[i]);
+        CHECK_(r1.out_len > 1000 && r1.exit_code == 1, "--format %s over testdata: a report, exit 1 (got %d)",
+               fmts[i], r1.exit_code);
+        CHECK_(same_output(&r1, &r2) && r1.exit_code == r2.exit_code,
+               "--format %s: --jobs 1 and --jobs 2 agree", fmts[i]);
+        CHECK_(same_output(&r1, &r8) && r1.exit_code == r8.exit_code,
+               "--format %s: --jobs 1 and --jobs 8 agree", fmts[i]);
         tst_result_free(&r1);
         tst_result_free(&r2);
         tst_result_free(&r8);

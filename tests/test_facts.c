@@ -67,8 +67,12 @@ static void ops(void)
 {
     pb_fact f;
     /* ADD COLUMN c serial PRIMARY KEY = rewrite + index build under AE */
-    pb_column col = {.name = "id", .type = {.name = "serial", .serial = true}, .has_default = true,
-                     .default_vol = PB_VOL_VOLATILE, .primary_key = true, .not_null = true};
+    pb_column col = {.name = "id",
+                     .type = {.name = "serial", .serial = true},
+                     .has_default = true,
+                     .default_vol = PB_VOL_VOLATILE,
+                     .primary_key = true,
+                     .not_null = true};
     pb_op op = {.kind = PB_OP_ADD_COLUMN, .col = &col};
     pb_facts_for(&op, 15, NULL, &f);
     INT_EQ(f.lock, PB_LOCK_ACCESS_EXCLUSIVE);
@@ -76,7 +80,10 @@ static void ops(void)
     OK(f.index_build);
     OK(!f.scan); /* NOT NULL from serial has a default: no separate scan */
     /* NOT NULL DEFAULT constant on 11+: neither rewrite nor scan */
-    pb_column c2 = {.name = "n", .type = {.name = "int4"}, .has_default = true, .default_vol = PB_VOL_IMMUTABLE,
+    pb_column c2 = {.name = "n",
+                    .type = {.name = "int4"},
+                    .has_default = true,
+                    .default_vol = PB_VOL_IMMUTABLE,
                     .not_null = true};
     op.col = &c2;
     pb_facts_for(&op, 15, NULL, &f);
@@ -150,8 +157,8 @@ static void type_changes(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pb_type_change got = pb_facts_type_change(&cases[i].from, &cases[i].to, false, false, 15);
-        CHECK_(got == cases[i].want, "type change case %zu (%s -> %s): got %d, want %d", i, cases[i].from.name,
-               cases[i].to.name, got, cases[i].want);
+        CHECK_(got == cases[i].want, "type change case %zu (%s -> %s): got %d, want %d", i,
+               cases[i].from.name, cases[i].to.name, got, cases[i].want);
     }
     pb_type a = ty("int4", 0, 0, 0);
     pb_type b = ty("int4", 0, 0, 0);

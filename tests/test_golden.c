@@ -70,15 +70,15 @@ typedef struct tst_cmd {
                                 applied over the runner's environment plus NO_COLOR=1 */
     const char *input;       /* standard input bytes; NULL: /dev/null */
     size_t input_len;
-    bool tty;                /* standard output on a pseudo-terminal */
-    int timeout_s;           /* 0: 60 s (x4 with PGBELAY_SANITIZED or --quick) */
+    bool tty;      /* standard output on a pseudo-terminal */
+    int timeout_s; /* 0: 60 s (x4 with PGBELAY_SANITIZED or --quick) */
 } tst_cmd;
 
 typedef struct tst_result {
     char *out, *err; /* NUL-terminated */
     size_t out_len, err_len;
-    int exit_code;   /* -1 unless it exited normally */
-    int signal;      /* signal that ended it, or 0 */
+    int exit_code; /* -1 unless it exited normally */
+    int signal;    /* signal that ended it, or 0 */
     bool timed_out;
     bool spawn_failed;
 } tst_result;
@@ -574,7 +574,8 @@ static void run_case(const char *gdir, const gcase *gc)
     case CASE_SQL:
         if (exists(args_path, false)) {
             /* it would be ignored: say so instead of testing something else */
-            CHECK_(false, "golden %s: both %s.sql and %s.args; put the arguments in the .sql's `-- pgbelay:` line",
+            CHECK_(false,
+                   "golden %s: both %s.sql and %s.args; put the arguments in the .sql's `-- pgbelay:` line",
                    gc->name, gc->name, gc->name);
             strv_free(&args);
             return;
@@ -590,9 +591,7 @@ static void run_case(const char *gdir, const gcase *gc)
         snprintf(path, sizeof path, "testdata/golden/%s", gc->name);
         strv_push(&args, path, strlen(path));
         break;
-    case CASE_ARGS:
-        read_args_file(args_path, &args);
-        break;
+    case CASE_ARGS: read_args_file(args_path, &args); break;
     }
 
     tst_cmd cmd = {.argv = (const char *const *)args.items};
@@ -623,7 +622,8 @@ static void run_case(const char *gdir, const gcase *gc)
     } else if (!expected) {
         CHECK_(false, "golden %s: no %s (run with --update to create it)", gc->name, out_path);
     } else {
-        CHECK_(false, "golden %s: output differs from %s.out (--- expected, +++ actual):", gc->name, gc->name);
+        CHECK_(false, "golden %s: output differs from %s.out (--- expected, +++ actual):", gc->name,
+               gc->name);
         show_diff(out_path, actual.data, actual.len);
         show_stderr(&r);
     }
@@ -732,7 +732,8 @@ static bool run_in(const char *dir, const char *const *argv, int timeout_s, tst_
     tst_run(&c, r);
     bool broken = r->spawn_failed || r->timed_out || r->signal || tst_sanitizer_report(r);
     if (broken) {
-        CHECK_(false, "%s: pgbelay %s%s", what, tst_status(r), tst_sanitizer_report(r) ? " with a sanitizer report" : "");
+        CHECK_(false, "%s: pgbelay %s%s", what, tst_status(r),
+               tst_sanitizer_report(r) ? " with a sanitizer report" : "");
         show_stderr(r);
     }
     return !broken;
@@ -765,8 +766,9 @@ static void nested_parens(const char *dir)
     }
     /* the same on worker threads (their own parser state and stacks) */
     tst_result r2;
-    if (run_in(dir, (const char *[]){"lint", "--format", "gcc", "--jobs", "2", "nested.sql", "nested2.sql", NULL}, 0,
-               &r2, "10,000 nested parentheses, --jobs 2")) {
+    if (run_in(dir,
+               (const char *[]){"lint", "--format", "gcc", "--jobs", "2", "nested.sql", "nested2.sql", NULL},
+               0, &r2, "10,000 nested parentheses, --jobs 2")) {
         INT_EQ(r2.exit_code, 1);
         OK(strstr(r2.out, "nested2.sql:3:1: warning:") != NULL);
         /* the first file's lines come first and are the single-file output */
@@ -791,7 +793,8 @@ static void huge_identifier(const char *dir)
     OK(write_in(dir, "ident.sql", b.data, b.len));
     free(b.data);
     tst_result r;
-    if (run_in(dir, (const char *[]){"lint", "--format", "json", "ident.sql", NULL}, 0, &r, "100 KB identifier")) {
+    if (run_in(dir, (const char *[]){"lint", "--format", "json", "ident.sql", NULL}, 0, &r,
+               "100 KB identifier")) {
         INT_EQ(r.exit_code, 1);
         OK(strstr(r.out, "\"statements\":2,") != NULL);
         OK(strstr(r.out, "\"rule\":\"create-index-non-concurrent\"") != NULL);
@@ -808,14 +811,16 @@ static void many_statements(const char *dir)
     obuf b = {0};
     char line[128];
     for (int i = 1; i < n; i++) {
-        int k = snprintf(line, sizeof line, "INSERT INTO accounts (id, owner) VALUES (%d, 'owner %d');\n", i, i);
+        int k =
+            snprintf(line, sizeof line, "INSERT INTO accounts (id, owner) VALUES (%d, 'owner %d');\n", i, i);
         obuf_add(&b, line, (size_t)k);
     }
     obuf_puts(&b, "CREATE INDEX accounts_owner_idx ON accounts (owner);\n");
     OK(write_in(dir, "many.sql", b.data, b.len));
     free(b.data);
     tst_result r;
-    if (run_in(dir, (const char *[]){"lint", "--format", "gcc", "many.sql", NULL}, 300, &r, "100,000 statements")) {
+    if (run_in(dir, (const char *[]){"lint", "--format", "gcc", "many.sql", NULL}, 300, &r,
+               "100,000 statements")) {
         INT_EQ(r.exit_code, 1);
         /* the finding on the last line, with the right line number */
         const char *hit = strstr(r.out, "many.sql:100000:1: warning: ");
@@ -825,8 +830,8 @@ static void many_statements(const char *dir)
         OK(!strstr(r.out, "[syntax-error]"));
     }
     tst_result_free(&r);
-    if (run_in(dir, (const char *[]){"lint", "--format", "json", "--fail-on", "none", "many.sql", NULL}, 300, &r,
-               "100,000 statements, json")) {
+    if (run_in(dir, (const char *[]){"lint", "--format", "json", "--fail-on", "none", "many.sql", NULL}, 300,
+               &r, "100,000 statements, json")) {
         INT_EQ(r.exit_code, 0);
         OK(strstr(r.out, "\"summary\":{\"files\":1,\"statements\":100000,") != NULL);
     }

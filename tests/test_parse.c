@@ -32,15 +32,18 @@ static const pb_op *op_at(parsed *p, size_t i)
 
 static void spans(void)
 {
-    const char *sql = "-- header\n/* c1 /* nested */ */ CREATE TABLE a (id int);\n\n  SELECT 1 ; -- trailing\nSELECT 2 -- end\n";
+    const char *sql = "-- header\n/* c1 /* nested */ */ CREATE TABLE a (id int);\n\n  SELECT 1 ; -- "
+                      "trailing\nSELECT 2 -- end\n";
     parsed p = P(sql);
     INT_EQ(p.r.nstmts, 3);
     INT_EQ(p.r.nerrors, 0);
     if (p.r.nstmts == 3) {
         STR_EQ(pb_arena_strndup(p.a, sql + p.r.stmts[0].start, p.r.stmts[0].end - p.r.stmts[0].start),
                "CREATE TABLE a (id int)");
-        STR_EQ(pb_arena_strndup(p.a, sql + p.r.stmts[1].start, p.r.stmts[1].end - p.r.stmts[1].start), "SELECT 1");
-        STR_EQ(pb_arena_strndup(p.a, sql + p.r.stmts[2].start, p.r.stmts[2].end - p.r.stmts[2].start), "SELECT 2");
+        STR_EQ(pb_arena_strndup(p.a, sql + p.r.stmts[1].start, p.r.stmts[1].end - p.r.stmts[1].start),
+               "SELECT 1");
+        STR_EQ(pb_arena_strndup(p.a, sql + p.r.stmts[2].start, p.r.stmts[2].end - p.r.stmts[2].start),
+               "SELECT 2");
     }
     done(&p);
     /* dollar quotes and strings with comment markers inside */
@@ -48,7 +51,8 @@ static void spans(void)
     p = P(fn);
     INT_EQ(p.r.nstmts, 2);
     if (p.r.nstmts == 2)
-        STR_EQ(pb_arena_strndup(p.a, fn + p.r.stmts[1].start, p.r.stmts[1].end - p.r.stmts[1].start), "SELECT '--x'");
+        STR_EQ(pb_arena_strndup(p.a, fn + p.r.stmts[1].start, p.r.stmts[1].end - p.r.stmts[1].start),
+               "SELECT '--x'");
     done(&p);
 }
 
@@ -86,7 +90,10 @@ static void errors(void)
         CHECK_(p.r.nerrors == 1, "unterminated case %zu: %zu errors", i, p.r.nerrors);
         done(&p);
     }
-    INT_EQ(pb_parse__cursor_to_offset("a\xC3\xA9" "b", 4, 3), 3);
+    INT_EQ(pb_parse__cursor_to_offset("a\xC3\xA9"
+                                      "b",
+                                      4, 3),
+           3);
     INT_EQ(pb_parse__cursor_to_offset("abc", 3, 0), 0);
     INT_EQ(pb_parse__cursor_to_offset("abc", 3, 99), 3);
 }
@@ -114,8 +121,9 @@ static void lowering(void)
     OK(op_at(&p, 5)->col && op_at(&p, 5)->col->generated_stored);
     done(&p);
 
-    p = P("ALTER TABLE t ALTER COLUMN a TYPE character varying(20), ALTER COLUMN b TYPE numeric(12,2) USING b, "
-          "ALTER COLUMN c TYPE int8 USING c + 0, ALTER COLUMN d TYPE integer[];");
+    p = P(
+        "ALTER TABLE t ALTER COLUMN a TYPE character varying(20), ALTER COLUMN b TYPE numeric(12,2) USING b, "
+        "ALTER COLUMN c TYPE int8 USING c + 0, ALTER COLUMN d TYPE integer[];");
     o = op_at(&p, 0);
     INT_EQ(o->kind, PB_OP_ALTER_COLUMN_TYPE);
     STR_EQ(o->type.name, "varchar");

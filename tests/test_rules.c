@@ -33,7 +33,8 @@ void test_rules_examples(void)
                    r->code);
         OK(pb_rule_find(r->id) == r);
         OK(pb_rule_find(r->code) == r);
-        CHECK_(strcmp(r->stage, "op") != 0 || r->check != NULL, "%s: op rule without a check function", r->id);
+        CHECK_(strcmp(r->stage, "op") != 0 || r->check != NULL, "%s: op rule without a check function",
+               r->id);
         CHECK_(r->explain && strstr(r->explain, r->id), "%s: explain text does not name the rule", r->id);
         for (size_t k = 0; k < r->nexamples; k++) {
             const pb_rule_example *x = &r->examples[k];

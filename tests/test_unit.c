@@ -33,10 +33,13 @@ static void utf8(void)
     INT_EQ(cp, 0xE9);
     INT_EQ(pb_utf8_decode("\xF0\x9F\x98\x80", 4, &cp), 4);
     INT_EQ(cp, 0x1F600);
-    INT_EQ(pb_utf8_decode("\xC0\xAF", 2, &cp), 0);         /* overlong */
-    INT_EQ(pb_utf8_decode("\xED\xA0\x80", 3, &cp), 0);     /* surrogate */
-    INT_EQ(pb_utf8_decode("\xE2\x82", 2, &cp), 0);         /* truncated */
-    INT_EQ(pb_utf8_validate("ab\xE9" "cd", 5), 2);
+    INT_EQ(pb_utf8_decode("\xC0\xAF", 2, &cp), 0);     /* overlong */
+    INT_EQ(pb_utf8_decode("\xED\xA0\x80", 3, &cp), 0); /* surrogate */
+    INT_EQ(pb_utf8_decode("\xE2\x82", 2, &cp), 0);     /* truncated */
+    INT_EQ(pb_utf8_validate("ab\xE9"
+                            "cd",
+                            5),
+           2);
     INT_EQ(pb_utf8_validate("caf\xC3\xA9", 5), 5);
 }
 
@@ -110,7 +113,8 @@ static void types_and_locks(void)
     /* the conflict table is symmetric and matches the manual's matrix */
     for (int x = 1; x <= 8; x++)
         for (int y = 1; y <= 8; y++)
-            CHECK_(pb_lock_conflicts(x, y) == pb_lock_conflicts(y, x), "conflicts(%d,%d) not symmetric", x, y);
+            CHECK_(pb_lock_conflicts(x, y) == pb_lock_conflicts(y, x), "conflicts(%d,%d) not symmetric", x,
+                   y);
     OK(pb_lock_conflicts(PB_LOCK_ACCESS_EXCLUSIVE, PB_LOCK_ACCESS_SHARE));
     OK(!pb_lock_conflicts(PB_LOCK_SHARE, PB_LOCK_SHARE));
     OK(pb_lock_conflicts(PB_LOCK_SHARE, PB_LOCK_ROW_EXCLUSIVE));

@@ -102,7 +102,8 @@ static void add_examples(rule *r, yaml_document_t *doc, yaml_node_t *seq, bool b
             continue;
         }
         if (e->type != YAML_MAPPING_NODE)
-            die("%s:%lu: an example is a string or a mapping", r->file, (unsigned long)e->start_mark.line + 1);
+            die("%s:%lu: an example is a string or a mapping", r->file,
+                (unsigned long)e->start_mark.line + 1);
         for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top; p++) {
             const char *k = scalar(doc, yaml_document_get_node(doc, p->key), r->file, "key");
             yaml_node_t *v = yaml_document_get_node(doc, p->value);
@@ -142,34 +143,48 @@ static void load_rule(rule *r, const char *path, const char *shown)
         yaml_node_t *kn = yaml_document_get_node(&doc, p->key);
         const char *k = scalar(&doc, kn, shown, "key");
         yaml_node_t *v = yaml_document_get_node(&doc, p->value);
-        if (!strcmp(k, "id")) r->id = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "code")) r->code = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "severity")) r->severity = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "summary")) r->summary = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "why")) r->why = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "instead")) r->instead = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "lock")) r->lock = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "stage")) r->stage = xstrdup(scalar(&doc, v, shown, k));
-        else if (!strcmp(k, "pg_min")) r->pg_min = to_int(v, shown, k);
-        else if (!strcmp(k, "pg_max")) r->pg_max = to_int(v, shown, k);
+        if (!strcmp(k, "id"))
+            r->id = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "code"))
+            r->code = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "severity"))
+            r->severity = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "summary"))
+            r->summary = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "why"))
+            r->why = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "instead"))
+            r->instead = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "lock"))
+            r->lock = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "stage"))
+            r->stage = xstrdup(scalar(&doc, v, shown, k));
+        else if (!strcmp(k, "pg_min"))
+            r->pg_min = to_int(v, shown, k);
+        else if (!strcmp(k, "pg_max"))
+            r->pg_max = to_int(v, shown, k);
         else if (!strcmp(k, "examples")) {
             if (v->type != YAML_MAPPING_NODE)
-                die("%s:%lu: examples must have bad: and good: lists", shown, (unsigned long)v->start_mark.line + 1);
+                die("%s:%lu: examples must have bad: and good: lists", shown,
+                    (unsigned long)v->start_mark.line + 1);
             for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
                 const char *ek = scalar(&doc, yaml_document_get_node(&doc, q->key), shown, "key");
                 yaml_node_t *ev = yaml_document_get_node(&doc, q->value);
-                if (!strcmp(ek, "bad")) add_examples(r, &doc, ev, true);
-                else if (!strcmp(ek, "good")) add_examples(r, &doc, ev, false);
-                else die("%s:%lu:%lu: unknown key examples.%s", shown, (unsigned long)ev->start_mark.line + 1,
-                         (unsigned long)ev->start_mark.column + 1, ek);
+                if (!strcmp(ek, "bad"))
+                    add_examples(r, &doc, ev, true);
+                else if (!strcmp(ek, "good"))
+                    add_examples(r, &doc, ev, false);
+                else
+                    die("%s:%lu:%lu: unknown key examples.%s", shown, (unsigned long)ev->start_mark.line + 1,
+                        (unsigned long)ev->start_mark.column + 1, ek);
             }
         } else {
             die("%s:%lu:%lu: unknown key '%s'", shown, (unsigned long)kn->start_mark.line + 1,
                 (unsigned long)kn->start_mark.column + 1, k);
         }
     }
-    const char *required[][2] = {{"id", r->id}, {"code", r->code}, {"severity", r->severity},
-                                 {"summary", r->summary}, {"why", r->why}, {"instead", r->instead}};
+    const char *required[][2] = {{"id", r->id},           {"code", r->code}, {"severity", r->severity},
+                                 {"summary", r->summary}, {"why", r->why},   {"instead", r->instead}};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!required[i][1])
             die("%s: missing required key '%s'", shown, required[i][0]);
@@ -335,7 +350,7 @@ static void markdown(pb_buf *b, const rule *r)
 static void registry(pb_buf *b, rule *rs, size_t n)
 {
     pb_buf_puts(b, "/* Generated by tools/genrules from the rules/<id>.yaml files. Do not edit: change the\n"
-                   " * YAML and run `zig build gen`. */\n#include \"rules/rule.h\"\n\n");
+                   " * YAML and run `zig build gen`. */\n// clang-format off\n#include \"rules/rule.h\"\n\n");
     for (size_t i = 0; i < n; i++) {
         char *c = cname(rs[i].id);
         if (!strcmp(rs[i].stage, "op"))
@@ -353,11 +368,14 @@ static void registry(pb_buf *b, rule *rs, size_t n)
         }
         if (!r->nex)
             pb_buf_puts(b, "    {false, \"\", 0, false},\n");
-        pb_buf_printf(b, "};\n\nstatic const pb_rule_info r_%s = {\n    .index = %zu,\n    .id = \"%s\",\n    .code = \"%s\",\n",
+        pb_buf_printf(b,
+                      "};\n\nstatic const pb_rule_info r_%s = {\n    .index = %zu,\n    .id = \"%s\",\n    "
+                      ".code = \"%s\",\n",
                       c, i, r->id, r->code);
-        pb_buf_printf(b, "    .severity = PB_SEV_%s,\n", !strcmp(r->severity, "error")     ? "ERROR"
-                                                          : !strcmp(r->severity, "warning") ? "WARNING"
-                                                                                             : "INFO");
+        pb_buf_printf(b, "    .severity = PB_SEV_%s,\n",
+                      !strcmp(r->severity, "error")     ? "ERROR"
+                      : !strcmp(r->severity, "warning") ? "WARNING"
+                                                        : "INFO");
         pb_buf_puts(b, "    .summary = ");
         c_string(b, r->summary);
         pb_buf_puts(b, ",\n    .why = ");
@@ -366,8 +384,8 @@ static void registry(pb_buf *b, rule *rs, size_t n)
         c_string(b, r->instead);
         pb_buf_puts(b, ",\n    .lock = ");
         c_string(b, r->lock);
-        pb_buf_printf(b, ",\n    .pg_min = %d,\n    .pg_max = %d,\n    .stage = \"%s\",\n", r->pg_min, r->pg_max,
-                      r->stage);
+        pb_buf_printf(b, ",\n    .pg_min = %d,\n    .pg_max = %d,\n    .stage = \"%s\",\n", r->pg_min,
+                      r->pg_max, r->stage);
         if (!strcmp(r->stage, "op"))
             pb_buf_printf(b, "    .check = pb_rule__%s,\n", c);
         pb_buf_printf(b, "    .examples = ex_%s,\n    .nexamples = %zu,\n    .explain = ", c, r->nex);
@@ -518,7 +536,8 @@ int main(int argc, char **argv)
         printf("genrules: %zu rules, generated files up to date\n", nn);
     for (size_t i = 0; i < nn; i++) {
         rule *r = &rs[i];
-        char *fields[] = {r->file, r->id, r->code, r->severity, r->summary, r->why, r->instead, r->lock, r->stage};
+        char *fields[] = {r->file, r->id,      r->code, r->severity, r->summary,
+                          r->why,  r->instead, r->lock, r->stage};
         for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
             free(fields[k]);
         for (size_t k = 0; k < r->nex; k++)

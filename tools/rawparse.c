@@ -175,8 +175,7 @@ static void walk_dir(const char *root)
             fprintf(stderr, "pgbelay-rawparse: cannot read '%s': %s\n", e->fts_path, strerror(e->fts_errno));
             status = 2;
             break;
-        default:
-            break;
+        default: break;
         }
     }
     fts_close(fts);
@@ -191,10 +190,11 @@ int main(int argc, char **argv)
     }
     if (argc <= first || !strcmp(argv[first], "-h") || !strcmp(argv[first], "--help")) {
         bool help = argc > first;
-        fprintf(help ? stdout : stderr, "usage: pgbelay-rawparse [--list] PATH...\n"
-                                        "Runs libpg_query's raw parser over each file (directories: every *.sql,\n"
-                                        "recursively, in name order) and prints totals; --list also prints\n"
-                                        "one 'ok|error<TAB>bytes<TAB>path[<TAB>message]' line per file.\n");
+        fprintf(help ? stdout : stderr,
+                "usage: pgbelay-rawparse [--list] PATH...\n"
+                "Runs libpg_query's raw parser over each file (directories: every *.sql,\n"
+                "recursively, in name order) and prints totals; --list also prints\n"
+                "one 'ok|error<TAB>bytes<TAB>path[<TAB>message]' line per file.\n");
         return help ? 0 : 2;
     }
     for (int i = first; i < argc; i++) {

@@ -110,8 +110,7 @@ typedef enum pb_col_unit {
 
 /* Converts a byte offset to a 1-based line and a 1-based column in the
  * given unit. An offset past the end is clamped to the end. */
-void pb_source_position(const pb_source *src, uint32_t off, pb_col_unit unit, uint32_t *line,
-                        uint32_t *col);
+void pb_source_position(const pb_source *src, uint32_t off, pb_col_unit unit, uint32_t *line, uint32_t *col);
 /* The display path given when the source was made. */
 const char *pb_source_path(const pb_source *src);
 /* The bytes as read (not NUL-terminated in general) and their length. */
@@ -133,12 +132,11 @@ typedef struct pb_result {
 /* Lints a file. `path` is read as is; `display_path` (or `path` when NULL)
  * appears in the report. Always fills `*out`; the caller frees it with
  * `pb_result_free`. Returns out->status. */
-pb_status pb_lint_file(const pb_options *opt, const char *path, const char *display_path,
-                       pb_result *out);
+pb_status pb_lint_file(const pb_options *opt, const char *path, const char *display_path, pb_result *out);
 
 /* Lints bytes held in memory (copied). Same contract as pb_lint_file. */
-pb_status pb_lint_buffer(const pb_options *opt, const char *display_path, const char *bytes,
-                         size_t len, pb_result *out);
+pb_status pb_lint_buffer(const pb_options *opt, const char *display_path, const char *bytes, size_t len,
+                         pb_result *out);
 
 /* Releases everything the result owns; the struct is zeroed. */
 void pb_result_free(pb_result *res);

@@ -269,9 +269,7 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
             new_table(cat, op->rel, PB_REL_VIEW, true);
         break;
     }
-    case PB_OP_DROP_TABLE:
-        drop_table(cat, op->rel);
-        break;
+    case PB_OP_DROP_TABLE: drop_table(cat, op->rel); break;
     case PB_OP_DROP_OTHER:
         if (op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW ||
             op->object_kind == PB_OBJ_FOREIGN_TABLE)
@@ -397,10 +395,7 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
         if (op->obj.name)
             pb_strmap_del(&cat->schemas, op->obj.name);
         break;
-    case PB_OP_CREATE_ENUM:
-        put_object(cat, &cat->enums, op->obj.name, tx);
-        break;
-    default:
-        break;
+    case PB_OP_CREATE_ENUM: put_object(cat, &cat->enums, op->obj.name, tx); break;
+    default: break;
     }
 }

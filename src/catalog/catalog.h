@@ -43,8 +43,8 @@ typedef enum pb_rel_kind {
 typedef struct pb_cat_table {
     pb_qname name;
     pb_rel_kind kind;
-    bool new_in_part; /* created earlier in the part being linted: no readers yet */
-    bool matview;     /* kind == PB_REL_MATVIEW (kept for older callers) */
+    bool new_in_part;      /* created earlier in the part being linted: no readers yet */
+    bool matview;          /* kind == PB_REL_MATVIEW (kept for older callers) */
     pb_ptrvec columns;     /* pb_cat_column*, in order */
     pb_strmap column_map;  /* name -> pb_cat_column* */
     pb_ptrvec constraints; /* pb_cat_constraint* */

@@ -23,12 +23,24 @@ static const struct opt_doc {
     const char *arg, *help;
 } opts[] = {
     {{"format", required_argument, NULL, 'f'}, "FORMAT", "output format: text (default), json, gcc"},
-    {{"pg-version", required_argument, NULL, 'p'}, "N", "PostgreSQL major version of the target server, 11-17 (default 15)"},
-    {{"fail-on", required_argument, NULL, 'F'}, "LEVEL", "exit 1 on findings at or above: error, warning (default), info, none"},
-    {{"assume-in-transaction", no_argument, NULL, 't'}, NULL, "the migration runner wraps each file in a transaction"},
-    {{"stdin-filename", required_argument, NULL, 's'}, "NAME", "name shown for input read from standard input (-)"},
-    {{"max-file-size", required_argument, NULL, 'm'}, "BYTES", "skip and report files larger than this (default 67108864)"},
-    {{"color", required_argument, NULL, 'c'}, "WHEN", "auto (default: only on a terminal, never with NO_COLOR), always, never"},
+    {{"pg-version", required_argument, NULL, 'p'},
+     "N",
+     "PostgreSQL major version of the target server, 11-17 (default 15)"},
+    {{"fail-on", required_argument, NULL, 'F'},
+     "LEVEL",
+     "exit 1 on findings at or above: error, warning (default), info, none"},
+    {{"assume-in-transaction", no_argument, NULL, 't'},
+     NULL,
+     "the migration runner wraps each file in a transaction"},
+    {{"stdin-filename", required_argument, NULL, 's'},
+     "NAME",
+     "name shown for input read from standard input (-)"},
+    {{"max-file-size", required_argument, NULL, 'm'},
+     "BYTES",
+     "skip and report files larger than this (default 67108864)"},
+    {{"color", required_argument, NULL, 'c'},
+     "WHEN",
+     "auto (default: only on a terminal, never with NO_COLOR), always, never"},
     {{"jobs", required_argument, NULL, 'j'}, "N", "files linted in parallel (default: number of CPUs)"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
@@ -42,7 +54,8 @@ static void lint_usage(FILE *f)
                "options:\n");
     for (size_t i = 0; i < NOPTS; i++) {
         char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", opts[i].o.name, opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+        snprintf(left, sizeof left, "--%s%s%s", opts[i].o.name, opts[i].arg ? " " : "",
+                 opts[i].arg ? opts[i].arg : "");
         fprintf(f, "  %-28s %s\n", left, opts[i].help);
     }
     fprintf(f, "\nexit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n");
@@ -144,8 +157,7 @@ static void walk_dir(inputs *in, const char *root)
                 add_input(in, NULL, e->fts_path, msg);
             }
             break;
-        default:
-            break;
+        default: break;
         }
     }
     fts_close(fts);
@@ -278,8 +290,8 @@ int pb_cmd_lint(int argc, char **argv)
         case 'p': {
             long v = strtol(optarg, &end, 10);
             if (*end || v < PB_PG_VERSION_MIN || v > PB_PG_VERSION_MAX) {
-                pb_cli_error("--pg-version must be a major version from %d to %d, not '%s'", PB_PG_VERSION_MIN,
-                             PB_PG_VERSION_MAX, optarg);
+                pb_cli_error("--pg-version must be a major version from %d to %d, not '%s'",
+                             PB_PG_VERSION_MIN, PB_PG_VERSION_MAX, optarg);
                 return PB_EXIT_ERROR;
             }
             opt.pg_version = (int)v;
@@ -318,12 +330,8 @@ int pb_cmd_lint(int argc, char **argv)
                 return PB_EXIT_ERROR;
             }
             break;
-        case 'h':
-            lint_usage(stdout);
-            return PB_EXIT_OK;
-        case ':':
-            pb_cli_error("option '%s' needs a value", argv[optind - 1]);
-            return PB_EXIT_ERROR;
+        case 'h': lint_usage(stdout); return PB_EXIT_OK;
+        case ':': pb_cli_error("option '%s' needs a value", argv[optind - 1]); return PB_EXIT_ERROR;
         default:
             pb_cli_error("unknown option '%s' (see 'pgbelay lint --help')", argv[optind - 1]);
             return PB_EXIT_ERROR;

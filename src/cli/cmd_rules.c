@@ -9,7 +9,8 @@
 int pb_cmd_rules(int argc, char **argv)
 {
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        printf("usage: pgbelay rules\n\nLists every rule: code, id, default severity, PostgreSQL versions, summary.\n");
+        printf("usage: pgbelay rules\n\nLists every rule: code, id, default severity, PostgreSQL versions, "
+               "summary.\n");
         return PB_EXIT_OK;
     }
     if (argc > 1) {
@@ -36,7 +37,8 @@ int pb_cmd_explain(int argc, char **argv)
 {
     if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *f = argc == 2 ? stdout : stderr;
-        fprintf(f, "usage: pgbelay explain RULE\n\nRULE is a rule id (create-index-non-concurrent) or code (PB101).\n");
+        fprintf(f, "usage: pgbelay explain RULE\n\nRULE is a rule id (create-index-non-concurrent) or code "
+                   "(PB101).\n");
         return argc == 2 ? PB_EXIT_OK : PB_EXIT_ERROR;
     }
     const pb_rule_info *r = pb_rule_find(argv[1]);

@@ -37,15 +37,14 @@ static void usage(FILE *f)
             PB_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
-    fprintf(f,
-            "\n"
-            "  pgbelay <command> --help   options of a command\n"
-            "  pgbelay --version          print the version\n"
-            "\n"
-            "exit codes:\n"
-            "  0  no findings at or above --fail-on\n"
-            "  1  findings at or above --fail-on (default: warning)\n"
-            "  2  usage error, unreadable input, or internal error\n");
+    fprintf(f, "\n"
+               "  pgbelay <command> --help   options of a command\n"
+               "  pgbelay --version          print the version\n"
+               "\n"
+               "exit codes:\n"
+               "  0  no findings at or above --fail-on\n"
+               "  1  findings at or above --fail-on (default: warning)\n"
+               "  2  usage error, unreadable input, or internal error\n");
 }
 
 int main(int argc, char **argv)

@@ -50,7 +50,8 @@ static const row rows[] = {
     {PB_FACT_ADD_COLUMN_INDEX, 0, 0, AE, "table", 0, NULL, BUILD,
      "[S15 AlterTableGetLockLevel]: inline UNIQUE / PRIMARY KEY builds an index under the lock"},
     {PB_FACT_ADD_COLUMN_REFERENCES, 0, 0, AE, "table", SRE, "referenced table", 0,
-     "[S15 parse_utilcmd.c:transformAlterTableStmt]: no validation when the new column has no default; [E15]"},
+     "[S15 parse_utilcmd.c:transformAlterTableStmt]: no validation when the new column has no default; "
+     "[E15]"},
     {PB_FACT_ADD_COLUMN_REFERENCES_DEFAULT, 0, 0, AE, "table", SRE, "referenced table", SCAN,
      "[S15 parse_utilcmd.c:transformFKConstraints]: a new column with a default is validated; [E15]"},
     {PB_FACT_DROP_COLUMN, 0, 0, AE, "table", 0, NULL, 0,
@@ -58,7 +59,8 @@ static const row rows[] = {
     {PB_FACT_ALTER_TYPE_CATALOG, 0, 0, AE, "table", 0, NULL, 0,
      "[S15 tablecmds.c:ATColumnChangeRequiresRewrite]; [E15] §3.3"},
     {PB_FACT_ALTER_TYPE_REWRITE, 0, 0, AE, "table", 0, NULL, REWRITE,
-     "[S15 tablecmds.c:ATColumnChangeRequiresRewrite]: rewrites the table and rebuilds its indexes; [E15] §3.3"},
+     "[S15 tablecmds.c:ATColumnChangeRequiresRewrite]: rewrites the table and rebuilds its indexes; [E15] "
+     "§3.3"},
     {PB_FACT_SET_DEFAULT, 0, 0, AE, "table", 0, NULL, 0,
      "[D15 sql-altertable]: a default applies only to future rows"},
     {PB_FACT_SET_NOT_NULL_SCAN, 0, 0, AE, "table", 0, NULL, SCAN,
@@ -74,13 +76,15 @@ static const row rows[] = {
     {PB_FACT_ADD_CHECK_NOT_VALID, 0, 0, AE, "table", 0, NULL, 0,
      "[D15 sql-altertable]: NOT VALID skips the initial check of existing rows; [E15]"},
     {PB_FACT_ADD_FOREIGN_KEY, 0, 0, SRE, "table", SRE, "referenced table", SCAN,
-     "[D15 sql-altertable]: ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables and validates every row; [E15]"},
+     "[D15 sql-altertable]: ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables and validates every "
+     "row; [E15]"},
     {PB_FACT_ADD_FOREIGN_KEY_NOT_VALID, 0, 0, SRE, "table", SRE, "referenced table", 0,
      "[D15 sql-altertable]: NOT VALID skips validation; [E15]"},
     {PB_FACT_ADD_UNIQUE_PK, 0, 0, AE, "table", 0, NULL, BUILD,
      "[S15 AlterTableGetLockLevel]: 'essentially the same as CREATE INDEX', under ACCESS EXCLUSIVE; [E15]"},
     {PB_FACT_ADD_UNIQUE_PK_USING_INDEX, 0, 0, AE, "table", SUE, "index", 0,
-     "[D15 sql-altertable] ADD table_constraint_using_index: catalog-only (PRIMARY KEY on nullable columns still scans); [E15]"},
+     "[D15 sql-altertable] ADD table_constraint_using_index: catalog-only (PRIMARY KEY on nullable columns "
+     "still scans); [E15]"},
     {PB_FACT_ADD_EXCLUSION, 0, 0, AE, "table", 0, NULL, BUILD, "[S15 AlterTableGetLockLevel]"},
     {PB_FACT_VALIDATE_CONSTRAINT, 0, 0, SUE, "table", 0, NULL, SCAN,
      "[D15 sql-altertable Notes]: validation takes only SHARE UPDATE EXCLUSIVE; [E15]"},
@@ -90,7 +94,8 @@ static const row rows[] = {
     {PB_FACT_DROP_FOREIGN_KEY, 0, 0, AE, "table", AE, "referenced table", 0,
      "[S15 trigger.c:RemoveTriggerById]: RI triggers are dropped on the referenced table; [E15]"},
     {PB_FACT_AT_SUE, 0, 0, SUE, "table", 0, NULL, 0,
-     "[D15 sql-altertable]: SET STATISTICS, attribute options, storage parameters, CLUSTER ON take SHARE UPDATE EXCLUSIVE; [E15]"},
+     "[D15 sql-altertable]: SET STATISTICS, attribute options, storage parameters, CLUSTER ON take SHARE "
+     "UPDATE EXCLUSIVE; [E15]"},
     {PB_FACT_AT_AE, 0, 0, AE, "table", 0, NULL, 0, "[S15 tablecmds.c:AlterTableGetLockLevel]; [E15]"},
     {PB_FACT_AT_SRE, 0, 0, SRE, "table", 0, NULL, 0,
      "[D15 sql-altertable]: ENABLE/DISABLE TRIGGER acquires a SHARE ROW EXCLUSIVE lock; [E15]"},
@@ -101,7 +106,8 @@ static const row rows[] = {
     {PB_FACT_ATTACH_PARTITION, 0, 11, AE, "parent table", AE, "attached table", SCAN,
      "[S11dev tablecmds.c]: ATTACH PARTITION takes ACCESS EXCLUSIVE on the parent before 12"},
     {PB_FACT_ATTACH_PARTITION, 12, 0, SUE, "parent table", AE, "attached table", SCAN,
-     "[R12] commit 898e5e329; [D15 ddl-partitioning]: scans the table unless a valid CHECK implies the bound; [E15]"},
+     "[R12] commit 898e5e329; [D15 ddl-partitioning]: scans the table unless a valid CHECK implies the "
+     "bound; [E15]"},
     {PB_FACT_DETACH_PARTITION, 0, 0, AE, "parent table", AE, "partition", 0,
      "[D15 sql-altertable]: DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; [E15]"},
     {PB_FACT_DETACH_PARTITION_CONCURRENTLY, 14, 0, SUE, "parent table", AE, "partition", NOTX,
@@ -125,13 +131,15 @@ static const row rows[] = {
     {PB_FACT_CREATE_INDEX, 0, 0, SH, "table", 0, NULL, BUILD,
      "[S15 indexcmds.c:DefineIndex]: ShareLock unless CONCURRENTLY; [D15 explicit-locking]; [E15]"},
     {PB_FACT_CREATE_INDEX_CONCURRENTLY, 0, 0, SUE, "table", 0, NULL, NOTX,
-     "[D15 sql-createindex] Building Indexes Concurrently; [S15 utility.c]: cannot run inside a transaction block; [E15]"},
+     "[D15 sql-createindex] Building Indexes Concurrently; [S15 utility.c]: cannot run inside a transaction "
+     "block; [E15]"},
     {PB_FACT_DROP_INDEX, 0, 0, AE, "table", AE, "index", 0,
      "[S15 tablecmds.c:RemoveRelations]: ACCESS EXCLUSIVE on the table unless CONCURRENTLY; [E15]"},
     {PB_FACT_DROP_INDEX_CONCURRENTLY, 0, 0, SUE, "table", SUE, "index", NOTX,
      "[D15 sql-dropindex]; [S15 utility.c:ExecDropStmt]: cannot run inside a transaction block; [E15]"},
     {PB_FACT_REINDEX, 0, 0, SH, "table", AE, "index", BUILD,
-     "[S15 catalog/index.c:reindex_index]; [D15 sql-reindex]: the planner's ACCESS SHARE on every index makes REINDEX block reads too; [E15]"},
+     "[S15 catalog/index.c:reindex_index]; [D15 sql-reindex]: the planner's ACCESS SHARE on every index "
+     "makes REINDEX block reads too; [E15]"},
     {PB_FACT_REINDEX_CONCURRENTLY, 12, 0, SUE, "table", SUE, "index", NOTX,
      "[R12] commit 5dc92b844; [D15 sql-reindex] Rebuilding Indexes Concurrently; [E15]"},
     {PB_FACT_REINDEX_MANY, 0, 0, SH, "each table", AE, "each index", BUILD | NOTX,
@@ -172,24 +180,79 @@ static const row rows[] = {
 
 static const char *const key_names[PB_FACT__COUNT] = {
 #define K(x) [PB_FACT_##x] = #x
-    K(NONE), K(ADD_COLUMN), K(ADD_COLUMN_DEFAULT), K(ADD_COLUMN_VOLATILE_DEFAULT),
-    K(ADD_COLUMN_IDENTITY), K(ADD_COLUMN_GENERATED_STORED), K(ADD_COLUMN_NOT_NULL_NO_DEFAULT),
-    K(ADD_COLUMN_CHECK), K(ADD_COLUMN_INDEX), K(ADD_COLUMN_REFERENCES),
-    K(ADD_COLUMN_REFERENCES_DEFAULT), K(DROP_COLUMN), K(ALTER_TYPE_CATALOG),
-    K(ALTER_TYPE_REWRITE), K(SET_DEFAULT), K(SET_NOT_NULL_SCAN), K(SET_NOT_NULL_PROVEN),
-    K(DROP_NOT_NULL), K(RENAME_COLUMN), K(ADD_CHECK), K(ADD_CHECK_NOT_VALID),
-    K(ADD_FOREIGN_KEY), K(ADD_FOREIGN_KEY_NOT_VALID), K(ADD_UNIQUE_PK),
-    K(ADD_UNIQUE_PK_USING_INDEX), K(ADD_EXCLUSION), K(VALIDATE_CONSTRAINT),
-    K(VALIDATE_FOREIGN_KEY), K(DROP_CONSTRAINT), K(DROP_FOREIGN_KEY), K(AT_SUE), K(AT_AE),
-    K(AT_SRE), K(AT_REWRITE), K(AT_SET_TABLESPACE), K(ATTACH_PARTITION), K(DETACH_PARTITION),
-    K(DETACH_PARTITION_CONCURRENTLY), K(DETACH_FINALIZE), K(INHERIT), K(CREATE_TABLE),
-    K(CREATE_TABLE_FK), K(CREATE_TABLE_PARTITION_OF), K(CREATE_TABLE_AS), K(DROP_TABLE),
-    K(RENAME_TABLE), K(TRUNCATE), K(LOCK_TABLE), K(CREATE_INDEX), K(CREATE_INDEX_CONCURRENTLY),
-    K(DROP_INDEX), K(DROP_INDEX_CONCURRENTLY), K(REINDEX), K(REINDEX_CONCURRENTLY),
-    K(REINDEX_MANY), K(RENAME_INDEX), K(VACUUM), K(VACUUM_FULL), K(ANALYZE), K(CLUSTER),
-    K(CLUSTER_ALL), K(REFRESH_MATVIEW), K(REFRESH_MATVIEW_CONCURRENTLY), K(CREATE_TRIGGER),
-    K(CREATE_VIEW), K(CREATE_OR_REPLACE_VIEW), K(DROP_VIEW), K(ALTER_SEQUENCE), K(COMMENT),
-    K(ALTER_ENUM_ADD_VALUE), K(ALTER_ENUM_RENAME_VALUE), K(INSERT), K(UPDATE_DELETE),
+    K(NONE),
+    K(ADD_COLUMN),
+    K(ADD_COLUMN_DEFAULT),
+    K(ADD_COLUMN_VOLATILE_DEFAULT),
+    K(ADD_COLUMN_IDENTITY),
+    K(ADD_COLUMN_GENERATED_STORED),
+    K(ADD_COLUMN_NOT_NULL_NO_DEFAULT),
+    K(ADD_COLUMN_CHECK),
+    K(ADD_COLUMN_INDEX),
+    K(ADD_COLUMN_REFERENCES),
+    K(ADD_COLUMN_REFERENCES_DEFAULT),
+    K(DROP_COLUMN),
+    K(ALTER_TYPE_CATALOG),
+    K(ALTER_TYPE_REWRITE),
+    K(SET_DEFAULT),
+    K(SET_NOT_NULL_SCAN),
+    K(SET_NOT_NULL_PROVEN),
+    K(DROP_NOT_NULL),
+    K(RENAME_COLUMN),
+    K(ADD_CHECK),
+    K(ADD_CHECK_NOT_VALID),
+    K(ADD_FOREIGN_KEY),
+    K(ADD_FOREIGN_KEY_NOT_VALID),
+    K(ADD_UNIQUE_PK),
+    K(ADD_UNIQUE_PK_USING_INDEX),
+    K(ADD_EXCLUSION),
+    K(VALIDATE_CONSTRAINT),
+    K(VALIDATE_FOREIGN_KEY),
+    K(DROP_CONSTRAINT),
+    K(DROP_FOREIGN_KEY),
+    K(AT_SUE),
+    K(AT_AE),
+    K(AT_SRE),
+    K(AT_REWRITE),
+    K(AT_SET_TABLESPACE),
+    K(ATTACH_PARTITION),
+    K(DETACH_PARTITION),
+    K(DETACH_PARTITION_CONCURRENTLY),
+    K(DETACH_FINALIZE),
+    K(INHERIT),
+    K(CREATE_TABLE),
+    K(CREATE_TABLE_FK),
+    K(CREATE_TABLE_PARTITION_OF),
+    K(CREATE_TABLE_AS),
+    K(DROP_TABLE),
+    K(RENAME_TABLE),
+    K(TRUNCATE),
+    K(LOCK_TABLE),
+    K(CREATE_INDEX),
+    K(CREATE_INDEX_CONCURRENTLY),
+    K(DROP_INDEX),
+    K(DROP_INDEX_CONCURRENTLY),
+    K(REINDEX),
+    K(REINDEX_CONCURRENTLY),
+    K(REINDEX_MANY),
+    K(RENAME_INDEX),
+    K(VACUUM),
+    K(VACUUM_FULL),
+    K(ANALYZE),
+    K(CLUSTER),
+    K(CLUSTER_ALL),
+    K(REFRESH_MATVIEW),
+    K(REFRESH_MATVIEW_CONCURRENTLY),
+    K(CREATE_TRIGGER),
+    K(CREATE_VIEW),
+    K(CREATE_OR_REPLACE_VIEW),
+    K(DROP_VIEW),
+    K(ALTER_SEQUENCE),
+    K(COMMENT),
+    K(ALTER_ENUM_ADD_VALUE),
+    K(ALTER_ENUM_RENAME_VALUE),
+    K(INSERT),
+    K(UPDATE_DELETE),
     K(NON_TRANSACTIONAL),
 #undef K
 };
@@ -281,12 +344,12 @@ static bool typmod_change_is_noop(const pb_type *old, const pb_type *new)
     }
     /* bpchar and everything else: no typmod support function */
     return old->nmods == new->nmods &&
-           (old->nmods == 0 || (old->mods[0] == new->mods[0] &&
-                                (old->nmods < 2 || old->mods[1] == new->mods[1])));
+           (old->nmods == 0 ||
+            (old->mods[0] == new->mods[0] && (old->nmods < 2 || old->mods[1] == new->mods[1])));
 }
 
-pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_type,
-                                    bool has_using, bool using_is_column, int pg_version)
+pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_type, bool has_using,
+                                    bool using_is_column, int pg_version)
 {
     (void)pg_version;
     if (has_using && !using_is_column)
@@ -313,8 +376,7 @@ pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_
        length coercion, if any, is provably a no-op */
     if ((type_is(o, "varchar") && type_is(n, "text")) ||
         (type_is(o, "text") && type_is(n, "varchar") && n->nmods == 0) ||
-        (type_is(o, "cidr") && type_is(n, "inet")) ||
-        (type_is(o, "xml") && type_is(n, "text")) ||
+        (type_is(o, "cidr") && type_is(n, "inet")) || (type_is(o, "xml") && type_is(n, "text")) ||
         (type_is(o, "bit") && type_is(n, "varbit") && n->nmods == 0))
         return PB_TYPECHANGE_CATALOG;
     /* timestamp <-> timestamptz is catalog-only only when the session
@@ -329,26 +391,17 @@ static pb_fact_key at_key(pb_at_kind at)
     case PB_AT_SET_OPTIONS:
     case PB_AT_SET_RELOPTIONS:
     case PB_AT_CLUSTER_ON:
-    case PB_AT_DROP_CLUSTER:
-        return PB_FACT_AT_SUE;
-    case PB_AT_ENABLE_DISABLE_TRIGGER:
-        return PB_FACT_AT_SRE;
+    case PB_AT_DROP_CLUSTER: return PB_FACT_AT_SUE;
+    case PB_AT_ENABLE_DISABLE_TRIGGER: return PB_FACT_AT_SRE;
     case PB_AT_SET_LOGGED:
     case PB_AT_SET_UNLOGGED:
-    case PB_AT_SET_ACCESS_METHOD:
-        return PB_FACT_AT_REWRITE;
-    case PB_AT_SET_TABLESPACE:
-        return PB_FACT_AT_SET_TABLESPACE;
-    case PB_AT_ATTACH_PARTITION:
-        return PB_FACT_ATTACH_PARTITION;
-    case PB_AT_DETACH_PARTITION:
-        return PB_FACT_DETACH_PARTITION;
-    case PB_AT_DETACH_FINALIZE:
-        return PB_FACT_DETACH_FINALIZE;
-    case PB_AT_INHERIT:
-        return PB_FACT_INHERIT;
-    default:
-        return PB_FACT_AT_AE;
+    case PB_AT_SET_ACCESS_METHOD: return PB_FACT_AT_REWRITE;
+    case PB_AT_SET_TABLESPACE: return PB_FACT_AT_SET_TABLESPACE;
+    case PB_AT_ATTACH_PARTITION: return PB_FACT_ATTACH_PARTITION;
+    case PB_AT_DETACH_PARTITION: return PB_FACT_DETACH_PARTITION;
+    case PB_AT_DETACH_FINALIZE: return PB_FACT_DETACH_FINALIZE;
+    case PB_AT_INHERIT: return PB_FACT_INHERIT;
+    default: return PB_FACT_AT_AE;
     }
 }
 
@@ -372,41 +425,31 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
             merge(f, PB_FACT_ADD_COLUMN_IDENTITY, v);
         if (c->generated_stored)
             merge(f, PB_FACT_ADD_COLUMN_GENERATED_STORED, v);
-        if (c->not_null && !c->has_default && !c->type.serial && !c->identity &&
-            !c->generated_stored)
+        if (c->not_null && !c->has_default && !c->type.serial && !c->identity && !c->generated_stored)
             merge(f, PB_FACT_ADD_COLUMN_NOT_NULL_NO_DEFAULT, v);
         if (c->has_check)
             merge(f, PB_FACT_ADD_COLUMN_CHECK, v);
         if (c->unique || c->primary_key)
             merge(f, PB_FACT_ADD_COLUMN_INDEX, v);
         if (c->references)
-            merge(f, c->has_default ? PB_FACT_ADD_COLUMN_REFERENCES_DEFAULT
-                                    : PB_FACT_ADD_COLUMN_REFERENCES, v);
+            merge(f, c->has_default ? PB_FACT_ADD_COLUMN_REFERENCES_DEFAULT : PB_FACT_ADD_COLUMN_REFERENCES,
+                  v);
         break;
     }
-    case PB_OP_DROP_COLUMN:
-        merge(f, PB_FACT_DROP_COLUMN, v);
-        break;
+    case PB_OP_DROP_COLUMN: merge(f, PB_FACT_DROP_COLUMN, v); break;
     case PB_OP_ALTER_COLUMN_TYPE: {
-        pb_type_change tc = pb_facts_type_change(env->old_type, &op->type, op->has_using,
-                                                 op->using_is_column, v);
-        merge(f, tc == PB_TYPECHANGE_CATALOG ? PB_FACT_ALTER_TYPE_CATALOG
-                                             : PB_FACT_ALTER_TYPE_REWRITE, v);
+        pb_type_change tc =
+            pb_facts_type_change(env->old_type, &op->type, op->has_using, op->using_is_column, v);
+        merge(f, tc == PB_TYPECHANGE_CATALOG ? PB_FACT_ALTER_TYPE_CATALOG : PB_FACT_ALTER_TYPE_REWRITE, v);
         break;
     }
     case PB_OP_SET_DEFAULT:
-    case PB_OP_DROP_DEFAULT:
-        merge(f, PB_FACT_SET_DEFAULT, v);
-        break;
+    case PB_OP_DROP_DEFAULT: merge(f, PB_FACT_SET_DEFAULT, v); break;
     case PB_OP_SET_NOT_NULL:
         merge(f, env->not_null_proven ? PB_FACT_SET_NOT_NULL_PROVEN : PB_FACT_SET_NOT_NULL_SCAN, v);
         break;
-    case PB_OP_DROP_NOT_NULL:
-        merge(f, PB_FACT_DROP_NOT_NULL, v);
-        break;
-    case PB_OP_RENAME_COLUMN:
-        merge(f, PB_FACT_RENAME_COLUMN, v);
-        break;
+    case PB_OP_DROP_NOT_NULL: merge(f, PB_FACT_DROP_NOT_NULL, v); break;
+    case PB_OP_RENAME_COLUMN: merge(f, PB_FACT_RENAME_COLUMN, v); break;
     case PB_OP_ADD_CONSTRAINT:
         switch (op->con_kind) {
         case PB_CON_CHECK:
@@ -419,11 +462,8 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
         case PB_CON_PRIMARY_KEY:
             merge(f, op->using_index ? PB_FACT_ADD_UNIQUE_PK_USING_INDEX : PB_FACT_ADD_UNIQUE_PK, v);
             break;
-        case PB_CON_EXCLUSION:
-            merge(f, PB_FACT_ADD_EXCLUSION, v);
-            break;
-        default:
-            merge(f, PB_FACT_AT_AE, v);
+        case PB_CON_EXCLUSION: merge(f, PB_FACT_ADD_EXCLUSION, v); break;
+        default: merge(f, PB_FACT_AT_AE, v);
         }
         break;
     case PB_OP_VALIDATE_CONSTRAINT:
@@ -445,18 +485,10 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
             merge(f, PB_FACT_CREATE_TABLE_PARTITION_OF, v);
         merge(f, op->ref.name ? PB_FACT_CREATE_TABLE_FK : PB_FACT_CREATE_TABLE, v);
         break;
-    case PB_OP_CREATE_TABLE_AS:
-        merge(f, PB_FACT_CREATE_TABLE_AS, v);
-        break;
-    case PB_OP_DROP_TABLE:
-        merge(f, PB_FACT_DROP_TABLE, v);
-        break;
-    case PB_OP_RENAME_TABLE:
-        merge(f, PB_FACT_RENAME_TABLE, v);
-        break;
-    case PB_OP_TRUNCATE:
-        merge(f, PB_FACT_TRUNCATE, v);
-        break;
+    case PB_OP_CREATE_TABLE_AS: merge(f, PB_FACT_CREATE_TABLE_AS, v); break;
+    case PB_OP_DROP_TABLE: merge(f, PB_FACT_DROP_TABLE, v); break;
+    case PB_OP_RENAME_TABLE: merge(f, PB_FACT_RENAME_TABLE, v); break;
+    case PB_OP_TRUNCATE: merge(f, PB_FACT_TRUNCATE, v); break;
     case PB_OP_LOCK_TABLE:
         merge(f, PB_FACT_LOCK_TABLE, v);
         if (op->lock_mode)
@@ -486,21 +518,15 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
                 merge(f, PB_FACT_REINDEX, v); /* before 12 CONCURRENTLY is a syntax error */
         }
         break;
-    case PB_OP_RENAME_INDEX:
-        merge(f, PB_FACT_RENAME_INDEX, v);
-        break;
+    case PB_OP_RENAME_INDEX: merge(f, PB_FACT_RENAME_INDEX, v); break;
     case PB_OP_VACUUM:
         merge(f, op->full ? PB_FACT_VACUUM_FULL : op->analyze_only ? PB_FACT_ANALYZE : PB_FACT_VACUUM, v);
         break;
-    case PB_OP_CLUSTER:
-        merge(f, op->rel.name ? PB_FACT_CLUSTER : PB_FACT_CLUSTER_ALL, v);
-        break;
+    case PB_OP_CLUSTER: merge(f, op->rel.name ? PB_FACT_CLUSTER : PB_FACT_CLUSTER_ALL, v); break;
     case PB_OP_REFRESH_MATVIEW:
         merge(f, op->concurrently ? PB_FACT_REFRESH_MATVIEW_CONCURRENTLY : PB_FACT_REFRESH_MATVIEW, v);
         break;
-    case PB_OP_CREATE_TRIGGER:
-        merge(f, PB_FACT_CREATE_TRIGGER, v);
-        break;
+    case PB_OP_CREATE_TRIGGER: merge(f, PB_FACT_CREATE_TRIGGER, v); break;
     case PB_OP_CREATE_VIEW:
         merge(f, op->replace ? PB_FACT_CREATE_OR_REPLACE_VIEW : PB_FACT_CREATE_VIEW, v);
         break;
@@ -508,27 +534,16 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
         if (op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW)
             merge(f, PB_FACT_DROP_VIEW, v);
         break;
-    case PB_OP_ALTER_SEQUENCE:
-        merge(f, PB_FACT_ALTER_SEQUENCE, v);
-        break;
-    case PB_OP_COMMENT:
-        merge(f, PB_FACT_COMMENT, v);
-        break;
+    case PB_OP_ALTER_SEQUENCE: merge(f, PB_FACT_ALTER_SEQUENCE, v); break;
+    case PB_OP_COMMENT: merge(f, PB_FACT_COMMENT, v); break;
     case PB_OP_ALTER_ENUM:
         merge(f, op->enum_rename ? PB_FACT_ALTER_ENUM_RENAME_VALUE : PB_FACT_ALTER_ENUM_ADD_VALUE, v);
         break;
-    case PB_OP_INSERT:
-        merge(f, PB_FACT_INSERT, v);
-        break;
+    case PB_OP_INSERT: merge(f, PB_FACT_INSERT, v); break;
     case PB_OP_UPDATE:
-    case PB_OP_DELETE:
-        merge(f, PB_FACT_UPDATE_DELETE, v);
-        break;
-    case PB_OP_NON_TRANSACTIONAL:
-        merge(f, PB_FACT_NON_TRANSACTIONAL, v);
-        break;
-    default:
-        break;
+    case PB_OP_DELETE: merge(f, PB_FACT_UPDATE_DELETE, v); break;
+    case PB_OP_NON_TRANSACTIONAL: merge(f, PB_FACT_NON_TRANSACTIONAL, v); break;
+    default: break;
     }
 }
 

@@ -22,32 +22,32 @@ typedef enum pb_fact_key {
     PB_FACT_ADD_COLUMN_GENERATED_STORED,
     PB_FACT_ADD_COLUMN_NOT_NULL_NO_DEFAULT,
     PB_FACT_ADD_COLUMN_CHECK,
-    PB_FACT_ADD_COLUMN_INDEX,            /* inline UNIQUE / PRIMARY KEY */
+    PB_FACT_ADD_COLUMN_INDEX, /* inline UNIQUE / PRIMARY KEY */
     PB_FACT_ADD_COLUMN_REFERENCES,
     PB_FACT_ADD_COLUMN_REFERENCES_DEFAULT, /* inline REFERENCES + DEFAULT: validated */
     PB_FACT_DROP_COLUMN,
-    PB_FACT_ALTER_TYPE_CATALOG,          /* binary-coercible: catalog only */
+    PB_FACT_ALTER_TYPE_CATALOG, /* binary-coercible: catalog only */
     PB_FACT_ALTER_TYPE_REWRITE,
     PB_FACT_SET_DEFAULT,
     PB_FACT_SET_NOT_NULL_SCAN,
-    PB_FACT_SET_NOT_NULL_PROVEN,         /* PG >= 12 with a valid CHECK (c IS NOT NULL) */
+    PB_FACT_SET_NOT_NULL_PROVEN, /* PG >= 12 with a valid CHECK (c IS NOT NULL) */
     PB_FACT_DROP_NOT_NULL,
     PB_FACT_RENAME_COLUMN,
     PB_FACT_ADD_CHECK,
     PB_FACT_ADD_CHECK_NOT_VALID,
     PB_FACT_ADD_FOREIGN_KEY,
     PB_FACT_ADD_FOREIGN_KEY_NOT_VALID,
-    PB_FACT_ADD_UNIQUE_PK,               /* builds its index */
+    PB_FACT_ADD_UNIQUE_PK, /* builds its index */
     PB_FACT_ADD_UNIQUE_PK_USING_INDEX,
     PB_FACT_ADD_EXCLUSION,
     PB_FACT_VALIDATE_CONSTRAINT,
     PB_FACT_VALIDATE_FOREIGN_KEY,
     PB_FACT_DROP_CONSTRAINT,
     PB_FACT_DROP_FOREIGN_KEY,
-    PB_FACT_AT_SUE,                      /* SET STATISTICS, attribute options, reloptions, CLUSTER ON */
-    PB_FACT_AT_AE,                       /* other catalog-only subcommands */
-    PB_FACT_AT_SRE,                      /* ENABLE/DISABLE TRIGGER */
-    PB_FACT_AT_REWRITE,                  /* SET LOGGED/UNLOGGED, SET ACCESS METHOD */
+    PB_FACT_AT_SUE,     /* SET STATISTICS, attribute options, reloptions, CLUSTER ON */
+    PB_FACT_AT_AE,      /* other catalog-only subcommands */
+    PB_FACT_AT_SRE,     /* ENABLE/DISABLE TRIGGER */
+    PB_FACT_AT_REWRITE, /* SET LOGGED/UNLOGGED, SET ACCESS METHOD */
     PB_FACT_AT_SET_TABLESPACE,
     PB_FACT_ATTACH_PARTITION,
     PB_FACT_DETACH_PARTITION,
@@ -55,7 +55,7 @@ typedef enum pb_fact_key {
     PB_FACT_DETACH_FINALIZE,
     PB_FACT_INHERIT,
     PB_FACT_CREATE_TABLE,
-    PB_FACT_CREATE_TABLE_FK,             /* CREATE TABLE with REFERENCES */
+    PB_FACT_CREATE_TABLE_FK, /* CREATE TABLE with REFERENCES */
     PB_FACT_CREATE_TABLE_PARTITION_OF,
     PB_FACT_CREATE_TABLE_AS,
     PB_FACT_DROP_TABLE,
@@ -68,7 +68,7 @@ typedef enum pb_fact_key {
     PB_FACT_DROP_INDEX_CONCURRENTLY,
     PB_FACT_REINDEX,
     PB_FACT_REINDEX_CONCURRENTLY,
-    PB_FACT_REINDEX_MANY,                /* SCHEMA / SYSTEM / DATABASE */
+    PB_FACT_REINDEX_MANY, /* SCHEMA / SYSTEM / DATABASE */
     PB_FACT_RENAME_INDEX,
     PB_FACT_VACUUM,
     PB_FACT_VACUUM_FULL,
@@ -93,27 +93,27 @@ typedef enum pb_fact_key {
 
 /* What an op does to locks and data. Strings are static. */
 typedef struct pb_fact {
-    bool known;            /* false: no facts for this op (OTHER, SET, BEGIN, ...) */
-    pb_lock_mode lock;     /* on the op's target relation */
-    const char *target;    /* what the lock is on: "table", "index", "materialized view", ... */
-    pb_lock_mode other_lock;  /* on a second relation, PB_LOCK_NONE if none */
-    const char *other_role;   /* "referenced table", "parent table", ... */
-    bool rewrite;          /* table rewrite: new relfilenode for the heap and its indexes */
-    bool scan;             /* full table scan while holding the lock */
-    bool index_build;      /* builds an index (scan + sort) while holding the lock */
-    bool no_tx_block;      /* cannot run inside a transaction block */
-    bool needs_tx_block;   /* must run inside a transaction block (LOCK TABLE) */
-    const char *source;    /* citation of the strongest row */
-    pb_fact_key keys[4];   /* the rows merged, for tests and hover */
+    bool known;              /* false: no facts for this op (OTHER, SET, BEGIN, ...) */
+    pb_lock_mode lock;       /* on the op's target relation */
+    const char *target;      /* what the lock is on: "table", "index", "materialized view", ... */
+    pb_lock_mode other_lock; /* on a second relation, PB_LOCK_NONE if none */
+    const char *other_role;  /* "referenced table", "parent table", ... */
+    bool rewrite;            /* table rewrite: new relfilenode for the heap and its indexes */
+    bool scan;               /* full table scan while holding the lock */
+    bool index_build;        /* builds an index (scan + sort) while holding the lock */
+    bool no_tx_block;        /* cannot run inside a transaction block */
+    bool needs_tx_block;     /* must run inside a transaction block (LOCK TABLE) */
+    const char *source;      /* citation of the strongest row */
+    pb_fact_key keys[4];     /* the rows merged, for tests and hover */
     int nkeys;
 } pb_fact;
 
 /* What facts may depend on beyond the op itself: what earlier statements
  * revealed. All fields optional. */
 typedef struct pb_fact_env {
-    const pb_type *old_type;   /* ALTER COLUMN TYPE: the column's type before, if known */
-    bool not_null_proven;      /* SET NOT NULL: a validated CHECK (c IS NOT NULL) exists */
-    bool constraint_is_fk;     /* VALIDATE / DROP CONSTRAINT: the constraint is a FK */
+    const pb_type *old_type; /* ALTER COLUMN TYPE: the column's type before, if known */
+    bool not_null_proven;    /* SET NOT NULL: a validated CHECK (c IS NOT NULL) exists */
+    bool constraint_is_fk;   /* VALIDATE / DROP CONSTRAINT: the constraint is a FK */
 } pb_fact_env;
 
 /* Fills *out for `op` on PostgreSQL major `pg_version`. `env` may be NULL. */
@@ -130,8 +130,8 @@ typedef enum pb_type_change {
     PB_TYPECHANGE_REWRITE,
 } pb_type_change;
 
-pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_type,
-                                    bool has_using, bool using_is_column, int pg_version);
+pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_type, bool has_using,
+                                    bool using_is_column, int pg_version);
 
 /* Does a lock in this mode block plain SELECT? INSERT/UPDATE/DELETE? */
 bool pb_lock_blocks_reads(pb_lock_mode m);

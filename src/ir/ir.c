@@ -166,18 +166,38 @@ const char *pb_constraint_kind_name(pb_constraint_kind k)
 static const struct {
     const char *alias, *name;
 } type_aliases[] = {
-    {"int", "int4"},          {"integer", "int4"},     {"int4", "int4"},
-    {"smallint", "int2"},     {"int2", "int2"},        {"bigint", "int8"},
-    {"int8", "int8"},         {"real", "float4"},      {"float4", "float4"},
-    {"float8", "float8"},     {"double precision", "float8"},
-    {"decimal", "numeric"},   {"dec", "numeric"},      {"numeric", "numeric"},
-    {"boolean", "bool"},      {"bool", "bool"},        {"character varying", "varchar"},
-    {"varchar", "varchar"},   {"character", "bpchar"}, {"char", "bpchar"},
-    {"bpchar", "bpchar"},     {"timestamp without time zone", "timestamp"},
-    {"timestamp with time zone", "timestamptz"},       {"timestamptz", "timestamptz"},
-    {"time without time zone", "time"},                {"time with time zone", "timetz"},
-    {"timetz", "timetz"},     {"bit varying", "varbit"}, {"varbit", "varbit"},
-    {"serial4", "serial"},    {"serial8", "bigserial"}, {"serial2", "smallserial"},
+    {"int", "int4"},
+    {"integer", "int4"},
+    {"int4", "int4"},
+    {"smallint", "int2"},
+    {"int2", "int2"},
+    {"bigint", "int8"},
+    {"int8", "int8"},
+    {"real", "float4"},
+    {"float4", "float4"},
+    {"float8", "float8"},
+    {"double precision", "float8"},
+    {"decimal", "numeric"},
+    {"dec", "numeric"},
+    {"numeric", "numeric"},
+    {"boolean", "bool"},
+    {"bool", "bool"},
+    {"character varying", "varchar"},
+    {"varchar", "varchar"},
+    {"character", "bpchar"},
+    {"char", "bpchar"},
+    {"bpchar", "bpchar"},
+    {"timestamp without time zone", "timestamp"},
+    {"timestamp with time zone", "timestamptz"},
+    {"timestamptz", "timestamptz"},
+    {"time without time zone", "time"},
+    {"time with time zone", "timetz"},
+    {"timetz", "timetz"},
+    {"bit varying", "varbit"},
+    {"varbit", "varbit"},
+    {"serial4", "serial"},
+    {"serial8", "bigserial"},
+    {"serial2", "smallserial"},
 };
 
 const char *pb_type_normalize_name(const char *name)
@@ -195,9 +215,8 @@ const char *pb_type_sql_name(const char *internal)
     static const struct {
         const char *internal, *sql;
     } names[] = {
-        {"int2", "smallint"}, {"int4", "integer"},   {"int8", "bigint"},
-        {"float4", "real"},   {"float8", "double precision"}, {"bool", "boolean"},
-        {"bpchar", "char"},   {"varbit", "bit varying"},
+        {"int2", "smallint"},           {"int4", "integer"}, {"int8", "bigint"}, {"float4", "real"},
+        {"float8", "double precision"}, {"bool", "boolean"}, {"bpchar", "char"}, {"varbit", "bit varying"},
     };
     if (!internal)
         return "?";

@@ -36,11 +36,11 @@ typedef struct pb_type {
 /* Volatility of a default (or USING) expression, as PostgreSQL classifies
  * function calls (pg_proc.provolatile; manual: xfunc-volatility). */
 typedef enum pb_volatility {
-    PB_VOL_NONE = 0,   /* no expression */
-    PB_VOL_IMMUTABLE,  /* constants, casts of constants, immutable functions */
-    PB_VOL_STABLE,     /* now(), CURRENT_TIMESTAMP, current_user, ... */
-    PB_VOL_VOLATILE,   /* gen_random_uuid(), random(), clock_timestamp(), nextval() */
-    PB_VOL_UNKNOWN,    /* a function pgbelay does not know (user functions default to VOLATILE) */
+    PB_VOL_NONE = 0,  /* no expression */
+    PB_VOL_IMMUTABLE, /* constants, casts of constants, immutable functions */
+    PB_VOL_STABLE,    /* now(), CURRENT_TIMESTAMP, current_user, ... */
+    PB_VOL_VOLATILE,  /* gen_random_uuid(), random(), clock_timestamp(), nextval() */
+    PB_VOL_UNKNOWN,   /* a function pgbelay does not know (user functions default to VOLATILE) */
 } pb_volatility;
 
 const char *pb_volatility_name(pb_volatility v);
@@ -78,14 +78,14 @@ typedef enum pb_op_kind {
     PB_OP_LOCK_TABLE,      /* `rel`; `lock_mode` as requested, `nowait` */
 
     /* columns (ALTER TABLE subcommands) */
-    PB_OP_ADD_COLUMN,       /* `rel`, `column`, `type`, default facts, inline constraints */
-    PB_OP_DROP_COLUMN,      /* `rel`, `column` */
-    PB_OP_ALTER_COLUMN_TYPE,/* `rel`, `column`, `type`; `has_using`, `using_vol` */
-    PB_OP_SET_NOT_NULL,     /* `rel`, `column` */
-    PB_OP_DROP_NOT_NULL,    /* `rel`, `column` */
-    PB_OP_SET_DEFAULT,      /* `rel`, `column`, default facts */
-    PB_OP_DROP_DEFAULT,     /* `rel`, `column` */
-    PB_OP_RENAME_COLUMN,    /* `rel`, `column` -> `new_name` */
+    PB_OP_ADD_COLUMN,        /* `rel`, `column`, `type`, default facts, inline constraints */
+    PB_OP_DROP_COLUMN,       /* `rel`, `column` */
+    PB_OP_ALTER_COLUMN_TYPE, /* `rel`, `column`, `type`; `has_using`, `using_vol` */
+    PB_OP_SET_NOT_NULL,      /* `rel`, `column` */
+    PB_OP_DROP_NOT_NULL,     /* `rel`, `column` */
+    PB_OP_SET_DEFAULT,       /* `rel`, `column`, default facts */
+    PB_OP_DROP_DEFAULT,      /* `rel`, `column` */
+    PB_OP_RENAME_COLUMN,     /* `rel`, `column` -> `new_name` */
 
     /* constraints (ALTER TABLE subcommands) */
     PB_OP_ADD_CONSTRAINT,      /* `rel`, `con_kind`, `con_name`, `con_columns`, `not_valid`,
@@ -121,12 +121,12 @@ typedef enum pb_op_kind {
     PB_OP_DELETE, /* `rel`; `has_where` */
 
     /* triggers, views, enums, sequences: kept because facts know their locks */
-    PB_OP_CREATE_TRIGGER,  /* `rel` */
-    PB_OP_CREATE_VIEW,     /* `rel`; `replace` */
-    PB_OP_ALTER_ENUM,      /* `obj` the type; `new_name` the value; `enum_rename` */
-    PB_OP_CREATE_ENUM,     /* `obj` */
-    PB_OP_ALTER_SEQUENCE,  /* `rel` */
-    PB_OP_COMMENT,         /* COMMENT ON: `rel` when on a table or column */
+    PB_OP_CREATE_TRIGGER, /* `rel` */
+    PB_OP_CREATE_VIEW,    /* `rel`; `replace` */
+    PB_OP_ALTER_ENUM,     /* `obj` the type; `new_name` the value; `enum_rename` */
+    PB_OP_CREATE_ENUM,    /* `obj` */
+    PB_OP_ALTER_SEQUENCE, /* `rel` */
+    PB_OP_COMMENT,        /* COMMENT ON: `rel` when on a table or column */
 
     /* statements that cannot run inside a transaction block, not covered
        above: CREATE/DROP DATABASE, tablespaces, ALTER SYSTEM, DISCARD ALL,
@@ -144,7 +144,7 @@ const char *pb_op_kind_name(pb_op_kind k);
 typedef enum pb_at_kind {
     PB_AT_NONE = 0,
     PB_AT_SET_STATISTICS,
-    PB_AT_SET_OPTIONS,      /* ALTER COLUMN SET/RESET (attribute_option) */
+    PB_AT_SET_OPTIONS, /* ALTER COLUMN SET/RESET (attribute_option) */
     PB_AT_SET_STORAGE,
     PB_AT_SET_COMPRESSION,
     PB_AT_DROP_EXPRESSION,
@@ -159,8 +159,8 @@ typedef enum pb_at_kind {
     PB_AT_SET_UNLOGGED,
     PB_AT_SET_ACCESS_METHOD,
     PB_AT_SET_TABLESPACE,
-    PB_AT_SET_RELOPTIONS,      /* SET (fillfactor=..., autovacuum_...) */
-    PB_AT_SET_RELOPTIONS_AE,   /* SET (user_catalog_table, view options) */
+    PB_AT_SET_RELOPTIONS,    /* SET (fillfactor=..., autovacuum_...) */
+    PB_AT_SET_RELOPTIONS_AE, /* SET (user_catalog_table, view options) */
     PB_AT_ENABLE_DISABLE_TRIGGER,
     PB_AT_ENABLE_DISABLE_RULE,
     PB_AT_ROW_SECURITY,
@@ -168,11 +168,11 @@ typedef enum pb_at_kind {
     PB_AT_NO_INHERIT,
     PB_AT_OF,
     PB_AT_REPLICA_IDENTITY,
-    PB_AT_ATTACH_PARTITION,    /* `obj` the partition */
-    PB_AT_DETACH_PARTITION,    /* `obj` the partition; `concurrently` */
+    PB_AT_ATTACH_PARTITION, /* `obj` the partition */
+    PB_AT_DETACH_PARTITION, /* `obj` the partition; `concurrently` */
     PB_AT_DETACH_FINALIZE,
-    PB_AT_SET_SCHEMA,          /* from ALTER ... SET SCHEMA: `new_name` is the schema */
-    PB_AT_OTHER,               /* anything else: treated as ACCESS EXCLUSIVE */
+    PB_AT_SET_SCHEMA, /* from ALTER ... SET SCHEMA: `new_name` is the schema */
+    PB_AT_OTHER,      /* anything else: treated as ACCESS EXCLUSIVE */
     PB_AT__COUNT
 } pb_at_kind;
 
@@ -263,9 +263,9 @@ typedef struct pb_op {
     bool has_default;
     pb_volatility default_vol;
     const char *default_func;
-    bool has_using;          /* ALTER COLUMN TYPE ... USING */
-    bool using_is_column;    /* USING is just the column itself */
-    const char *collation;   /* ALTER COLUMN TYPE ... COLLATE */
+    bool has_using;        /* ALTER COLUMN TYPE ... USING */
+    bool using_is_column;  /* USING is just the column itself */
+    const char *collation; /* ALTER COLUMN TYPE ... COLLATE */
 
     pb_constraint_kind con_kind;
     const char *con_name;
@@ -289,18 +289,18 @@ typedef struct pb_op {
     bool using_index;
     bool has_where;
     bool cascade;
-    bool only;       /* ONLY: no recursion to partitions / children */
+    bool only; /* ONLY: no recursion to partitions / children */
     bool unique;
-    bool partial;    /* CREATE INDEX ... WHERE */
-    bool replace;    /* CREATE OR REPLACE */
-    bool is_local;   /* SET LOCAL */
+    bool partial;  /* CREATE INDEX ... WHERE */
+    bool replace;  /* CREATE OR REPLACE */
+    bool is_local; /* SET LOCAL */
     bool nowait;
-    bool full;       /* VACUUM FULL */
+    bool full; /* VACUUM FULL */
     bool analyze_only;
-    bool matview;    /* CREATE MATERIALIZED VIEW (CREATE_TABLE_AS) */
+    bool matview;      /* CREATE MATERIALIZED VIEW (CREATE_TABLE_AS) */
     bool partition_of; /* CREATE TABLE ... PARTITION OF: `obj` is the parent */
     bool enum_rename;
-    bool temp;       /* CREATE TEMP TABLE */
+    bool temp; /* CREATE TEMP TABLE */
 } pb_op;
 
 /* The ops of one source part, in statement order. */

@@ -111,8 +111,7 @@ static void advance_state(pb_lint_state *st, const pb_op *op, bool last_op_of_st
             }
         }
         break;
-    default:
-        break;
+    default: break;
     }
     /* outside a transaction block every statement is its own transaction */
     if (!st->in_tx && last_op_of_stmt)
@@ -131,8 +130,8 @@ static int diag_cmp(const void *a, const void *b)
 }
 
 /* Runs the op rules over `ops`. */
-static void run_rules(const pb_options *opt, int v, const pb_source *src, const pb_ops *ops,
-                      pb_arena *a, pb_diag_sink *sink)
+static void run_rules(const pb_options *opt, int v, const pb_source *src, const pb_ops *ops, pb_arena *a,
+                      pb_diag_sink *sink)
 {
     pb_catalog cat;
     pb_catalog_init(&cat, a);
@@ -219,7 +218,8 @@ static void lint_source(const pb_options *opt, pb_result *out)
             out->error = pb_arena_strdup(a, "the PostgreSQL parser failed unexpectedly");
         }
         for (size_t i = 0; i < pr.nerrors; i++)
-            pb_rule__syntax_error_emit(&sink, src, &pr.errors[i], pr.nstmts > 0 && pr.stmts[0].start < pr.errors[i].offset);
+            pb_rule__syntax_error_emit(&sink, src, &pr.errors[i],
+                                       pr.nstmts > 0 && pr.stmts[0].start < pr.errors[i].offset);
         out->nstatements = pr.nstmts;
         if (pr.ops.len == 0 && pr.nerrors == 0)
             pb_rule__empty_file_emit(&sink);

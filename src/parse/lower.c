@@ -149,26 +149,113 @@ static pb_type lower_type(pb_lower_ctx *lc, const TypeName *tn)
  * function not listed is "unknown": user-defined functions are VOLATILE
  * unless declared otherwise (manual: xfunc-volatility). */
 static const char *const volatile_funcs[] = {
-    "random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
-    "clock_timestamp", "timeofday", "nextval", "setval", "currval", "lastval", "setseed",
-    "pg_sleep", "gen_random_bytes", "gen_salt", "random_normal", "uuidv4", "uuidv7",
-    "txid_current", "pg_current_xact_id", "crypt",
+    "random",
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "clock_timestamp",
+    "timeofday",
+    "nextval",
+    "setval",
+    "currval",
+    "lastval",
+    "setseed",
+    "pg_sleep",
+    "gen_random_bytes",
+    "gen_salt",
+    "random_normal",
+    "uuidv4",
+    "uuidv7",
+    "txid_current",
+    "pg_current_xact_id",
+    "crypt",
 };
 static const char *const stable_funcs[] = {
-    "now", "statement_timestamp", "transaction_timestamp", "current_setting", "to_char",
-    "to_timestamp", "to_date", "current_schema", "current_database", "concat", "concat_ws",
-    "age", "date_part", "timezone", "jsonb_build_object", "json_build_object", "to_jsonb", "to_json",
-    "jsonb_build_array", "json_build_array", "current_schemas", "inet_client_addr",
-    "pg_backend_pid", "version", "format",
+    "now",
+    "statement_timestamp",
+    "transaction_timestamp",
+    "current_setting",
+    "to_char",
+    "to_timestamp",
+    "to_date",
+    "current_schema",
+    "current_database",
+    "concat",
+    "concat_ws",
+    "age",
+    "date_part",
+    "timezone",
+    "jsonb_build_object",
+    "json_build_object",
+    "to_jsonb",
+    "to_json",
+    "jsonb_build_array",
+    "json_build_array",
+    "current_schemas",
+    "inet_client_addr",
+    "pg_backend_pid",
+    "version",
+    "format",
 };
 static const char *const immutable_funcs[] = {
-    "lower", "upper", "btrim", "ltrim", "rtrim", "md5", "length", "char_length", "substring",
-    "substr", "replace", "round", "floor", "ceil", "ceiling", "abs", "coalesce", "nullif",
-    "greatest", "least", "make_interval", "make_date", "make_time", "date_trunc", "encode",
-    "decode", "uuid_nil", "sha256", "sha512", "array_fill", "int4", "int8", "numeric", "text",
-    "jsonb", "json", "interval", "split_part", "left", "right", "lpad", "rpad", "repeat",
-    "array_length", "cardinality", "to_hex", "chr", "ascii", "bool", "timestamptz", "timestamp",
-    "point", "array_to_string", "string_to_array", "digest", "hmac", "trim",
+    "lower",
+    "upper",
+    "btrim",
+    "ltrim",
+    "rtrim",
+    "md5",
+    "length",
+    "char_length",
+    "substring",
+    "substr",
+    "replace",
+    "round",
+    "floor",
+    "ceil",
+    "ceiling",
+    "abs",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "make_interval",
+    "make_date",
+    "make_time",
+    "date_trunc",
+    "encode",
+    "decode",
+    "uuid_nil",
+    "sha256",
+    "sha512",
+    "array_fill",
+    "int4",
+    "int8",
+    "numeric",
+    "text",
+    "jsonb",
+    "json",
+    "interval",
+    "split_part",
+    "left",
+    "right",
+    "lpad",
+    "rpad",
+    "repeat",
+    "array_length",
+    "cardinality",
+    "to_hex",
+    "chr",
+    "ascii",
+    "bool",
+    "timestamptz",
+    "timestamp",
+    "point",
+    "array_to_string",
+    "string_to_array",
+    "digest",
+    "hmac",
+    "trim",
 };
 
 static bool in_list(const char *name, const char *const *list, size_t n)
@@ -225,9 +312,7 @@ static void expr_vol(pb_lower_ctx *lc, Node *n, vol_acc *acc, int depth)
     switch (nodeTag(n)) {
     case T_A_Const:
     case T_ColumnRef: /* generated columns refer to other columns */
-    case T_ParamRef:
-        vol_add(acc, PB_VOL_IMMUTABLE, NULL);
-        break;
+    case T_ParamRef: vol_add(acc, PB_VOL_IMMUTABLE, NULL); break;
     case T_SQLValueFunction:
         /* CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIME, CURRENT_USER, ... */
         vol_add(acc, PB_VOL_STABLE, NULL);
@@ -237,9 +322,7 @@ static void expr_vol(pb_lower_ctx *lc, Node *n, vol_acc *acc, int depth)
         if (acc->vol == PB_VOL_NONE)
             vol_add(acc, PB_VOL_IMMUTABLE, NULL);
         break;
-    case T_CollateClause:
-        expr_vol(lc, ((CollateClause *)n)->arg, acc, depth + 1);
-        break;
+    case T_CollateClause: expr_vol(lc, ((CollateClause *)n)->arg, acc, depth + 1); break;
     case T_FuncCall: {
         FuncCall *fc = (FuncCall *)n;
         Node *last = llast(fc->funcname);
@@ -266,26 +349,16 @@ static void expr_vol(pb_lower_ctx *lc, Node *n, vol_acc *acc, int depth)
         if (acc->vol == PB_VOL_NONE)
             vol_add(acc, PB_VOL_IMMUTABLE, NULL);
         break;
-    case T_BoolExpr:
-        list_vol(lc, ((BoolExpr *)n)->args, acc, depth);
-        break;
-    case T_NullTest:
-        expr_vol(lc, (Node *)((NullTest *)n)->arg, acc, depth + 1);
-        break;
-    case T_CoalesceExpr:
-        list_vol(lc, ((CoalesceExpr *)n)->args, acc, depth);
-        break;
-    case T_MinMaxExpr:
-        list_vol(lc, ((MinMaxExpr *)n)->args, acc, depth);
-        break;
+    case T_BoolExpr: list_vol(lc, ((BoolExpr *)n)->args, acc, depth); break;
+    case T_NullTest: expr_vol(lc, (Node *)((NullTest *)n)->arg, acc, depth + 1); break;
+    case T_CoalesceExpr: list_vol(lc, ((CoalesceExpr *)n)->args, acc, depth); break;
+    case T_MinMaxExpr: list_vol(lc, ((MinMaxExpr *)n)->args, acc, depth); break;
     case T_A_ArrayExpr:
         list_vol(lc, ((A_ArrayExpr *)n)->elements, acc, depth);
         if (acc->vol == PB_VOL_NONE)
             vol_add(acc, PB_VOL_IMMUTABLE, NULL);
         break;
-    case T_RowExpr:
-        list_vol(lc, ((RowExpr *)n)->args, acc, depth);
-        break;
+    case T_RowExpr: list_vol(lc, ((RowExpr *)n)->args, acc, depth); break;
     case T_CaseExpr: {
         CaseExpr *ce = (CaseExpr *)n;
         expr_vol(lc, (Node *)ce->arg, acc, depth + 1);
@@ -298,16 +371,12 @@ static void expr_vol(pb_lower_ctx *lc, Node *n, vol_acc *acc, int depth)
         expr_vol(lc, (Node *)ce->defresult, acc, depth + 1);
         break;
     }
-    case T_NamedArgExpr:
-        expr_vol(lc, (Node *)((NamedArgExpr *)n)->arg, acc, depth + 1);
-        break;
-    default:
-        vol_add(acc, PB_VOL_UNKNOWN, NULL);
+    case T_NamedArgExpr: expr_vol(lc, (Node *)((NamedArgExpr *)n)->arg, acc, depth + 1); break;
+    default: vol_add(acc, PB_VOL_UNKNOWN, NULL);
     }
 }
 
-static void default_facts(pb_lower_ctx *lc, Node *expr, bool *has, pb_volatility *vol,
-                          const char **func)
+static void default_facts(pb_lower_ctx *lc, Node *expr, bool *has, pb_volatility *vol, const char **func)
 {
     /* SET DEFAULT NULL and DEFAULT NULL are no default at all */
     if (!expr || (IsA(expr, A_Const) && ((A_Const *)expr)->isnull)) {
@@ -482,10 +551,10 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
     pb_object_kind ok = object_kind(st->objtype);
     pb_op *op = NULL;
 
-#define AT_OTHER(kind)                                    \
-    do {                                                  \
-        op = new_op(lc, PB_OP_ALTER_TABLE_OTHER, K);      \
-        op->at = (kind);                                  \
+#define AT_OTHER(kind)                                                                                       \
+    do {                                                                                                     \
+        op = new_op(lc, PB_OP_ALTER_TABLE_OTHER, K);                                                         \
+        op->at = (kind);                                                                                     \
     } while (0)
 
     switch (cmd->subtype) {
@@ -519,12 +588,27 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
         op = new_op(lc, PB_OP_SET_NOT_NULL, K);
         op->column = dup(lc, cmd->name);
         break;
-    case AT_DropExpression: AT_OTHER(PB_AT_DROP_EXPRESSION); op->column = dup(lc, cmd->name); break;
-    case AT_SetStatistics: AT_OTHER(PB_AT_SET_STATISTICS); op->column = dup(lc, cmd->name); break;
+    case AT_DropExpression:
+        AT_OTHER(PB_AT_DROP_EXPRESSION);
+        op->column = dup(lc, cmd->name);
+        break;
+    case AT_SetStatistics:
+        AT_OTHER(PB_AT_SET_STATISTICS);
+        op->column = dup(lc, cmd->name);
+        break;
     case AT_SetOptions:
-    case AT_ResetOptions: AT_OTHER(PB_AT_SET_OPTIONS); op->column = dup(lc, cmd->name); break;
-    case AT_SetStorage: AT_OTHER(PB_AT_SET_STORAGE); op->column = dup(lc, cmd->name); break;
-    case AT_SetCompression: AT_OTHER(PB_AT_SET_COMPRESSION); op->column = dup(lc, cmd->name); break;
+    case AT_ResetOptions:
+        AT_OTHER(PB_AT_SET_OPTIONS);
+        op->column = dup(lc, cmd->name);
+        break;
+    case AT_SetStorage:
+        AT_OTHER(PB_AT_SET_STORAGE);
+        op->column = dup(lc, cmd->name);
+        break;
+    case AT_SetCompression:
+        AT_OTHER(PB_AT_SET_COMPRESSION);
+        op->column = dup(lc, cmd->name);
+        break;
     case AT_DropColumn:
         op = new_op(lc, PB_OP_DROP_COLUMN, K);
         op->column = dup(lc, cmd->name);
@@ -558,8 +642,8 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
                 Node *u = cd->raw_default;
                 if (IsA(u, ColumnRef)) {
                     List *f = ((ColumnRef *)u)->fields;
-                    op->using_is_column = list_length(f) == 1 && IsA(linitial(f), String) &&
-                                          cmd->name && strcmp(strVal(linitial(f)), cmd->name) == 0;
+                    op->using_is_column = list_length(f) == 1 && IsA(linitial(f), String) && cmd->name &&
+                                          strcmp(strVal(linitial(f)), cmd->name) == 0;
                 }
                 vol_acc acc = {0};
                 expr_vol(lc, u, &acc, 0);
@@ -623,9 +707,18 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
             op->concurrently = pc->concurrent;
         }
         break;
-    case AT_AddIdentity: AT_OTHER(PB_AT_ADD_IDENTITY); op->column = dup(lc, cmd->name); break;
-    case AT_SetIdentity: AT_OTHER(PB_AT_SET_IDENTITY); op->column = dup(lc, cmd->name); break;
-    case AT_DropIdentity: AT_OTHER(PB_AT_DROP_IDENTITY); op->column = dup(lc, cmd->name); break;
+    case AT_AddIdentity:
+        AT_OTHER(PB_AT_ADD_IDENTITY);
+        op->column = dup(lc, cmd->name);
+        break;
+    case AT_SetIdentity:
+        AT_OTHER(PB_AT_SET_IDENTITY);
+        op->column = dup(lc, cmd->name);
+        break;
+    case AT_DropIdentity:
+        AT_OTHER(PB_AT_DROP_IDENTITY);
+        op->column = dup(lc, cmd->name);
+        break;
     default: AT_OTHER(PB_AT_OTHER); break;
     }
 #undef AT_OTHER
@@ -737,7 +830,8 @@ static void lower_drop(pb_lower_ctx *lc, const DropStmt *ds)
                 ds->removeType == OBJECT_SEQUENCE || ds->removeType == OBJECT_FOREIGN_TABLE)
                 op->rel = name;
             if ((ds->removeType == OBJECT_TRIGGER || ds->removeType == OBJECT_POLICY ||
-                 ds->removeType == OBJECT_RULE) && IsA(o, List) && list_length((List *)o) >= 2) {
+                 ds->removeType == OBJECT_RULE) &&
+                IsA(o, List) && list_length((List *)o) >= 2) {
                 /* [schema.]table.name */
                 List *l = (List *)o;
                 op->rel = list_name_n(lc, l, list_length(l) - 1);
@@ -876,20 +970,20 @@ static bool lower_set_config(pb_lower_ctx *lc, const SelectStmt *ss)
     if (IsA(local, A_Const) && IsA(&((A_Const *)local)->val, Boolean))
         op->is_local = boolVal(&((A_Const *)local)->val);
     else if (IsA(local, TypeCast) || IsA(local, A_Const))
-        op->is_local = strcmp(set_value(lc, list_make1(local)) ? set_value(lc, list_make1(local)) : "", "true") == 0;
+        op->is_local =
+            strcmp(set_value(lc, list_make1(local)) ? set_value(lc, list_make1(local)) : "", "true") == 0;
     return true;
 }
 
 static const char *stmt_name(NodeTag t)
 {
     switch (t) {
-#define STMT(x) \
-    case T_##x: \
+#define STMT(x)                                                                                              \
+    case T_##x:                                                                                              \
         return #x;
 #include "parse/stmt_tags.def"
 #undef STMT
-    default:
-        return "Statement";
+    default: return "Statement";
     }
 }
 
@@ -937,9 +1031,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
             op->value = set_value(lc, vs->args);
         break;
     }
-    case T_CreateStmt:
-        lower_create_table(lc, (CreateStmt *)n);
-        break;
+    case T_CreateStmt: lower_create_table(lc, (CreateStmt *)n); break;
     case T_CreateTableAsStmt: {
         CreateTableAsStmt *ct = (CreateTableAsStmt *)n;
         op = new_op(lc, PB_OP_CREATE_TABLE_AS, K);
@@ -968,9 +1060,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         }
         break;
     }
-    case T_RenameStmt:
-        lower_rename(lc, (RenameStmt *)n);
-        break;
+    case T_RenameStmt: lower_rename(lc, (RenameStmt *)n); break;
     case T_IndexStmt: {
         IndexStmt *is = (IndexStmt *)n;
         op = new_op(lc, PB_OP_CREATE_INDEX, K);
@@ -984,7 +1074,8 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->only = is->relation && !is->relation->inh;
         op->if_not_exists = is->if_not_exists;
         size_t k = 0;
-        op->con_columns = pb_arena_alloc(lc->arena, ((size_t)list_length(is->indexParams) + 1) * sizeof(char *));
+        op->con_columns =
+            pb_arena_alloc(lc->arena, ((size_t)list_length(is->indexParams) + 1) * sizeof(char *));
         ListCell *c;
         foreach (c, is->indexParams) {
             IndexElem *ie = lfirst(c);
@@ -994,9 +1085,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->ncon_columns = k;
         break;
     }
-    case T_DropStmt:
-        lower_drop(lc, (DropStmt *)n);
-        break;
+    case T_DropStmt: lower_drop(lc, (DropStmt *)n); break;
     case T_ReindexStmt: {
         ReindexStmt *rs = (ReindexStmt *)n;
         op = new_op(lc, PB_OP_REINDEX, K);
@@ -1130,9 +1219,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
     case T_DropTableSpaceStmt:
     case T_AlterSystemStmt:
     case T_CreateSubscriptionStmt:
-    case T_DropSubscriptionStmt:
-        new_op(lc, PB_OP_NON_TRANSACTIONAL, K);
-        break;
+    case T_DropSubscriptionStmt: new_op(lc, PB_OP_NON_TRANSACTIONAL, K); break;
     case T_AlterSubscriptionStmt: {
         AlterSubscriptionStmt *as = (AlterSubscriptionStmt *)n;
         new_op(lc, as->kind == ALTER_SUBSCRIPTION_REFRESH ? PB_OP_NON_TRANSACTIONAL : PB_OP_OTHER, K);
@@ -1142,15 +1229,15 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         new_op(lc, ((DiscardStmt *)n)->target == DISCARD_ALL ? PB_OP_NON_TRANSACTIONAL : PB_OP_OTHER, K);
         break;
     case T_AlterDatabaseStmt:
-        new_op(lc, has_option(((AlterDatabaseStmt *)n)->options, "tablespace") ? PB_OP_NON_TRANSACTIONAL
-                                                                               : PB_OP_OTHER, K);
+        new_op(lc,
+               has_option(((AlterDatabaseStmt *)n)->options, "tablespace") ? PB_OP_NON_TRANSACTIONAL
+                                                                           : PB_OP_OTHER,
+               K);
         break;
     case T_SelectStmt:
         if (!lower_set_config(lc, (SelectStmt *)n))
             new_op(lc, PB_OP_OTHER, K);
         break;
-    default:
-        new_op(lc, PB_OP_OTHER, K);
-        break;
+    default: new_op(lc, PB_OP_OTHER, K); break;
     }
 }

@@ -240,8 +240,8 @@ static bool parse_range(pb_arena *a, char *text, size_t from, size_t to, pb_ops 
  * left unchanged) and the first ';' at or after `after` (-> *first_after,
  * or left unchanged). Returns false when the lexer fails (an unterminated
  * string, comment or dollar quote inside the range). */
-static bool scan_semicolons(char *text, size_t from, size_t to, size_t before, size_t after, size_t *last_before,
-                            size_t *first_after)
+static bool scan_semicolons(char *text, size_t from, size_t to, size_t before, size_t after,
+                            size_t *last_before, size_t *first_after)
 {
     char saved = text[to];
     text[to] = '\0';

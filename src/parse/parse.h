@@ -19,8 +19,8 @@ typedef struct pb_syntax_error {
 } pb_syntax_error;
 
 typedef struct pb_parse_result {
-    pb_ops ops;            /* lowered ops, in statement order */
-    pb_span *stmts;        /* span of every parsed statement (trimmed) */
+    pb_ops ops;     /* lowered ops, in statement order */
+    pb_span *stmts; /* span of every parsed statement (trimmed) */
     size_t nstmts;
     pb_syntax_error *errors;
     size_t nerrors;
@@ -29,10 +29,9 @@ typedef struct pb_parse_result {
 /* Parses text[0..len) and lowers it. `text` must be NUL-terminated at len
  * and contain no NUL before (the caller replaces NUL bytes by spaces, which
  * keeps offsets). Ranges are NUL-terminated in place while they are parsed,
- * so `text` must be writable; it is unchanged on return. On a syntax error the statements before it are kept, the
- * error is recorded, and parsing resumes after the failing statement.
- * Every allocation of the result is in `a`. PostgreSQL's memory context
- * for the raw tree is released before returning. Returns PB_OK, or
+ * so `text` must be writable; it is unchanged on return. On a syntax error the statements before it are kept,
+ * the error is recorded, and parsing resumes after the failing statement. Every allocation of the result is
+ * in `a`. PostgreSQL's memory context for the raw tree is released before returning. Returns PB_OK, or
  * PB_ERR_INTERNAL when libpg_query fails unexpectedly. */
 pb_status pb_parse_part(pb_arena *a, char *text, size_t len, pb_parse_result *out);
 

@@ -23,8 +23,9 @@ static void pos(pb_buf *b, const pb_source *src, uint32_t off)
 
 void pb_report__json_begin(pb_reporter *rp, pb_buf *b)
 {
-    pb_buf_printf(b, "{\"schema_version\":1,\"tool\":\"pgbelay\",\"tool_version\":\"%s\",\"pg_version\":%d,\"files\":[",
-                  PB_VERSION, rp->pg_version);
+    pb_buf_printf(
+        b, "{\"schema_version\":1,\"tool\":\"pgbelay\",\"tool_version\":\"%s\",\"pg_version\":%d,\"files\":[",
+        PB_VERSION, rp->pg_version);
 }
 
 void pb_report__json_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
@@ -70,9 +71,10 @@ void pb_report__json_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
 
 void pb_report__json_end(pb_reporter *rp, pb_buf *b, const pb_summary *sum)
 {
-    pb_buf_printf(b,
-                  "],\n\"summary\":{\"files\":%zu,\"statements\":%zu,\"errors\":%zu,\"warnings\":%zu,\"infos\":%zu,"
-                  "\"unreadable_files\":%zu}}\n",
-                  sum->files, sum->statements, sum->errors, sum->warnings, sum->infos, sum->io_errors);
+    pb_buf_printf(
+        b,
+        "],\n\"summary\":{\"files\":%zu,\"statements\":%zu,\"errors\":%zu,\"warnings\":%zu,\"infos\":%zu,"
+        "\"unreadable_files\":%zu}}\n",
+        sum->files, sum->statements, sum->errors, sum->warnings, sum->infos, sum->io_errors);
     (void)rp;
 }

@@ -126,8 +126,7 @@ void pb_report__text_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         style(rp, b, "\033[1;34m");
         pb_buf_puts(b, "  --> ");
         style(rp, b, "\033[0m");
-        if (d->span.end > d->span.start || src->len > 0)
-            {
+        if (d->span.end > d->span.start || src->len > 0) {
             pb_buf_put_display(b, pb_source_path(src), strlen(pb_source_path(src)), true);
             pb_buf_printf(b, ":%u:%u\n", line, col);
         } else {

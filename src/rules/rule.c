@@ -5,10 +5,22 @@
 #include <stdarg.h>
 #include <string.h>
 
-const char *pb_rule_id(const pb_rule_info *r) { return r->id; }
-const char *pb_rule_code(const pb_rule_info *r) { return r->code; }
-const char *pb_rule_summary(const pb_rule_info *r) { return r->summary; }
-pb_severity pb_rule_default_severity(const pb_rule_info *r) { return r->severity; }
+const char *pb_rule_id(const pb_rule_info *r)
+{
+    return r->id;
+}
+const char *pb_rule_code(const pb_rule_info *r)
+{
+    return r->code;
+}
+const char *pb_rule_summary(const pb_rule_info *r)
+{
+    return r->summary;
+}
+pb_severity pb_rule_default_severity(const pb_rule_info *r)
+{
+    return r->severity;
+}
 
 const pb_rule_info *const *pb_rules(size_t *n)
 {

@@ -16,16 +16,16 @@
 
 /* Transaction and session state before the op being checked. */
 typedef struct pb_lint_state {
-    bool in_tx;           /* inside an explicit BEGIN, or the runner wraps the file */
-    bool explicit_tx;     /* inside an explicit BEGIN ... COMMIT */
-    bool assumed_tx;      /* --assume-in-transaction and no explicit COMMIT yet */
-    uint32_t tx_id;       /* increments at each transaction start; statements outside
-                             any transaction each get a fresh id */
-    bool lock_timeout_set; /* SET [LOCAL] lock_timeout to a non-zero value earlier */
+    bool in_tx;                /* inside an explicit BEGIN, or the runner wraps the file */
+    bool explicit_tx;          /* inside an explicit BEGIN ... COMMIT */
+    bool assumed_tx;           /* --assume-in-transaction and no explicit COMMIT yet */
+    uint32_t tx_id;            /* increments at each transaction start; statements outside
+                                  any transaction each get a fresh id */
+    bool lock_timeout_set;     /* SET [LOCAL] lock_timeout to a non-zero value earlier */
     bool lock_timeout_session; /* ... by a plain SET (survives COMMIT) */
     bool lock_timeout_local;   /* ... by SET LOCAL in the current transaction */
-    uint32_t tx_begin_stmt; /* statement index of the current BEGIN, if explicit */
-    uint32_t tx_begin_at;   /* its byte offset */
+    uint32_t tx_begin_stmt;    /* statement index of the current BEGIN, if explicit */
+    uint32_t tx_begin_at;      /* its byte offset */
 } pb_lint_state;
 
 struct pb_rule_ctx;
@@ -36,7 +36,7 @@ typedef void (*pb_rule_check_fn)(struct pb_rule_ctx *ctx, const pb_op *op);
 typedef struct pb_rule_example {
     bool bad;
     const char *sql;
-    int pg_version;     /* 0 = default */
+    int pg_version; /* 0 = default */
     bool assume_in_transaction;
 } pb_rule_example;
 
@@ -44,16 +44,16 @@ typedef struct pb_rule_example {
 #define PB_RULES_MAX 256
 
 struct pb_rule_info {
-    size_t index;        /* position in pb_rule_registry */
-    const char *id;      /* kebab-case, stable */
-    const char *code;    /* "PB101", stable, never reused */
+    size_t index;     /* position in pb_rule_registry */
+    const char *id;   /* kebab-case, stable */
+    const char *code; /* "PB101", stable, never reused */
     pb_severity severity;
-    const char *summary; /* one line */
-    const char *why;     /* rationale, paragraphs */
-    const char *instead; /* the safe alternative */
-    const char *lock;    /* lock taken, as text */
-    int pg_min, pg_max;  /* versions where the rule applies (inclusive) */
-    const char *stage;   /* "op": checked per op; "source"/"parse": emitted by the pipeline */
+    const char *summary;    /* one line */
+    const char *why;        /* rationale, paragraphs */
+    const char *instead;    /* the safe alternative */
+    const char *lock;       /* lock taken, as text */
+    int pg_min, pg_max;     /* versions where the rule applies (inclusive) */
+    const char *stage;      /* "op": checked per op; "source"/"parse": emitted by the pipeline */
     pb_rule_check_fn check; /* NULL unless stage is "op" */
     const pb_rule_example *examples;
     size_t nexamples;
@@ -83,8 +83,8 @@ typedef struct pb_rule_ctx {
 /* Reports a finding of ctx->rule at `span` (use op->focus or op->span), with
  * a printf-style message (no trailing period) and an optional help text.
  * Both are copied. */
-void pb_rule_report(pb_rule_ctx *ctx, const pb_op *op, pb_span span, const char *help,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void pb_rule_report(pb_rule_ctx *ctx, const pb_op *op, pb_span span, const char *help, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Appends a diagnostic built outside the rule functions (pipeline rules). */
 void pb_diag_sink_add(pb_diag_sink *sink, const pb_rule_info *rule, pb_span span, uint32_t stmt_start,

@@ -27,8 +27,8 @@ void pb_rule__syntax_error_emit(pb_diag_sink *sink, const pb_source *src, const 
     } else {
         snprintf(msg, sizeof msg, "%s", e->message);
     }
-    pb_diag_sink_add(sink, pb_rule__by_id("syntax-error"), (pb_span){e->offset, end}, e->stmt_start, e->stmt_end,
-                     msg,
-                     checked_before ? "the statements before this one were still checked; this statement was not"
-                                    : "this statement was not checked; parsing resumed after it");
+    pb_diag_sink_add(
+        sink, pb_rule__by_id("syntax-error"), (pb_span){e->offset, end}, e->stmt_start, e->stmt_end, msg,
+        checked_before ? "the statements before this one were still checked; this statement was not"
+                       : "this statement was not checked; parsing resumed after it");
 }

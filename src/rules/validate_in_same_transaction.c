@@ -15,7 +15,8 @@ void pb_rule__validate_in_same_transaction(pb_rule_ctx *ctx, const pb_op *op)
     if (!c || c->validated || c->tx != ctx->st->tx_id || t->new_in_part)
         return;
     /* the facts of the ADD CONSTRAINT ... NOT VALID that added it */
-    const pb_op add_op = {.kind = PB_OP_ADD_CONSTRAINT, .con_kind = c->kind, .not_valid = true, .ref = c->ref};
+    const pb_op add_op = {
+        .kind = PB_OP_ADD_CONSTRAINT, .con_kind = c->kind, .not_valid = true, .ref = c->ref};
     const pb_op *add = &add_op;
     pb_fact fa;
     pb_facts_for(add, ctx->pg_version, NULL, &fa);

@@ -50,8 +50,7 @@ uint32_t pb_source__line_index(const pb_source *src, uint32_t off)
     return lo;
 }
 
-void pb_source_position(const pb_source *src, uint32_t off, pb_col_unit unit, uint32_t *line,
-                        uint32_t *col)
+void pb_source_position(const pb_source *src, uint32_t off, pb_col_unit unit, uint32_t *line, uint32_t *col)
 {
     if (off > src->len)
         off = (uint32_t)src->len;

@@ -11,14 +11,14 @@
 #include "pgbelay/pgbelay.h"
 
 struct pb_source {
-    const char *path;  /* display path, arena-owned */
-    char *text;        /* the bytes as read, NUL-terminated (extra byte), arena-owned */
-    size_t len;        /* bytes, without the terminating NUL */
-    uint32_t *lines;   /* byte offset where each line starts; lines[0] == 0 */
-    uint32_t nlines;   /* >= 1 */
-    size_t first_nul;  /* offset of the first NUL byte, or len */
+    const char *path;      /* display path, arena-owned */
+    char *text;            /* the bytes as read, NUL-terminated (extra byte), arena-owned */
+    size_t len;            /* bytes, without the terminating NUL */
+    uint32_t *lines;       /* byte offset where each line starts; lines[0] == 0 */
+    uint32_t nlines;       /* >= 1 */
+    size_t first_nul;      /* offset of the first NUL byte, or len */
     size_t first_bad_utf8; /* offset of the first invalid UTF-8 byte, or len */
-    bool has_crlf;     /* some line ends in "\r\n" */
+    bool has_crlf;         /* some line ends in "\r\n" */
 };
 
 /* Builds a source from bytes (copied into the arena). Lengths above
