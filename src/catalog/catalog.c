@@ -7,6 +7,24 @@ void pb_catalog_init(pb_catalog *cat, pb_arena *a)
 {
     memset(cat, 0, sizeof *cat);
     cat->arena = a;
+    cat->part = 1;
+    cat->mig = 1;
+}
+
+void pb_catalog_begin_part(pb_catalog *cat, size_t mig_index)
+{
+    cat->part++;
+    cat->mig = (uint32_t)mig_index + 1;
+}
+
+bool pb_catalog_in_part(const pb_catalog *cat, uint32_t part)
+{
+    return part != 0 && part == cat->part;
+}
+
+bool pb_catalog_in_migration(const pb_catalog *cat, uint32_t mig)
+{
+    return mig != 0 && mig == cat->mig;
 }
 
 static const char *cp(pb_catalog *cat, const char *s)
@@ -62,13 +80,16 @@ static void unlink_table(pb_catalog *cat, pb_cat_table *t)
     t->next_same_name = NULL;
 }
 
-static pb_cat_table *new_table(pb_catalog *cat, pb_qname name, pb_rel_kind kind, bool new_in_part)
+static pb_cat_table *new_table(pb_catalog *cat, pb_qname name, pb_rel_kind kind, bool created)
 {
     pb_cat_table *t = pb_arena_alloc(cat->arena, sizeof *t);
     t->name = cpq(cat, name);
     t->kind = kind;
     t->matview = kind == PB_REL_MATVIEW;
-    t->new_in_part = new_in_part;
+    if (created) {
+        t->part = cat->part;
+        t->mig = cat->mig;
+    }
     link_table(cat, t);
     cat->ntables++;
     return t;
@@ -93,7 +114,13 @@ static void drop_table(pb_catalog *cat, pb_qname name)
 bool pb_catalog_is_new(const pb_catalog *cat, pb_qname rel)
 {
     pb_cat_table *t = pb_catalog_table(cat, rel);
-    return t && t->new_in_part;
+    return t && pb_catalog_in_part(cat, t->part);
+}
+
+bool pb_catalog_created_by_migration(const pb_catalog *cat, pb_qname rel)
+{
+    pb_cat_table *t = pb_catalog_table(cat, rel);
+    return t && pb_catalog_in_migration(cat, t->mig);
 }
 
 /* ---- columns and constraints ------------------------------------------------ */
@@ -120,14 +147,14 @@ static pb_cat_column *put_column(pb_catalog *cat, pb_cat_table *t, const char *n
     return c;
 }
 
-static void add_column(pb_catalog *cat, pb_cat_table *t, const pb_column *col, bool new_in_part)
+static void add_column(pb_catalog *cat, pb_cat_table *t, const pb_column *col)
 {
     if (!col->name)
         return;
     pb_cat_column *c = put_column(cat, t, col->name);
     c->type = cpt(cat, col->type);
     c->not_null = col->not_null || col->primary_key;
-    c->new_in_part = new_in_part;
+    c->part = cat->part;
 }
 
 static void remove_from(pb_ptrvec *v, void *item)
@@ -206,8 +233,8 @@ static void add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool uniqu
         x->name.schema = cp(cat, table.schema); /* an index lives in its table's schema */
     x->table = cpq(cat, table);
     x->unique = unique;
-    pb_cat_table *t = pb_catalog_table(cat, table);
-    x->new_in_part = t && t->new_in_part;
+    x->part = cat->part;
+    x->mig = cat->mig;
     x->next_same_name = pb_strmap_get(&cat->indexes, x->name.name);
     pb_strmap_put(cat->arena, &cat->indexes, x->name.name, x);
 }
@@ -228,7 +255,8 @@ static void put_object(pb_catalog *cat, pb_strmap *m, const char *name, uint32_t
         return;
     pb_cat_object *o = pb_arena_alloc(cat->arena, sizeof *o);
     o->name = cp(cat, name);
-    o->new_in_part = true;
+    o->part = cat->part;
+    o->mig = cat->mig;
     o->tx = tx;
     pb_strmap_put(cat->arena, m, o->name, o);
 }
@@ -245,7 +273,7 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
         drop_table(cat, op->rel);
         t = new_table(cat, op->rel, PB_REL_TABLE, true);
         for (size_t i = 0; i < op->ncolumns; i++) {
-            add_column(cat, t, op->columns[i], true);
+            add_column(cat, t, op->columns[i]);
             if (op->columns[i]->primary_key || op->columns[i]->unique) {
                 /* PostgreSQL names the index table_col_pkey / table_col_key */
                 const char *suffix = op->columns[i]->primary_key ? "pkey" : "key";
@@ -291,7 +319,7 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
         if (op->col) {
             t = ensure_table(cat, op->rel);
             if (!(op->if_not_exists && pb_catalog_column(t, op->col->name)))
-                add_column(cat, t, op->col, true);
+                add_column(cat, t, op->col);
         }
         break;
     case PB_OP_DROP_COLUMN:
@@ -398,4 +426,75 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
     case PB_OP_CREATE_ENUM: put_object(cat, &cat->enums, op->obj.name, tx); break;
     default: break;
     }
+}
+
+/* ---- clone ------------------------------------------------------------------------ */
+
+/* Strings are shared with the source catalog: a clone lives no longer than
+ * the catalog it copies (the run arena outlives every part). */
+pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src)
+{
+    pb_catalog *c = pb_arena_alloc(a, sizeof *c);
+    pb_catalog_init(c, a);
+    c->part = src->part;
+    c->mig = src->mig;
+    for (size_t i = 0; i < src->tables.cap; i++) {
+        if (!src->tables.keys[i] || !src->tables.vals[i])
+            continue;
+        /* copy the chain oldest first so the newest stays at the head */
+        pb_cat_table *chain[64];
+        size_t n = 0;
+        for (pb_cat_table *t = src->tables.vals[i]; t && n < 64; t = t->next_same_name)
+            chain[n++] = t;
+        while (n-- > 0) {
+            const pb_cat_table *t = chain[n];
+            pb_cat_table *u = pb_arena_alloc(a, sizeof *u);
+            *u = *t;
+            memset(&u->columns, 0, sizeof u->columns);
+            memset(&u->column_map, 0, sizeof u->column_map);
+            memset(&u->constraints, 0, sizeof u->constraints);
+            memset(&u->constraint_map, 0, sizeof u->constraint_map);
+            u->next_same_name = NULL;
+            for (size_t k = 0; k < t->columns.len; k++) {
+                pb_cat_column *col = pb_arena_alloc(a, sizeof *col);
+                *col = *(const pb_cat_column *)t->columns.items[k];
+                pb_ptrvec_push(a, &u->columns, col);
+                pb_strmap_put(a, &u->column_map, col->name, col);
+            }
+            for (size_t k = 0; k < t->constraints.len; k++) {
+                pb_cat_constraint *con = pb_arena_alloc(a, sizeof *con);
+                *con = *(const pb_cat_constraint *)t->constraints.items[k];
+                pb_ptrvec_push(a, &u->constraints, con);
+                if (con->name)
+                    pb_strmap_put(a, &u->constraint_map, con->name, con);
+            }
+            link_table(c, u);
+            c->ntables++;
+        }
+    }
+    for (size_t i = 0; i < src->indexes.cap; i++) {
+        if (!src->indexes.keys[i] || !src->indexes.vals[i])
+            continue;
+        pb_cat_index *chain[64];
+        size_t n = 0;
+        for (pb_cat_index *x = src->indexes.vals[i]; x && n < 64; x = x->next_same_name)
+            chain[n++] = x;
+        while (n-- > 0) {
+            pb_cat_index *y = pb_arena_alloc(a, sizeof *y);
+            *y = *chain[n];
+            y->next_same_name = pb_strmap_get(&c->indexes, y->name.name);
+            pb_strmap_put(a, &c->indexes, y->name.name, y);
+        }
+    }
+    const pb_strmap *maps[] = {&src->schemas, &src->enums};
+    pb_strmap *dst[] = {&c->schemas, &c->enums};
+    for (int m = 0; m < 2; m++)
+        for (size_t i = 0; i < maps[m]->cap; i++) {
+            if (!maps[m]->keys[i] || !maps[m]->vals[i])
+                continue;
+            pb_cat_object *o = pb_arena_alloc(a, sizeof *o);
+            *o = *(const pb_cat_object *)maps[m]->vals[i];
+            pb_strmap_put(a, dst[m], o->name, o);
+        }
+    return c;
 }

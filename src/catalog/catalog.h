@@ -21,7 +21,7 @@ typedef struct pb_cat_column {
     const char *name;
     pb_type type;
     bool not_null;
-    bool new_in_part; /* added (ADD COLUMN / CREATE TABLE) in the part being linted */
+    uint32_t part; /* serial of the part that added it (ADD COLUMN / CREATE TABLE); 0 = before */
 } pb_cat_column;
 
 typedef struct pb_cat_constraint {
@@ -43,7 +43,8 @@ typedef enum pb_rel_kind {
 typedef struct pb_cat_table {
     pb_qname name;
     pb_rel_kind kind;
-    bool new_in_part;      /* created earlier in the part being linted: no readers yet */
+    uint32_t part;         /* serial of the part that created it; 0 = known only from an ALTER */
+    uint32_t mig;          /* index + 1 of the migration that created it; 0 = unknown */
     bool matview;          /* kind == PB_REL_MATVIEW (kept for older callers) */
     pb_ptrvec columns;     /* pb_cat_column*, in order */
     pb_strmap column_map;  /* name -> pb_cat_column* */
@@ -56,13 +57,13 @@ typedef struct pb_cat_index {
     pb_qname name;
     pb_qname table;
     bool unique;
-    bool new_in_part;
+    uint32_t part, mig;
     struct pb_cat_index *next_same_name;
 } pb_cat_index;
 
 typedef struct pb_cat_object {
     const char *name;
-    bool new_in_part;
+    uint32_t part, mig;
     uint32_t tx; /* transaction it was created in */
 } pb_cat_object;
 
@@ -73,7 +74,20 @@ typedef struct pb_catalog {
     pb_strmap schemas; /* name -> pb_cat_object* */
     pb_strmap enums;   /* unqualified name -> pb_cat_object* */
     size_t ntables;
+    uint32_t part; /* serial of the part being replayed (starts at 1) */
+    uint32_t mig;  /* index + 1 of the migration being replayed */
 } pb_catalog;
+
+/* Starts replaying a new part of migration `mig_index` (0-based): objects
+ * created from now on are "new in this part". */
+void pb_catalog_begin_part(pb_catalog *cat, size_t mig_index);
+/* Was an object with this `part` serial created in the part being replayed? */
+bool pb_catalog_in_part(const pb_catalog *cat, uint32_t part);
+/* Was an object created by the migration being replayed (up part)? */
+bool pb_catalog_in_migration(const pb_catalog *cat, uint32_t mig);
+/* A deep copy of `src` in arena `a` (for linting a down part, or a
+ * snapshot to compare against). */
+pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src);
 
 void pb_catalog_init(pb_catalog *cat, pb_arena *a);
 
@@ -89,6 +103,8 @@ pb_cat_object *pb_catalog_enum(const pb_catalog *cat, pb_qname name);
 bool pb_catalog_not_null_proven(const pb_catalog *cat, pb_qname rel, const char *col);
 /* Is `rel` a table (or view) created earlier in this part? */
 bool pb_catalog_is_new(const pb_catalog *cat, pb_qname rel);
+/* Was `rel` created by the up part of the migration being replayed? */
+bool pb_catalog_created_by_migration(const pb_catalog *cat, pb_qname rel);
 
 /* Replays one op. `tx` is the current transaction id. */
 void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx);

@@ -9,7 +9,7 @@ void pb_rule__drop_index_non_concurrent(pb_rule_ctx *ctx, const pb_op *op)
     if (op->kind != PB_OP_DROP_INDEX || op->concurrently || !op->obj.name)
         return;
     const pb_cat_index *created = pb_rule_index(ctx, op->obj);
-    if (created && (created->new_in_part || pb_rule_table_is_new(ctx, created->table)))
+    if (created && (pb_catalog_in_part(ctx->cat, created->part) || pb_rule_table_is_new(ctx, created->table)))
         return;
     pb_fact f;
     pb_rule_facts(ctx, op, &f);

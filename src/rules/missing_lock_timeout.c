@@ -42,7 +42,7 @@ static const char *target_of(const pb_rule_ctx *ctx, const pb_op *o, const pb_fa
             return "every table of the database";
         } else {
             const pb_cat_index *c = pb_rule_index(ctx, o->obj);
-            if (c && (c->new_in_part || pb_rule_table_is_new(ctx, c->table)))
+            if (c && (pb_catalog_in_part(ctx->cat, c->part) || pb_rule_table_is_new(ctx, c->table)))
                 return NULL;
             if (c && c->table.name)
                 return pb_rule_name(ctx, c->table);

@@ -411,7 +411,7 @@ const pb_cat_index *pb_rule_index(const pb_rule_ctx *ctx, pb_qname index)
 bool pb_rule_index_on_new_table(const pb_rule_ctx *ctx, pb_qname index)
 {
     const pb_cat_index *x = pb_catalog_index(ctx->cat, index);
-    return x && (x->new_in_part || pb_rule_table_is_new(ctx, x->table));
+    return x && (pb_catalog_in_part(ctx->cat, x->part) || pb_rule_table_is_new(ctx, x->table));
 }
 
 bool pb_rule_relation_is_new(const pb_rule_ctx *ctx, pb_qname rel)
@@ -422,13 +422,13 @@ bool pb_rule_relation_is_new(const pb_rule_ctx *ctx, pb_qname rel)
 bool pb_rule_column_is_new(const pb_rule_ctx *ctx, pb_qname rel, const char *column)
 {
     const pb_cat_column *c = pb_catalog_column(pb_catalog_table(ctx->cat, rel), column);
-    return c && c->new_in_part;
+    return c && pb_catalog_in_part(ctx->cat, c->part);
 }
 
 bool pb_rule_schema_is_new(const pb_rule_ctx *ctx, const char *name)
 {
     const pb_cat_object *o = pb_catalog_schema(ctx->cat, name);
-    return o && o->new_in_part;
+    return o && pb_catalog_in_part(ctx->cat, o->part);
 }
 
 bool pb_rule_first_op_of_stmt(const pb_rule_ctx *ctx)

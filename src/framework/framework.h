@@ -1,0 +1,112 @@
+/* Framework: each migration tool's conventions (shared/reference/
+ * frameworks-and-formats.md Part A). It turns files into a migration set:
+ * migrations in the tool's order, each with an up part and an optional down
+ * part; each part a byte range of a source file, with the transaction mode
+ * the tool runs it in and the template regions the tool expands. */
+#ifndef PB_FRAMEWORK_H
+#define PB_FRAMEWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "pgbelay/pgbelay.h"
+#include "source/source.h"
+
+typedef enum pb_framework {
+    PB_FW_PLAIN = 0, /* plain SQL: only explicit BEGIN/COMMIT (psql, Django sqlmigrate, Alembic --sql) */
+    PB_FW_GOLANG_MIGRATE,
+    PB_FW_GOOSE,
+    PB_FW_DBMATE,
+    PB_FW_SQL_MIGRATE,
+    PB_FW_FLYWAY,
+    PB_FW_LIQUIBASE,
+    PB_FW_SQITCH,
+    PB_FW_DIESEL,
+    PB_FW_SQLX,
+    PB_FW_REFINERY,
+    PB_FW_PRISMA,
+    PB_FW_ATLAS,
+    PB_FW_TERN,
+    PB_FW_NODE_PG_MIGRATE,
+    PB_FW_GRAPHILE_MIGRATE,
+    PB_FW__COUNT
+} pb_framework;
+
+/* "goose", "golang-migrate", ...; static. */
+const char *pb_framework_name(pb_framework fw);
+/* Parses a --framework value; false if unknown. */
+bool pb_framework_parse(const char *name, pb_framework *out);
+
+/* How the tool runs a part (frameworks-and-formats.md §0). */
+typedef enum pb_tx_mode {
+    PB_TX_NONE = 0,  /* no transaction added; statements sent one at a time */
+    PB_TX_WRAPPED,   /* the tool wraps the part in BEGIN ... COMMIT */
+    PB_TX_ONE_QUERY, /* no BEGIN, but the part is sent as one query string: with more
+                        than one statement PostgreSQL runs it as one implicit transaction */
+} pb_tx_mode;
+
+const char *pb_tx_mode_name(pb_tx_mode m);
+
+/* One part of a migration: bytes [start, end) of `src`. */
+typedef struct pb_part {
+    pb_source *src;
+    uint32_t start, end;
+    bool down; /* a rollback part */
+    pb_tx_mode tx;
+    const char *tx_reason; /* why, for messages: "goose wraps each migration in a transaction" */
+    pb_span *opaque;       /* template regions (${VAR}, {{ ... }}) the tool expands */
+    size_t nopaque;
+} pb_part;
+
+typedef struct pb_migration {
+    const char *version; /* as the tool orders it */
+    const char *name;
+    pb_part *up;       /* never NULL */
+    pb_part *down;     /* NULL when there is none */
+    bool expects_down; /* the tool and project use down parts */
+} pb_migration;
+
+/* A problem with the layout itself (ambiguous framework, bad marker order,
+ * unreadable file): reported as a finding at a source position, or with
+ * src NULL as a run-level error. */
+typedef struct pb_fw_problem {
+    pb_source *src;
+    uint32_t offset;
+    const char *message;
+} pb_fw_problem;
+
+typedef struct pb_migration_set {
+    pb_framework framework;
+    bool detected; /* chosen by detection (false: --framework) */
+    pb_migration **items;
+    size_t len, cap;
+    pb_fw_problem *problems;
+    size_t nproblems, problems_cap;
+} pb_migration_set;
+
+/* Builds the migration set of `files` (paths already collected, in any
+ * order), with `fw` forced unless `detect` is true. Every allocation is in
+ * `a`; sources are read with the size cap of `opt`. Unreadable files become
+ * problems; the rest still load. */
+void pb_framework_load(pb_arena *a, const pb_options *opt, const char *const *files, size_t nfiles,
+                       bool detect, pb_framework fw, pb_migration_set *out);
+
+/* Splits one source into parts by the markers of `fw` (goose, dbmate,
+ * sql-migrate, tern, node-pg-migrate, liquibase) or as a single up part.
+ * Exposed for single files and stdin. */
+void pb_framework_split_source(pb_arena *a, pb_framework fw, pb_source *src, pb_migration_set *set,
+                               const char *version, const char *name);
+
+/* The framework whose markers `src` carries, or PB_FW_PLAIN. */
+pb_framework pb_framework_detect_source(const pb_source *src);
+
+/* Internal: append helpers used by the adapters. */
+pb_migration *pb_framework__add(pb_arena *a, pb_migration_set *set, const char *version, const char *name);
+pb_part *pb_framework__part(pb_arena *a, pb_source *src, uint32_t start, uint32_t end, bool down,
+                            pb_tx_mode tx, const char *reason);
+void pb_framework__problem(pb_arena *a, pb_migration_set *set, pb_source *src, uint32_t offset,
+                           const char *message);
+
+#endif
