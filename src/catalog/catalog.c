@@ -155,6 +155,7 @@ static void add_column(pb_catalog *cat, pb_cat_table *t, const pb_column *col)
     c->type = cpt(cat, col->type);
     c->not_null = col->not_null || col->primary_key;
     c->part = cat->part;
+    c->mig = cat->mig;
 }
 
 static void remove_from(pb_ptrvec *v, void *item)

@@ -22,6 +22,7 @@ typedef struct pb_cat_column {
     pb_type type;
     bool not_null;
     uint32_t part; /* serial of the part that added it (ADD COLUMN / CREATE TABLE); 0 = before */
+    uint32_t mig;  /* index + 1 of the migration that added it */
 } pb_cat_column;
 
 typedef struct pb_cat_constraint {

@@ -101,6 +101,21 @@ void pb_framework__problem(pb_arena *a, pb_migration_set *set, pb_source *src, u
     set->problems[set->nproblems++] = (pb_fw_problem){src, offset, pb_arena_strdup(a, message)};
 }
 
+void pb_framework__unreadable(pb_arena *a, pb_migration_set *set, const char *path, const char *error,
+                              size_t size)
+{
+    if (set->nunloaded == set->unloaded_cap) {
+        size_t cap = set->unloaded_cap ? set->unloaded_cap * 2 : 8;
+        pb_unloaded *n = pb_arena_alloc(a, cap * sizeof *n);
+        if (set->nunloaded)
+            memcpy(n, set->unloaded, set->nunloaded * sizeof *n);
+        set->unloaded = n;
+        set->unloaded_cap = cap;
+    }
+    set->unloaded[set->nunloaded++] =
+        (pb_unloaded){pb_arena_strdup(a, path), pb_arena_strdup(a, error), size};
+}
+
 /* ---- lines and markers ------------------------------------------------------------ */
 
 typedef struct line {

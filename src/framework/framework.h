@@ -77,6 +77,14 @@ typedef struct pb_fw_problem {
     const char *message;
 } pb_fw_problem;
 
+/* A file that could not be loaded: unreadable (error set) or over the size
+ * cap (size set). */
+typedef struct pb_unloaded {
+    const char *path;
+    const char *error;
+    size_t size;
+} pb_unloaded;
+
 typedef struct pb_migration_set {
     pb_framework framework;
     bool detected; /* chosen by detection (false: --framework) */
@@ -84,6 +92,8 @@ typedef struct pb_migration_set {
     size_t len, cap;
     pb_fw_problem *problems;
     size_t nproblems, problems_cap;
+    pb_unloaded *unloaded;
+    size_t nunloaded, unloaded_cap;
 } pb_migration_set;
 
 /* Builds the migration set of `files` (paths already collected, in any
@@ -108,5 +118,6 @@ pb_part *pb_framework__part(pb_arena *a, pb_source *src, uint32_t start, uint32_
                             pb_tx_mode tx, const char *reason);
 void pb_framework__problem(pb_arena *a, pb_migration_set *set, pb_source *src, uint32_t offset,
                            const char *message);
+void pb_framework__unreadable(pb_arena *a, pb_migration_set *set, const char *path, const char *error, size_t size);
 
 #endif

@@ -1,14 +1,13 @@
 /* The lint pipeline for one input: source checks, parse, lower, replay the
  * catalog and transaction state op by op, run the rules, sort findings. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "core/strmap.h"
+#include "framework/framework.h"
+#include "lint/lint.h"
 #include "parse/parse.h"
 #include "rules/pipeline.h"
 #include "rules/rule.h"
@@ -131,16 +130,9 @@ static int diag_cmp(const void *a, const void *b)
 
 /* Runs the op rules over `ops`. */
 static void run_rules(const pb_options *opt, int v, const pb_source *src, const pb_ops *ops, pb_arena *a,
-                      pb_diag_sink *sink)
+                      pb_diag_sink *sink, pb_catalog *catp, pb_lint_state st)
 {
-    pb_catalog cat;
-    pb_catalog_init(&cat, a);
-    pb_lint_state st = {0};
-    st.tx_id = 1;
-    if (opt && opt->assume_in_transaction) {
-        st.in_tx = true;
-        st.assumed_tx = true;
-    }
+    pb_catalog *cat = catp;
     for (size_t i = 0; i < ops->len; i++) {
         const pb_op *op = ops->items[i];
         pb_rule_ctx ctx = {
@@ -148,7 +140,7 @@ static void run_rules(const pb_options *opt, int v, const pb_source *src, const 
             .pg_version = v,
             .src = src,
             .st = &st,
-            .cat = &cat,
+            .cat = cat,
             .ops = ops,
             .op_index = i,
             .arena = a,
@@ -161,74 +153,209 @@ static void run_rules(const pb_options *opt, int v, const pb_source *src, const 
             ctx.rule = ri;
             ri->check(&ctx, op);
         }
-        pb_catalog_apply(&cat, op, st.tx_id);
+        pb_catalog_apply(cat, op, st.tx_id);
         bool last = i + 1 == ops->len || ops->items[i + 1]->stmt != op->stmt;
         advance_state(&st, op, last);
     }
 }
 
-static bool only_space_and_comments(const char *t, size_t n)
-{
-    /* cheap check for "nothing to run": whitespace and -- comment lines */
-    size_t i = 0;
-    while (i < n) {
-        char c = t[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-            i++;
-        } else if (c == '-' && i + 1 < n && t[i + 1] == '-') {
-            while (i < n && t[i] != '\n')
-                i++;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
+/* What is collected for one source while its parts are linted. */
+typedef struct source_acc {
+    pb_source *src;
+    pb_result *res; /* the result being filled (its arena holds the findings) */
+    pb_diag_sink sink;
+    char *text; /* the text the parser reads: src->text, or a copy with NULs
+                   and template regions blanked (offsets unchanged) */
+    bool copied;
+    size_t nerrors;
+} source_acc;
 
-static void lint_source(const pb_options *opt, pb_result *out)
+static void acc_begin(source_acc *acc, pb_source *src, pb_result *res)
 {
-    pb_arena *a = out->arena;
-    pb_source *src = out->source;
-    pb_diag_sink sink = {.arena = a};
-    int v = norm_version(opt);
-
+    memset(acc, 0, sizeof *acc);
+    acc->src = src;
+    acc->res = res;
+    acc->sink.arena = res->arena;
+    acc->text = src->text;
     if (src->first_bad_utf8 < src->len)
-        pb_rule__invalid_utf8_emit(&sink, src);
-    char *text = src->text;
+        pb_rule__invalid_utf8_emit(&acc->sink, src);
     if (src->first_nul < src->len) {
         /* the parser takes a C string: NULs become spaces, offsets stay */
         size_t count = 0;
-        char *copy = pb_arena_alloc(a, src->len + 1);
-        memcpy(copy, src->text, src->len);
+        acc->text = pb_arena_alloc(res->arena, src->len + 1);
+        memcpy(acc->text, src->text, src->len + 1);
+        acc->copied = true;
         for (size_t i = 0; i < src->len; i++)
-            if (copy[i] == '\0') {
-                copy[i] = ' ';
+            if (acc->text[i] == '\0') {
+                acc->text[i] = ' ';
                 count++;
             }
-        pb_rule__nul_byte_emit(&sink, src, count);
-        text = copy;
+        pb_rule__nul_byte_emit(&acc->sink, src, count);
     }
-    if (only_space_and_comments(text, src->len)) {
-        pb_rule__empty_file_emit(&sink);
-    } else {
-        pb_parse_result pr;
-        pb_status st = pb_parse_part(a, text, src->len, &pr);
-        if (st != PB_OK) {
-            out->status = st;
-            out->error = pb_arena_strdup(a, "the PostgreSQL parser failed unexpectedly");
+}
+
+/* Lints one part against `cat` (replayed into it). */
+static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_part *part, pb_catalog *cat,
+                      size_t mig_index)
+{
+    if (part->nopaque) {
+        /* template regions (${VAR}, {{ ... }}) are expanded by the tool:
+           read them as identifiers of the same length */
+        if (!acc->copied) {
+            char *copy = pb_arena_alloc(acc->res->arena, acc->src->len + 1);
+            memcpy(copy, acc->src->text, acc->src->len + 1);
+            acc->text = copy;
+            acc->copied = true;
         }
-        for (size_t i = 0; i < pr.nerrors; i++)
-            pb_rule__syntax_error_emit(&sink, src, &pr.errors[i],
-                                       pr.nstmts > 0 && pr.stmts[0].start < pr.errors[i].offset);
-        out->nstatements = pr.nstmts;
-        if (pr.ops.len == 0 && pr.nerrors == 0)
-            pb_rule__empty_file_emit(&sink);
-        run_rules(opt, v, src, &pr.ops, a, &sink);
+        for (size_t i = 0; i < part->nopaque; i++)
+            memset(acc->text + part->opaque[i].start, 'x', part->opaque[i].end - part->opaque[i].start);
     }
-    if (sink.len > 1)
-        qsort(sink.items, sink.len, sizeof *sink.items, diag_cmp);
-    out->diags = sink.items;
-    out->ndiags = sink.len;
+    pb_arena *pa = pb_arena_new();
+    pb_parse_result pr;
+    if (pb_parse_range(pa, acc->text, part->start, part->end, &pr) != PB_OK) {
+        acc->res->status = PB_ERR_INTERNAL;
+        acc->res->error = pb_arena_strdup(acc->res->arena, "the PostgreSQL parser failed unexpectedly");
+    }
+    for (size_t i = 0; i < pr.nerrors; i++)
+        pb_rule__syntax_error_emit(&acc->sink, acc->src, &pr.errors[i],
+                                   pr.nstmts > 0 && pr.stmts[0].start < pr.errors[i].offset);
+    acc->nerrors += pr.nerrors;
+    acc->res->nstatements += pr.nstmts;
+
+    pb_lint_state st = {0};
+    st.tx_id = 1;
+    st.down = part->down;
+    bool wrapped = part->tx == PB_TX_WRAPPED || (part->tx == PB_TX_ONE_QUERY && pr.nstmts > 1) ||
+                   (part->tx == PB_TX_NONE && !part->tx_reason && opt && opt->assume_in_transaction);
+    if (wrapped) {
+        st.in_tx = true;
+        st.assumed_tx = true;
+        st.tx_reason = part->tx_reason;
+    }
+    memset(acc->sink.per_rule, 0, sizeof acc->sink.per_rule); /* counts are per part */
+    pb_catalog_begin_part(cat, mig_index);
+    run_rules(opt, v, acc->src, &pr.ops, pa, &acc->sink, cat, st);
+    pb_arena_free(pa);
+}
+
+/* Finishes a source's result: empty-file, order. */
+static void acc_end(source_acc *acc)
+{
+    if (acc->res->nstatements == 0 && acc->nerrors == 0)
+        pb_rule__empty_file_emit(&acc->sink);
+    if (acc->sink.len > 1)
+        qsort(acc->sink.items, acc->sink.len, sizeof *acc->sink.items, diag_cmp);
+    acc->res->diags = acc->sink.items;
+    acc->res->ndiags = acc->sink.len;
+}
+
+/* Lints one source on its own: its parts as its markers split it (goose,
+ * dbmate, ...; plain SQL is one part), against a fresh catalog. */
+static void lint_source(const pb_options *opt, pb_result *out)
+{
+    int v = norm_version(opt);
+    pb_migration_set set = {0};
+    pb_framework fw = pb_framework_detect_source(out->source);
+    pb_framework_split_source(out->arena, fw, out->source, &set, "", out->source->path);
+    source_acc acc;
+    acc_begin(&acc, out->source, out);
+    for (size_t i = 0; i < set.nproblems; i++)
+        pb_rule__migration_layout_emit(&acc.sink, set.problems[i].src ? set.problems[i].offset : 0,
+                                       set.problems[i].message);
+    pb_catalog cat;
+    pb_catalog_init(&cat, out->arena);
+    for (size_t m = 0; m < set.len; m++) {
+        pb_migration *mig = set.items[m];
+        if (mig->up)
+            lint_part(opt, v, &acc, mig->up, &cat, m);
+        if (mig->down) {
+            pb_arena *da = pb_arena_new();
+            pb_catalog *after_up = pb_catalog_clone(da, &cat);
+            lint_part(opt, v, &acc, mig->down, after_up, m);
+            pb_arena_free(da);
+        }
+    }
+    acc_end(&acc);
+}
+
+void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud)
+{
+    int v = norm_version(opt);
+    size_t cap = opt && opt->max_file_size ? opt->max_file_size : PB_DEFAULT_MAX_FILE_SIZE;
+    for (size_t i = 0; i < set->nunloaded; i++) {
+        pb_result res;
+        if (set->unloaded[i].error) {
+            memset(&res, 0, sizeof res);
+            res.arena = pb_arena_new();
+            res.source = pb_source_new(res.arena, set->unloaded[i].path, "", 0);
+            res.status = PB_ERR_IO;
+            res.error = pb_arena_strdup(res.arena, set->unloaded[i].error);
+        } else {
+            pb_lint_buffer(opt, set->unloaded[i].path, NULL,
+                           set->unloaded[i].size > cap ? set->unloaded[i].size : cap + 1, &res);
+        }
+        emit(ud, &res);
+    }
+    /* the last migration that uses each source: its result is complete then */
+    pb_arena *run = pb_arena_new();
+    pb_strmap last = {0};
+    for (size_t m = 0; m < set->len; m++) {
+        pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
+        for (int k = 0; k < 2; k++)
+            if (parts[k])
+                pb_strmap_put(run, &last, parts[k]->src->path, (void *)(uintptr_t)(m + 1));
+    }
+    pb_catalog cat;
+    pb_catalog_init(&cat, run);
+    source_acc open[4];
+    size_t nopen = 0;
+    bool layout_reported = false;
+    for (size_t m = 0; m < set->len; m++) {
+        pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
+        for (int k = 0; k < 2; k++) {
+            pb_part *p = parts[k];
+            if (!p)
+                continue;
+            source_acc *acc = NULL;
+            for (size_t i = 0; i < nopen; i++)
+                if (open[i].src == p->src)
+                    acc = &open[i];
+            if (!acc && nopen < sizeof open / sizeof open[0]) {
+                pb_result *res = calloc(1, sizeof *res);
+                res->arena = pb_arena_new();
+                res->source = p->src;
+                acc = &open[nopen++];
+                acc_begin(acc, p->src, res);
+                for (size_t i = 0; i < set->nproblems; i++)
+                    if (set->problems[i].src == p->src || (!set->problems[i].src && !layout_reported))
+                        pb_rule__migration_layout_emit(&acc->sink, set->problems[i].offset,
+                                                       set->problems[i].message);
+                layout_reported = true;
+            }
+            if (!acc)
+                continue;
+            if (!p->down) {
+                lint_part(opt, v, acc, p, &cat, m);
+            } else {
+                pb_arena *da = pb_arena_new();
+                pb_catalog *after_up = pb_catalog_clone(da, &cat);
+                lint_part(opt, v, acc, p, after_up, m);
+                pb_arena_free(da);
+            }
+        }
+        for (size_t i = 0; i < nopen;) {
+            if ((uintptr_t)pb_strmap_get(&last, open[i].src->path) == m + 1) {
+                acc_end(&open[i]);
+                pb_result *res = open[i].res;
+                emit(ud, res);
+                free(res);
+                open[i] = open[--nopen];
+            } else {
+                i++;
+            }
+        }
+    }
+    pb_arena_free(run);
 }
 
 static size_t max_size(const pb_options *opt)
@@ -258,80 +385,25 @@ pb_status pb_lint_file(const pb_options *opt, const char *path, const char *disp
 {
     memset(out, 0, sizeof *out);
     const char *shown = display_path ? display_path : path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        out->arena = pb_arena_new();
+    out->arena = pb_arena_new();
+    pb_source *src;
+    size_t size;
+    const char *err;
+    pb_status st = pb_source_read(out->arena, path, shown, max_size(opt), &src, &size, &err);
+    if (st != PB_OK) {
         out->source = pb_source_new(out->arena, shown, "", 0);
-        out->status = PB_ERR_IO;
-        out->error = pb_arena_sprintf(out->arena, "cannot open '%s': %s", shown, strerror(e));
-        return out->status;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        close(fd);
-        out->arena = pb_arena_new();
-        out->source = pb_source_new(out->arena, shown, "", 0);
-        out->status = PB_ERR_IO;
-        out->error = pb_arena_sprintf(out->arena, "cannot read '%s': it is a directory", shown);
-        return out->status;
-    }
-    size_t cap = max_size(opt);
-    if (S_ISREG(sb.st_mode) && (size_t)sb.st_size > cap) {
-        close(fd);
-        /* report without reading a huge file into memory */
-        memset(out, 0, sizeof *out);
-        pb_status st = pb_lint_buffer(opt, shown, NULL, (size_t)sb.st_size, out);
+        out->status = st;
+        out->error = (char *)err;
         return st;
     }
-    /* read up to cap + 1 bytes: also bounds pipes and files that grow */
-    size_t alloc = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536;
-    if (alloc > cap + 1)
-        alloc = cap + 1;
-    char *buf = malloc(alloc);
-    size_t len = 0;
-    bool failed = buf == NULL;
-    int err = 0;
-    while (!failed) {
-        if (len == alloc) {
-            if (alloc > cap)
-                break;
-            size_t na = alloc * 2 > cap + 1 ? cap + 1 : alloc * 2;
-            char *nb = realloc(buf, na);
-            if (!nb) {
-                failed = true;
-                break;
-            }
-            buf = nb;
-            alloc = na;
-        }
-        ssize_t n = read(fd, buf + len, alloc - len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            err = errno;
-            failed = true;
-            break;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
+    if (!src) {
+        /* over the cap: reported without reading the file into memory */
+        pb_arena_free(out->arena);
+        return pb_lint_buffer(opt, shown, NULL, size, out);
     }
-    close(fd);
-    if (failed) {
-        free(buf);
-        out->arena = pb_arena_new();
-        out->source = pb_source_new(out->arena, shown, "", 0);
-        out->status = PB_ERR_IO;
-        out->error = pb_arena_sprintf(out->arena, "cannot read '%s': %s", shown,
-                                      err ? strerror(err) : "out of memory");
-        return out->status;
-    }
-    pb_status st = pb_lint_buffer(opt, shown, buf, len, out);
-    free(buf);
-    return st;
+    out->source = src;
+    lint_source(opt, out);
+    return out->status;
 }
 
 void pb_result_free(pb_result *res)

@@ -306,11 +306,18 @@ static void failing_stmt_bounds(char *text, size_t from, size_t to, size_t err_o
 
 pb_status pb_parse_part(pb_arena *a, char *text, size_t len, pb_parse_result *out)
 {
-    memset(out, 0, sizeof *out);
+    return pb_parse_range(a, text, 0, len, out);
+}
 
+pb_status pb_parse_range(pb_arena *a, char *text, size_t start, size_t len, pb_parse_result *out)
+{
+    memset(out, 0, sizeof *out);
+    /* text[len] becomes NUL while parsing, like every range below */
+    char saved_end = text[len];
+    text[len] = '\0';
     span_vec spans = {0};
     err_vec errs = {0};
-    size_t pos = 0;
+    size_t pos = start;
     while (pos < len) {
         if (skip_space_comments(text, pos, len) >= len)
             break;
@@ -346,6 +353,7 @@ pb_status pb_parse_part(pb_arena *a, char *text, size_t len, pb_parse_result *ou
             break;
         pos = fe;
     }
+    text[len] = saved_end;
     out->stmts = spans.items;
     out->nstmts = spans.len;
     out->ops.nstatements = spans.len;

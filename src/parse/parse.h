@@ -35,6 +35,10 @@ typedef struct pb_parse_result {
  * PB_ERR_INTERNAL when libpg_query fails unexpectedly. */
 pb_status pb_parse_part(pb_arena *a, char *text, size_t len, pb_parse_result *out);
 
+/* The same for the bytes [start, end) of `text` (a part of a source);
+ * offsets in the result are offsets into `text`. text[end] is restored. */
+pb_status pb_parse_range(pb_arena *a, char *text, size_t start, size_t end, pb_parse_result *out);
+
 /* Converts libpg_query's 1-based character cursor position to a 0-based
  * byte offset in text[0..len). PostgreSQL counts characters with the
  * UTF-8 lead-byte rule of pg_utf_mblen. */

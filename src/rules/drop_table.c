@@ -5,7 +5,8 @@
 
 void pb_rule__drop_table(pb_rule_ctx *ctx, const pb_op *op)
 {
-    if (op->kind != PB_OP_DROP_TABLE || !op->rel.name || pb_rule_table_is_new(ctx, op->rel))
+    if (op->kind != PB_OP_DROP_TABLE || !op->rel.name || pb_rule_table_is_new(ctx, op->rel) ||
+        pb_rule_undoes_own_up(ctx, op->rel, NULL))
         return;
     pb_fact f;
     pb_rule_facts(ctx, op, &f);

@@ -19,4 +19,8 @@ void pb_rule__empty_file_emit(pb_diag_sink *sink);
 void pb_rule__syntax_error_emit(pb_diag_sink *sink, const pb_source *src, const pb_syntax_error *e,
                                 bool checked_before);
 
+/* migration-layout: a problem with how the migration tool will read the
+ * files (marker order, mixed layouts); `offset` in the source, 0 if none. */
+void pb_rule__migration_layout_emit(pb_diag_sink *sink, uint32_t offset, const char *message);
+
 #endif

@@ -260,6 +260,72 @@ static const pb_rule_info r_empty_file = {
     "",
 };
 
+static const pb_rule_example ex_migration_layout[] = {
+    {true, "-- +goose Down\n"
+    "DROP TABLE t;\n"
+    "-- +goose Up\n"
+    "CREATE TABLE t (id int);\n"
+    "", 0, false},
+    {false, "-- +goose Up\n"
+    "CREATE TABLE t (id int);\n"
+    "-- +goose Down\n"
+    "DROP TABLE t;\n"
+    "", 0, false},
+};
+
+static const pb_rule_info r_migration_layout = {
+    .index = 5,
+    .id = "migration-layout",
+    .code = "PB006",
+    .severity = PB_SEV_WARNING,
+    .summary = "The migration tool will not read these files the way they are written",
+    .why = "pgbelay reads migrations the way their tool runs them: goose's\n"
+    "`-- +goose Up` / `-- +goose Down` markers, dbmate's `-- migrate:up` /\n"
+    "`-- migrate:down` blocks, golang-migrate's `.up.sql` / `.down.sql` pairs,\n"
+    "diesel's `up.sql` / `down.sql` folders, and so on. A file whose markers are\n"
+    "missing or out of order is rejected or misread by the tool, and a directory\n"
+    "that mixes several tools' layouts is usually a mistake.\n"
+    "",
+    .instead = "Fix the markers as the message says, or tell pgbelay which tool runs the\n"
+    "directory with `--framework NAME`.\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "source",
+    .examples = ex_migration_layout,
+    .nexamples = 2,
+    .explain = "PB006 migration-layout (warning)\n"
+    "The migration tool will not read these files the way they are written\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  pgbelay reads migrations the way their tool runs them: goose's\n"
+    "  `-- +goose Up` / `-- +goose Down` markers, dbmate's `-- migrate:up` /\n"
+    "  `-- migrate:down` blocks, golang-migrate's `.up.sql` / `.down.sql` pairs,\n"
+    "  diesel's `up.sql` / `down.sql` folders, and so on. A file whose markers are\n"
+    "  missing or out of order is rejected or misread by the tool, and a directory\n"
+    "  that mixes several tools' layouts is usually a mistake.\n"
+    "\n"
+    "Instead\n"
+    "  Fix the markers as the message says, or tell pgbelay which tool runs the\n"
+    "  directory with `--framework NAME`.\n"
+    "\n"
+    "Flagged\n"
+    "  -- +goose Down\n"
+    "  DROP TABLE t;\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE t (id int);\n"
+    "\n"
+    "Not flagged\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE t (id int);\n"
+    "  -- +goose Down\n"
+    "  DROP TABLE t;\n"
+    "",
+};
+
 static const pb_rule_example ex_create_index_non_concurrent[] = {
     {true, "CREATE INDEX users_email_idx ON users (email);", 0, false},
     {true, "CREATE UNIQUE INDEX ON orders (customer_id, number) WHERE deleted_at IS NULL;", 0, false},
@@ -269,7 +335,7 @@ static const pb_rule_example ex_create_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_create_index_non_concurrent = {
-    .index = 5,
+    .index = 6,
     .id = "create-index-non-concurrent",
     .code = "PB101",
     .severity = PB_SEV_WARNING,
@@ -342,7 +408,7 @@ static const pb_rule_example ex_drop_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_drop_index_non_concurrent = {
-    .index = 6,
+    .index = 7,
     .id = "drop-index-non-concurrent",
     .code = "PB102",
     .severity = PB_SEV_WARNING,
@@ -431,7 +497,7 @@ static const pb_rule_example ex_reindex_non_concurrent[] = {
 };
 
 static const pb_rule_info r_reindex_non_concurrent = {
-    .index = 7,
+    .index = 8,
     .id = "reindex-non-concurrent",
     .code = "PB103",
     .severity = PB_SEV_WARNING,
@@ -533,7 +599,7 @@ static const pb_rule_example ex_non_transactional_in_transaction[] = {
 };
 
 static const pb_rule_info r_non_transactional_in_transaction = {
-    .index = 8,
+    .index = 9,
     .id = "non-transactional-in-transaction",
     .code = "PB104",
     .severity = PB_SEV_ERROR,
@@ -663,7 +729,7 @@ static const pb_rule_example ex_validate_in_same_transaction[] = {
 };
 
 static const pb_rule_info r_validate_in_same_transaction = {
-    .index = 9,
+    .index = 10,
     .id = "validate-in-same-transaction",
     .code = "PB105",
     .severity = PB_SEV_WARNING,
@@ -768,7 +834,7 @@ static const pb_rule_example ex_add_foreign_key_validates[] = {
 };
 
 static const pb_rule_info r_add_foreign_key_validates = {
-    .index = 10,
+    .index = 11,
     .id = "add-foreign-key-validates",
     .code = "PB106",
     .severity = PB_SEV_WARNING,
@@ -872,7 +938,7 @@ static const pb_rule_example ex_add_check_validates[] = {
 };
 
 static const pb_rule_info r_add_check_validates = {
-    .index = 11,
+    .index = 12,
     .id = "add-check-validates",
     .code = "PB107",
     .severity = PB_SEV_WARNING,
@@ -967,7 +1033,7 @@ static const pb_rule_example ex_add_unique_builds_index[] = {
 };
 
 static const pb_rule_info r_add_unique_builds_index = {
-    .index = 12,
+    .index = 13,
     .id = "add-unique-builds-index",
     .code = "PB108",
     .severity = PB_SEV_WARNING,
@@ -1070,7 +1136,7 @@ static const pb_rule_example ex_set_not_null_scans[] = {
 };
 
 static const pb_rule_info r_set_not_null_scans = {
-    .index = 13,
+    .index = 14,
     .id = "set-not-null-scans",
     .code = "PB109",
     .severity = PB_SEV_WARNING,
@@ -1176,7 +1242,7 @@ static const pb_rule_example ex_add_column_rewrites[] = {
 };
 
 static const pb_rule_info r_add_column_rewrites = {
-    .index = 14,
+    .index = 15,
     .id = "add-column-rewrites",
     .code = "PB110",
     .severity = PB_SEV_WARNING,
@@ -1307,7 +1373,7 @@ static const pb_rule_example ex_add_column_not_null_no_default[] = {
 };
 
 static const pb_rule_info r_add_column_not_null_no_default = {
-    .index = 15,
+    .index = 16,
     .id = "add-column-not-null-no-default",
     .code = "PB111",
     .severity = PB_SEV_WARNING,
@@ -1395,7 +1461,7 @@ static const pb_rule_example ex_alter_column_type_rewrites[] = {
 };
 
 static const pb_rule_info r_alter_column_type_rewrites = {
-    .index = 16,
+    .index = 17,
     .id = "alter-column-type-rewrites",
     .code = "PB112",
     .severity = PB_SEV_WARNING,
@@ -1512,7 +1578,7 @@ static const pb_rule_example ex_rename_column[] = {
 };
 
 static const pb_rule_info r_rename_column = {
-    .index = 17,
+    .index = 18,
     .id = "rename-column",
     .code = "PB113",
     .severity = PB_SEV_WARNING,
@@ -1599,7 +1665,7 @@ static const pb_rule_example ex_rename_table[] = {
 };
 
 static const pb_rule_info r_rename_table = {
-    .index = 18,
+    .index = 19,
     .id = "rename-table",
     .code = "PB114",
     .severity = PB_SEV_WARNING,
@@ -1690,7 +1756,7 @@ static const pb_rule_example ex_drop_column[] = {
 };
 
 static const pb_rule_info r_drop_column = {
-    .index = 19,
+    .index = 20,
     .id = "drop-column",
     .code = "PB115",
     .severity = PB_SEV_WARNING,
@@ -1781,7 +1847,7 @@ static const pb_rule_example ex_drop_table[] = {
 };
 
 static const pb_rule_info r_drop_table = {
-    .index = 20,
+    .index = 21,
     .id = "drop-table",
     .code = "PB116",
     .severity = PB_SEV_WARNING,
@@ -1866,7 +1932,7 @@ static const pb_rule_example ex_drop_schema[] = {
 };
 
 static const pb_rule_info r_drop_schema = {
-    .index = 21,
+    .index = 22,
     .id = "drop-schema",
     .code = "PB117",
     .severity = PB_SEV_WARNING,
@@ -1953,7 +2019,7 @@ static const pb_rule_example ex_truncate[] = {
 };
 
 static const pb_rule_info r_truncate = {
-    .index = 22,
+    .index = 23,
     .id = "truncate",
     .code = "PB118",
     .severity = PB_SEV_WARNING,
@@ -2036,7 +2102,7 @@ static const pb_rule_example ex_vacuum_full[] = {
 };
 
 static const pb_rule_info r_vacuum_full = {
-    .index = 23,
+    .index = 24,
     .id = "vacuum-full",
     .code = "PB119",
     .severity = PB_SEV_WARNING,
@@ -2113,7 +2179,7 @@ static const pb_rule_example ex_cluster[] = {
 };
 
 static const pb_rule_info r_cluster = {
-    .index = 24,
+    .index = 25,
     .id = "cluster",
     .code = "PB120",
     .severity = PB_SEV_WARNING,
@@ -2190,7 +2256,7 @@ static const pb_rule_example ex_refresh_matview_non_concurrent[] = {
 };
 
 static const pb_rule_info r_refresh_matview_non_concurrent = {
-    .index = 25,
+    .index = 26,
     .id = "refresh-matview-non-concurrent",
     .code = "PB121",
     .severity = PB_SEV_WARNING,
@@ -2275,7 +2341,7 @@ static const pb_rule_example ex_detach_partition_non_concurrent[] = {
 };
 
 static const pb_rule_info r_detach_partition_non_concurrent = {
-    .index = 26,
+    .index = 27,
     .id = "detach-partition-non-concurrent",
     .code = "PB122",
     .severity = PB_SEV_WARNING,
@@ -2366,7 +2432,7 @@ static const pb_rule_example ex_lock_table[] = {
 };
 
 static const pb_rule_info r_lock_table = {
-    .index = 27,
+    .index = 28,
     .id = "lock-table",
     .code = "PB123",
     .severity = PB_SEV_WARNING,
@@ -2465,7 +2531,7 @@ static const pb_rule_example ex_missing_lock_timeout[] = {
 };
 
 static const pb_rule_info r_missing_lock_timeout = {
-    .index = 28,
+    .index = 29,
     .id = "missing-lock-timeout",
     .code = "PB124",
     .severity = PB_SEV_WARNING,
@@ -2564,6 +2630,7 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_nul_byte,
     &r_file_too_large,
     &r_empty_file,
+    &r_migration_layout,
     &r_create_index_non_concurrent,
     &r_drop_index_non_concurrent,
     &r_reindex_non_concurrent,
@@ -2590,4 +2657,4 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_missing_lock_timeout,
 };
 
-const size_t pb_rule_registry_len = 29;
+const size_t pb_rule_registry_len = 30;

@@ -26,6 +26,9 @@ typedef struct pb_lint_state {
     bool lock_timeout_local;   /* ... by SET LOCAL in the current transaction */
     uint32_t tx_begin_stmt;    /* statement index of the current BEGIN, if explicit */
     uint32_t tx_begin_at;      /* its byte offset */
+    const char *tx_reason;     /* why the part runs in a transaction the file does not open itself
+                                  ("goose runs each migration in a transaction ..."), or NULL */
+    bool down;                 /* the part is a rollback (down) part */
 } pb_lint_state;
 
 struct pb_rule_ctx;

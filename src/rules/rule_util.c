@@ -428,7 +428,21 @@ bool pb_rule_column_is_new(const pb_rule_ctx *ctx, pb_qname rel, const char *col
 bool pb_rule_schema_is_new(const pb_rule_ctx *ctx, const char *name)
 {
     const pb_cat_object *o = pb_catalog_schema(ctx->cat, name);
-    return o && pb_catalog_in_part(ctx->cat, o->part);
+    return o && (pb_catalog_in_part(ctx->cat, o->part) ||
+                 (ctx->st->down && pb_catalog_in_migration(ctx->cat, o->mig)));
+}
+
+bool pb_rule_undoes_own_up(const pb_rule_ctx *ctx, pb_qname rel, const char *column)
+{
+    if (!ctx->st->down)
+        return false;
+    const pb_cat_table *t = pb_catalog_table(ctx->cat, rel);
+    if (!t)
+        return false;
+    if (pb_catalog_in_migration(ctx->cat, t->mig))
+        return true;
+    const pb_cat_column *c = column ? pb_catalog_column(t, column) : NULL;
+    return c && pb_catalog_in_migration(ctx->cat, c->mig);
 }
 
 bool pb_rule_first_op_of_stmt(const pb_rule_ctx *ctx)
@@ -453,5 +467,7 @@ const char *pb_rule_tx_text(const pb_rule_ctx *ctx)
         return pb_arena_sprintf(ctx->arena, "the transaction opened by BEGIN at line %u",
                                 pb_rule_offset_line(ctx, st->tx_begin_at));
     }
+    if (st->tx_reason)
+        return pb_arena_sprintf(ctx->arena, "the migration's transaction (%s)", st->tx_reason);
     return "the migration runner's transaction (--assume-in-transaction)";
 }

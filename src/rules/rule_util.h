@@ -63,6 +63,10 @@ bool pb_rule_relation_is_new(const pb_rule_ctx *ctx, pb_qname rel);
 bool pb_rule_column_is_new(const pb_rule_ctx *ctx, pb_qname rel, const char *column);
 /* Was schema `name` created earlier in this part? */
 bool pb_rule_schema_is_new(const pb_rule_ctx *ctx, const char *name);
+/* In a down part: was `rel` (or its `column`, when not NULL) created by
+ * the up part of the same migration? Dropping it is then the expected
+ * rollback, not a destructive change. */
+bool pb_rule_undoes_own_up(const pb_rule_ctx *ctx, pb_qname rel, const char *column);
 /* Is `op` the first op of its statement? */
 bool pb_rule_first_op_of_stmt(const pb_rule_ctx *ctx);
 /* 1-based line of a byte offset of the source. */

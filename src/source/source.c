@@ -2,7 +2,12 @@
  * column unit the report formats need. */
 #include "source/source.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/utf8.h"
 
@@ -109,4 +114,75 @@ bool pb_source_line(const pb_source *src, uint32_t line, uint32_t *start, uint32
     *start = s;
     *end = e;
     return true;
+}
+
+pb_status pb_source_read(pb_arena *a, const char *path, const char *display, size_t cap, pb_source **out,
+                         size_t *size, const char **err)
+{
+    *out = NULL;
+    *size = 0;
+    *err = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        *err = pb_arena_sprintf(a, "cannot open '%s': %s", display, strerror(e));
+        return PB_ERR_IO;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        close(fd);
+        *err = pb_arena_sprintf(a, "cannot read '%s': it is a directory", display);
+        return PB_ERR_IO;
+    }
+    if (S_ISREG(sb.st_mode) && (size_t)sb.st_size > cap) {
+        close(fd);
+        *size = (size_t)sb.st_size;
+        return PB_OK;
+    }
+    /* read at most cap + 1 bytes: also bounds pipes and files that grow */
+    size_t alloc = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536;
+    if (alloc > cap + 1)
+        alloc = cap + 1;
+    char *buf = malloc(alloc);
+    size_t len = 0;
+    int e = 0;
+    bool failed = buf == NULL;
+    while (!failed) {
+        if (len == alloc) {
+            if (alloc > cap)
+                break;
+            size_t na = alloc * 2 > cap + 1 ? cap + 1 : alloc * 2;
+            char *nb = realloc(buf, na);
+            if (!nb) {
+                failed = true;
+                break;
+            }
+            buf = nb;
+            alloc = na;
+        }
+        ssize_t n = read(fd, buf + len, alloc - len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            e = errno;
+            failed = true;
+            break;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    if (failed) {
+        free(buf);
+        *err = pb_arena_sprintf(a, "cannot read '%s': %s", display, e ? strerror(e) : "out of memory");
+        return PB_ERR_IO;
+    }
+    *size = len;
+    if (len <= cap)
+        *out = pb_source_new(a, display, buf, len);
+    free(buf);
+    return PB_OK;
 }

@@ -25,6 +25,13 @@ struct pb_source {
  * UINT32_MAX - 1 are refused by the caller (size cap) before this. */
 pb_source *pb_source_new(pb_arena *a, const char *path, const char *bytes, size_t len);
 
+/* Reads a file into a source in arena `a` (display path `display`).
+ * Returns PB_OK; PB_ERR_IO with *err set (arena string) when it cannot be
+ * read; for a file over `cap` bytes, PB_OK with *out NULL and *size set (the
+ * file is not read into memory). */
+pb_status pb_source_read(pb_arena *a, const char *path, const char *display, size_t cap, pb_source **out,
+                         size_t *size, const char **err);
+
 /* 0-based index of the line holding `off`. */
 uint32_t pb_source__line_index(const pb_source *src, uint32_t off);
 

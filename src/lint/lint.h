@@ -1,0 +1,18 @@
+/* The lint pipeline over a migration set (internal to the library and
+ * CLI): parts are linted in migration order against one replayed catalog;
+ * each source's result is handed over as soon as it is complete. */
+#ifndef PB_LINT_H
+#define PB_LINT_H
+
+#include "framework/framework.h"
+#include "pgbelay/pgbelay.h"
+
+/* Receives a finished result; the callee owns it (pb_result_free). The
+ * result's source belongs to the set and lives as long as the set's arena. */
+typedef void (*pb_lint_emit_fn)(void *ud, pb_result *res);
+
+/* Lints `set` (loaded with pb_framework_load). Results come in migration
+ * order, unloadable files first. */
+void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud);
+
+#endif
