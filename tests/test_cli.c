@@ -476,8 +476,10 @@ static void directories(void)
     /* created out of order; one finding per file, on line 1 */
     static const char *const files[] = {"mig/c.sql",   "mig/b/x.sql", "mig/a.sql",    "mig/d/e/f/g.sql",
                                         "mig/b/a.sql", "mig/Z.sql",   "mig/b/0/n.sql"};
-    static const char *const order[] = {"mig/Z.sql",   "mig/a.sql", "mig/b/0/n.sql",  "mig/b/a.sql",
-                                        "mig/b/x.sql", "mig/c.sql", "mig/d/e/f/g.sql"};
+    /* each folder is one migration set, in migration order; sets come in
+       the order the walk first reaches them */
+    static const char *const order[] = {"mig/Z.sql",   "mig/a.sql",   "mig/c.sql", "mig/b/0/n.sql",
+                                        "mig/b/a.sql", "mig/b/x.sql", "mig/d/e/f/g.sql"};
     const size_t nf = sizeof files / sizeof files[0];
     for (size_t i = 0; i < nf; i++)
         OK(put(dir, files[i], "CREATE INDEX orders_total_idx ON orders (total);\n"));

@@ -14,6 +14,9 @@
 #include "cli/cli.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/strmap.h"
+#include "framework/framework.h"
+#include "lint/lint.h"
 #include "pgbelay/pgbelay.h"
 #include "report/report.h"
 
@@ -41,7 +44,14 @@ static const struct opt_doc {
     {{"color", required_argument, NULL, 'c'},
      "WHEN",
      "auto (default: only on a terminal, never with NO_COLOR), always, never"},
-    {{"jobs", required_argument, NULL, 'j'}, "N", "files linted in parallel (default: number of CPUs)"},
+    {{"framework", required_argument, NULL, 'w'},
+     "NAME",
+     "migration tool that runs the files (default: detected per directory): plain, golang-migrate, goose, "
+     "dbmate, sql-migrate, flyway, diesel, sqlx, refinery, prisma, atlas, tern, node-pg-migrate, "
+     "graphile-migrate"},
+    {{"jobs", required_argument, NULL, 'j'},
+     "N",
+     "migration directories linted in parallel (default: number of CPUs)"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -65,11 +75,15 @@ typedef struct input {
     char *path;    /* NULL for stdin */
     char *display; /* shown in reports */
     char *error;   /* set when the path could not be walked */
+    int arg;       /* the command-line argument it came from */
+    bool walked;   /* found by walking a directory argument */
 } input;
 
 typedef struct inputs {
     input *items;
     size_t len, cap;
+    int cur_arg;  /* argument being expanded */
+    bool walking; /* ... by walking a directory */
 } inputs;
 
 static void add_input(inputs *in, const char *path, const char *display, const char *error)
@@ -83,6 +97,8 @@ static void add_input(inputs *in, const char *path, const char *display, const c
         }
     }
     input *x = &in->items[in->len++];
+    x->arg = in->cur_arg;
+    x->walked = in->walking;
     x->path = path ? strdup(path) : NULL;
     x->display = strdup(display);
     x->error = error ? strdup(error) : NULL;
@@ -163,17 +179,113 @@ static void walk_dir(inputs *in, const char *root)
     fts_close(fts);
 }
 
+/* A unit of work: the inputs of one migration directory (linted as one
+ * migration set, in the tool's order, with one replayed catalog), or a
+ * single input (stdin, an unreadable path). */
+typedef struct job {
+    size_t *inputs; /* indices into `inputs` */
+    size_t n;
+} job;
+
+/* The directory whose files form one migration set: the parent directory,
+ * or for per-migration folders (diesel up.sql/down.sql, Prisma
+ * migration.sql) the folder above it. */
+static char *group_key(const char *path)
+{
+    char *k = strdup(path);
+    char *slash = strrchr(k, '/');
+    if (!slash) {
+        strcpy(k, ".");
+        return k;
+    }
+    const char *base = slash + 1;
+    bool per_folder = !strcmp(base, "up.sql") || !strcmp(base, "down.sql") || !strcmp(base, "migration.sql");
+    *slash = '\0';
+    if (per_folder) {
+        char *up = strrchr(k, '/');
+        if (up)
+            *up = '\0';
+        else
+            strcpy(k, ".");
+    }
+    return k;
+}
+
+/* Groups the inputs into jobs, in order of first appearance: the files of
+ * one directory found under one directory argument form one migration set;
+ * files named one by one join only adjacent files of the same directory, so
+ * reports keep the order of the arguments. */
+static job *make_jobs(const inputs *in, size_t *njobs)
+{
+    job *jobs = calloc(in->len ? in->len : 1, sizeof *jobs);
+    char **keys = calloc(in->len ? in->len : 1, sizeof *keys);
+    pb_arena *a = pb_arena_new();
+    pb_strmap map = {0};
+    size_t n = 0, run = 0;
+    for (size_t i = 0; i < in->len; i++) {
+        const input *x = &in->items[i];
+        job *j = NULL;
+        char *key = NULL;
+        if (x->path && !x->error) {
+            char *dir = group_key(x->path);
+            if (!x->walked && i > 0 && !in->items[i - 1].walked && in->items[i - 1].path &&
+                !in->items[i - 1].error) {
+                char *prev = group_key(in->items[i - 1].path);
+                if (strcmp(prev, dir) != 0)
+                    run++;
+                free(prev);
+            } else if (!x->walked) {
+                run++;
+            }
+            size_t kl = strlen(dir) + 32;
+            key = malloc(kl);
+            snprintf(key, kl, "%d:%zu:%s", x->walked ? x->arg : -1, x->walked ? 0 : run, dir);
+            free(dir);
+            j = pb_strmap_get(&map, key);
+        }
+        if (!j) {
+            j = &jobs[n++];
+            j->inputs = calloc(in->len, sizeof *j->inputs);
+            if (key) {
+                keys[n - 1] = key;
+                pb_strmap_put(a, &map, key, j);
+                key = NULL;
+            }
+        }
+        free(key);
+        j->inputs[j->n++] = i;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+    pb_arena_free(a);
+    *njobs = n;
+    return jobs;
+}
+
 /* ---- parallel lint with in-order reporting ---------------------------------- */
+
+/* What a job produced: results in report order. The set's arena holds the
+ * sources the results point at, so it is freed after they are printed. */
+typedef struct job_out {
+    pb_result *items;
+    size_t n, cap;
+    pb_arena *set_arena;
+} job_out;
 
 typedef struct work {
     const pb_options *opt;
     inputs *in;
-    pb_result *results;
+    job *jobs;
+    size_t njobs;
+    bool detect;
+    pb_framework framework;
+    job_out *results;
     bool *done;
-    size_t next;    /* next input to take */
-    size_t printed; /* inputs reported and freed so far */
-    size_t window;  /* at most this many results held ahead of the printer */
-    size_t batch;   /* inputs claimed per lock */
+    size_t next;    /* next job to take */
+    size_t printed; /* jobs reported and freed so far */
+    size_t window;  /* at most this many jobs held ahead of the printer */
+    size_t batch;   /* jobs claimed per lock */
     bool printer_waiting;
     int workers_waiting;
     const char *stdin_buf;
@@ -183,7 +295,7 @@ typedef struct work {
     pthread_cond_t room_cv; /* workers wait here for room in the window */
 } work;
 
-static void lint_one(work *w, size_t i, pb_result *res)
+static void lint_single(work *w, size_t i, pb_result *res)
 {
     input *x = &w->in->items[i];
     if (x->error) {
@@ -195,10 +307,46 @@ static void lint_one(work *w, size_t i, pb_result *res)
         res->error = pb_arena_strdup(res->arena, x->error);
         return;
     }
-    if (!x->path)
+    if (!x->path && w->stdin_total > w->stdin_len)
+        pb_lint_buffer(w->opt, x->display, NULL, w->stdin_total, res); /* over the cap: reported */
+    else if (!x->path)
         pb_lint_buffer(w->opt, x->display, w->stdin_buf, w->stdin_len, res);
     else
         pb_lint_file(w->opt, x->path, x->display, res);
+}
+
+static void collect(void *ud, pb_result *res)
+{
+    job_out *o = ud;
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 8;
+        o->items = realloc(o->items, o->cap * sizeof *o->items);
+        if (!o->items) {
+            pb_cli_error("out of memory");
+            exit(PB_EXIT_ERROR);
+        }
+    }
+    o->items[o->n++] = *res;
+}
+
+static void lint_one(work *w, size_t j, job_out *out)
+{
+    memset(out, 0, sizeof *out);
+    const job *jb = &w->jobs[j];
+    const input *x0 = &w->in->items[jb->inputs[0]];
+    if (jb->n == 1 && (!x0->path || x0->error)) {
+        pb_result res;
+        lint_single(w, jb->inputs[0], &res);
+        collect(out, &res);
+        return;
+    }
+    out->set_arena = pb_arena_new();
+    const char **paths = pb_arena_alloc(out->set_arena, jb->n * sizeof *paths);
+    for (size_t k = 0; k < jb->n; k++)
+        paths[k] = w->in->items[jb->inputs[k]].path;
+    pb_migration_set set;
+    pb_framework_load(out->set_arena, w->opt, paths, jb->n, w->detect, w->framework, &set);
+    pb_lint__set(w->opt, &set, collect, out);
 }
 
 /* Workers claim `batch` inputs at a time and store each result; they wake
@@ -209,20 +357,20 @@ static void *worker(void *arg)
     work *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (w->next < w->in->len && w->next >= w->printed + w->window) {
+        while (w->next < w->njobs && w->next >= w->printed + w->window) {
             w->workers_waiting++;
             pthread_cond_wait(&w->room_cv, &w->mu);
             w->workers_waiting--;
         }
-        if (w->next >= w->in->len)
+        if (w->next >= w->njobs)
             break;
         size_t first = w->next, last = first + w->batch;
-        if (last > w->in->len)
-            last = w->in->len;
+        if (last > w->njobs)
+            last = w->njobs;
         w->next = last;
         pthread_mutex_unlock(&w->mu);
         for (size_t i = first; i < last; i++) {
-            pb_result res;
+            job_out res;
             lint_one(w, i, &res);
             pthread_mutex_lock(&w->mu);
             w->results[i] = res;
@@ -275,6 +423,8 @@ int pb_cmd_lint(int argc, char **argv)
     const char *stdin_name = "<stdin>";
     const char *color = "auto";
     long jobs = 0;
+    pb_framework framework = PB_FW_PLAIN;
+    bool framework_forced = false;
     int c;
     optind = 1;
     opterr = 0;
@@ -306,6 +456,13 @@ int pb_cmd_lint(int argc, char **argv)
             }
             break;
         case 't': opt.assume_in_transaction = true; break;
+        case 'w':
+            if (!pb_framework_parse(optarg, &framework)) {
+                pb_cli_error("unknown --framework '%s' (see 'pgbelay lint --help')", optarg);
+                return PB_EXIT_ERROR;
+            }
+            framework_forced = true;
+            break;
         case 's': stdin_name = optarg; break;
         case 'm': {
             unsigned long long v = strtoull(optarg, &end, 10);
@@ -340,11 +497,15 @@ int pb_cmd_lint(int argc, char **argv)
 
     inputs in = {0};
     bool want_stdin = false;
-    if (optind >= argc)
+    if (optind >= argc) {
+        in.walking = true;
         walk_dir(&in, ".");
+    }
     for (int i = optind; i < argc; i++) {
         const char *p = argv[i];
         struct stat sb;
+        in.cur_arg = i;
+        in.walking = false;
         if (!strcmp(p, "-")) {
             if (want_stdin) {
                 pb_cli_error("'-' (standard input) given twice");
@@ -354,6 +515,7 @@ int pb_cmd_lint(int argc, char **argv)
             want_stdin = true;
             add_input(&in, NULL, stdin_name, NULL);
         } else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            in.walking = true;
             walk_dir(&in, p);
         } else {
             add_input(&in, p, p, NULL); /* errors are reported when it is read */
@@ -391,13 +553,20 @@ int pb_cmd_lint(int argc, char **argv)
         jobs = n > 0 ? (n > 64 ? 64 : n) : 1;
     }
     /* small runs are faster on one thread than with hand-offs */
-    if ((size_t)jobs * 8 > in.len)
-        jobs = in.len >= 16 ? (long)(in.len / 8) : 1;
+    size_t njobs = 0;
+    job *jobv = make_jobs(&in, &njobs);
+    /* small runs are faster on one thread than with hand-offs */
+    if ((size_t)jobs * 2 > njobs)
+        jobs = njobs >= 4 ? (long)(njobs / 2) : 1;
     work w = {
         .opt = &opt,
         .in = &in,
-        .results = calloc(in.len ? in.len : 1, sizeof(pb_result)),
-        .done = calloc(in.len ? in.len : 1, sizeof(bool)),
+        .jobs = jobv,
+        .njobs = njobs,
+        .detect = !framework_forced,
+        .framework = framework,
+        .results = calloc(njobs ? njobs : 1, sizeof(job_out)),
+        .done = calloc(njobs ? njobs : 1, sizeof(bool)),
         .window = (size_t)jobs * 64,
         .batch = 4,
         .stdin_buf = stdin_buf,
@@ -417,10 +586,10 @@ int pb_cmd_lint(int argc, char **argv)
         }
     }
     bool any_io = false;
-    for (size_t i = 0; i < in.len; i++) {
-        pb_result res;
+    for (size_t i = 0; i < njobs; i++) {
+        job_out out;
         if (started == 0) {
-            lint_one(&w, i, &res);
+            lint_one(&w, i, &out);
         } else {
             pthread_mutex_lock(&w.mu);
             while (!w.done[i]) {
@@ -428,27 +597,32 @@ int pb_cmd_lint(int argc, char **argv)
                 pthread_cond_wait(&w.done_cv, &w.mu);
             }
             w.printer_waiting = false;
-            res = w.results[i];
+            out = w.results[i];
             pthread_mutex_unlock(&w.mu);
         }
-        pb_report_file(&rp, &res);
-        sum.files++;
-        sum.statements += res.nstatements;
-        if (res.status != PB_OK) {
-            sum.io_errors++;
-            any_io = true;
-            pb_cli_error("%s", res.error ? res.error : "cannot read input");
+        for (size_t r = 0; r < out.n; r++) {
+            pb_result *res = &out.items[r];
+            pb_report_file(&rp, res);
+            sum.files++;
+            sum.statements += res->nstatements;
+            if (res->status != PB_OK) {
+                sum.io_errors++;
+                any_io = true;
+                pb_cli_error("%s", res->error ? res->error : "cannot read input");
+            }
+            for (size_t k = 0; k < res->ndiags; k++) {
+                pb_severity sv = res->diags[k].severity;
+                if (sv == PB_SEV_ERROR)
+                    sum.errors++;
+                else if (sv == PB_SEV_WARNING)
+                    sum.warnings++;
+                else
+                    sum.infos++;
+            }
+            pb_result_free(res);
         }
-        for (size_t k = 0; k < res.ndiags; k++) {
-            pb_severity s = res.diags[k].severity;
-            if (s == PB_SEV_ERROR)
-                sum.errors++;
-            else if (s == PB_SEV_WARNING)
-                sum.warnings++;
-            else
-                sum.infos++;
-        }
-        pb_result_free(&res);
+        free(out.items);
+        pb_arena_free(out.set_arena);
         if (started) {
             pthread_mutex_lock(&w.mu);
             w.printed = i + 1;
@@ -467,6 +641,9 @@ int pb_cmd_lint(int argc, char **argv)
                                                  : sum.errors + sum.warnings + sum.infos;
     free_inputs(&in);
     free(w.results);
+    for (size_t j = 0; j < njobs; j++)
+        free(jobv[j].inputs);
+    free(jobv);
     free(w.done);
     free(tids);
     free(stdin_buf);
