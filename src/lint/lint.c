@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "catalog/journal.h"
 #include "core/strmap.h"
 #include "framework/framework.h"
 #include "lint/lint.h"
@@ -130,7 +131,7 @@ static int diag_cmp(const void *a, const void *b)
 
 /* Runs the op rules over `ops`. */
 static void run_rules(const pb_options *opt, int v, const pb_source *src, const pb_ops *ops, pb_arena *a,
-                      pb_diag_sink *sink, pb_catalog *catp, pb_lint_state st)
+                      pb_diag_sink *sink, pb_catalog *catp, pb_lint_state st, pb_journal *journal)
 {
     pb_catalog *cat = catp;
     for (size_t i = 0; i < ops->len; i++) {
@@ -153,6 +154,8 @@ static void run_rules(const pb_options *opt, int v, const pb_source *src, const 
             ctx.rule = ri;
             ri->check(&ctx, op);
         }
+        if (journal)
+            pb_journal_note(journal, cat, op);
         pb_catalog_apply(cat, op, st.tx_id);
         bool last = i + 1 == ops->len || ops->items[i + 1]->stmt != op->stmt;
         advance_state(&st, op, last);
@@ -196,7 +199,7 @@ static void acc_begin(source_acc *acc, pb_source *src, pb_result *res)
 
 /* Lints one part against `cat` (replayed into it). */
 static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_part *part, pb_catalog *cat,
-                      size_t mig_index)
+                      size_t mig_index, pb_journal *journal)
 {
     if (part->nopaque) {
         /* template regions (${VAR}, {{ ... }}) are expanded by the tool:
@@ -234,8 +237,32 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
     }
     memset(acc->sink.per_rule, 0, sizeof acc->sink.per_rule); /* counts are per part */
     pb_catalog_begin_part(cat, mig_index);
-    run_rules(opt, v, acc->src, &pr.ops, pa, &acc->sink, cat, st);
+    run_rules(opt, v, acc->src, &pr.ops, pa, &acc->sink, cat, st, journal);
     pb_arena_free(pa);
+}
+
+/* Lints a migration: its up part into `cat`, then its down part against a
+ * copy of the catalog after the up part, and compares the objects the up
+ * part touched with their state after up + down (rollback rules). */
+static void lint_migration(const pb_options *opt, int v, source_acc *up_acc, source_acc *down_acc,
+                           const pb_migration *mig, pb_catalog *cat, size_t m)
+{
+    pb_arena *ja = pb_arena_new();
+    pb_journal journal;
+    pb_journal_init(&journal, ja);
+    if (mig->up && up_acc)
+        lint_part(opt, v, up_acc, mig->up, cat, m, mig->down ? &journal : NULL);
+    if (mig->down && down_acc) {
+        pb_catalog *after = pb_catalog_clone(ja, cat);
+        journal.in_down = true;
+        lint_part(opt, v, down_acc, mig->down, after, m, &journal);
+        pb_rollback_diff *d;
+        size_t nd = pb_journal_diff(&journal, after, &d);
+        for (size_t i = 0; i < nd; i++)
+            pb_rule__rollback_emit(&down_acc->sink, down_acc->src, mig->down->start, mig->down->end,
+                                   d[i].data_loss, d[i].message);
+    }
+    pb_arena_free(ja);
 }
 
 /* Finishes a source's result: empty-file, order. */
@@ -264,17 +291,8 @@ static void lint_source(const pb_options *opt, pb_result *out)
                                        set.problems[i].message);
     pb_catalog cat;
     pb_catalog_init(&cat, out->arena);
-    for (size_t m = 0; m < set.len; m++) {
-        pb_migration *mig = set.items[m];
-        if (mig->up)
-            lint_part(opt, v, &acc, mig->up, &cat, m);
-        if (mig->down) {
-            pb_arena *da = pb_arena_new();
-            pb_catalog *after_up = pb_catalog_clone(da, &cat);
-            lint_part(opt, v, &acc, mig->down, after_up, m);
-            pb_arena_free(da);
-        }
-    }
+    for (size_t m = 0; m < set.len; m++)
+        lint_migration(opt, v, &acc, &acc, set.items[m], &cat, m);
     acc_end(&acc);
 }
 
@@ -312,6 +330,7 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
     bool layout_reported = false;
     for (size_t m = 0; m < set->len; m++) {
         pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
+        source_acc *accs[2] = {NULL, NULL};
         for (int k = 0; k < 2; k++) {
             pb_part *p = parts[k];
             if (!p)
@@ -332,17 +351,9 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
                                                        set->problems[i].message);
                 layout_reported = true;
             }
-            if (!acc)
-                continue;
-            if (!p->down) {
-                lint_part(opt, v, acc, p, &cat, m);
-            } else {
-                pb_arena *da = pb_arena_new();
-                pb_catalog *after_up = pb_catalog_clone(da, &cat);
-                lint_part(opt, v, acc, p, after_up, m);
-                pb_arena_free(da);
-            }
+            accs[k] = acc;
         }
+        lint_migration(opt, v, accs[0], accs[1], set->items[m], &cat, m);
         for (size_t i = 0; i < nopen;) {
             if ((uintptr_t)pb_strmap_get(&last, open[i].src->path) == m + 1) {
                 acc_end(&open[i]);

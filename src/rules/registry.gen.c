@@ -2624,6 +2624,226 @@ static const pb_rule_info r_missing_lock_timeout = {
     "",
 };
 
+static const pb_rule_example ex_rollback_does_not_undo[] = {
+    {true, "-- +goose Up\n"
+    "CREATE TABLE audit_log (id bigint, note text);\n"
+    "CREATE INDEX audit_log_id_idx ON audit_log (id);\n"
+    "-- +goose Down\n"
+    "DROP INDEX audit_log_id_idx;\n"
+    "", 0, false},
+    {true, "-- migrate:up\n"
+    "CREATE TABLE users (id bigint, email text);\n"
+    "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "-- migrate:down\n"
+    "DROP TABLE users;\n"
+    "-- migrate:up\n"
+    "ALTER TABLE users ADD COLUMN nickname text;\n"
+    "-- migrate:down\n"
+    "", 0, false},
+    {false, "-- +goose Up\n"
+    "CREATE TABLE audit_log (id bigint, note text);\n"
+    "CREATE INDEX audit_log_id_idx ON audit_log (id);\n"
+    "-- +goose Down\n"
+    "DROP INDEX audit_log_id_idx;\n"
+    "DROP TABLE audit_log;\n"
+    "", 0, false},
+    {false, "-- +goose Up\n"
+    "CREATE TABLE t (id int);\n"
+    "-- +goose Down\n"
+    "DROP TABLE t;\n"
+    "", 0, false},
+};
+
+static const pb_rule_info r_rollback_does_not_undo = {
+    .index = 30,
+    .id = "rollback-does-not-undo",
+    .code = "PB130",
+    .severity = PB_SEV_WARNING,
+    .summary = "The down part does not put the schema back the way it was before the up part",
+    .why = "A rollback is only a rollback if it undoes the deploy. pgbelay replays the\n"
+    "up part and then the down part onto the schema that earlier migrations\n"
+    "built, and compares every table, column (type and nullability),\n"
+    "constraint, index, schema and type the up part touched with its state\n"
+    "before the up part. An object the up part created that the down part\n"
+    "leaves behind, a column whose type or NOT NULL is not restored, or an\n"
+    "object the down part drops that the up part did not create means that\n"
+    "after a rollback the schema is neither the old one nor the new one: the\n"
+    "next deploy of the same migration fails, or the old application version\n"
+    "runs against a schema it was not written for.\n"
+    "",
+    .instead = "Make the down part the exact reverse of the up part, statement by\n"
+    "statement in reverse order: DROP what the up part CREATEs, restore the old\n"
+    "type and nullability of altered columns, re-add what the up part drops.\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "source",
+    .examples = ex_rollback_does_not_undo,
+    .nexamples = 4,
+    .explain = "PB130 rollback-does-not-undo (warning)\n"
+    "The down part does not put the schema back the way it was before the up part\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A rollback is only a rollback if it undoes the deploy. pgbelay replays the\n"
+    "  up part and then the down part onto the schema that earlier migrations\n"
+    "  built, and compares every table, column (type and nullability),\n"
+    "  constraint, index, schema and type the up part touched with its state\n"
+    "  before the up part. An object the up part created that the down part\n"
+    "  leaves behind, a column whose type or NOT NULL is not restored, or an\n"
+    "  object the down part drops that the up part did not create means that\n"
+    "  after a rollback the schema is neither the old one nor the new one: the\n"
+    "  next deploy of the same migration fails, or the old application version\n"
+    "  runs against a schema it was not written for.\n"
+    "\n"
+    "Instead\n"
+    "  Make the down part the exact reverse of the up part, statement by\n"
+    "  statement in reverse order: DROP what the up part CREATEs, restore the old\n"
+    "  type and nullability of altered columns, re-add what the up part drops.\n"
+    "\n"
+    "Flagged\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE audit_log (id bigint, note text);\n"
+    "  CREATE INDEX audit_log_id_idx ON audit_log (id);\n"
+    "  -- +goose Down\n"
+    "  DROP INDEX audit_log_id_idx;\n"
+    "  -- migrate:up\n"
+    "  CREATE TABLE users (id bigint, email text);\n"
+    "  ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    "  -- migrate:down\n"
+    "  DROP TABLE users;\n"
+    "  -- migrate:up\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "  -- migrate:down\n"
+    "\n"
+    "Not flagged\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE audit_log (id bigint, note text);\n"
+    "  CREATE INDEX audit_log_id_idx ON audit_log (id);\n"
+    "  -- +goose Down\n"
+    "  DROP INDEX audit_log_id_idx;\n"
+    "  DROP TABLE audit_log;\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE t (id int);\n"
+    "  -- +goose Down\n"
+    "  DROP TABLE t;\n"
+    "",
+};
+
+static const pb_rule_example ex_rollback_cannot_restore_data[] = {
+    {true, "-- migrate:up\n"
+    "CREATE TABLE users (id bigint, legacy_code text);\n"
+    "-- migrate:down\n"
+    "DROP TABLE users;\n"
+    "-- migrate:up\n"
+    "ALTER TABLE users DROP COLUMN legacy_code;\n"
+    "-- migrate:down\n"
+    "ALTER TABLE users ADD COLUMN legacy_code text;\n"
+    "", 0, false},
+    {true, "-- migrate:up\n"
+    "CREATE TABLE invoices (id bigint);\n"
+    "-- migrate:down\n"
+    "DROP TABLE invoices;\n"
+    "-- migrate:up\n"
+    "DROP TABLE invoices;\n"
+    "-- migrate:down\n"
+    "CREATE TABLE invoices (id bigint);\n"
+    "", 0, false},
+    {false, "-- migrate:up\n"
+    "CREATE TABLE users (id bigint, legacy_code text);\n"
+    "-- migrate:down\n"
+    "DROP TABLE users;\n"
+    "-- migrate:up\n"
+    "ALTER TABLE users ADD COLUMN nickname text;\n"
+    "-- migrate:down\n"
+    "ALTER TABLE users DROP COLUMN nickname;\n"
+    "", 0, false},
+    {false, "-- +goose Up\n"
+    "CREATE TABLE t (id int);\n"
+    "-- +goose Down\n"
+    "DROP TABLE t;\n"
+    "", 0, false},
+};
+
+static const pb_rule_info r_rollback_cannot_restore_data = {
+    .index = 31,
+    .id = "rollback-cannot-restore-data",
+    .code = "PB131",
+    .severity = PB_SEV_WARNING,
+    .summary = "The up part destroys data that the down part can only re-create empty",
+    .why = "A down part that re-creates a column or table the up part dropped brings\n"
+    "back its shape, not its contents: after the rollback every row has NULL\n"
+    "(or the default) in the re-created column, and a re-created table is\n"
+    "empty. The deploy looks reversible in review, but the rollback silently\n"
+    "loses the data. This is why expand/contract keeps destructive steps in a\n"
+    "separate, later migration, after the application has stopped using the\n"
+    "data.\n"
+    "",
+    .instead = "Split the change: first deploy code that no longer reads or writes the\n"
+    "column or table, then drop it in a later contract migration after a backup\n"
+    "(or copy the data to an archive table the down part can restore from).\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "source",
+    .examples = ex_rollback_cannot_restore_data,
+    .nexamples = 4,
+    .explain = "PB131 rollback-cannot-restore-data (warning)\n"
+    "The up part destroys data that the down part can only re-create empty\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A down part that re-creates a column or table the up part dropped brings\n"
+    "  back its shape, not its contents: after the rollback every row has NULL\n"
+    "  (or the default) in the re-created column, and a re-created table is\n"
+    "  empty. The deploy looks reversible in review, but the rollback silently\n"
+    "  loses the data. This is why expand/contract keeps destructive steps in a\n"
+    "  separate, later migration, after the application has stopped using the\n"
+    "  data.\n"
+    "\n"
+    "Instead\n"
+    "  Split the change: first deploy code that no longer reads or writes the\n"
+    "  column or table, then drop it in a later contract migration after a backup\n"
+    "  (or copy the data to an archive table the down part can restore from).\n"
+    "\n"
+    "Flagged\n"
+    "  -- migrate:up\n"
+    "  CREATE TABLE users (id bigint, legacy_code text);\n"
+    "  -- migrate:down\n"
+    "  DROP TABLE users;\n"
+    "  -- migrate:up\n"
+    "  ALTER TABLE users DROP COLUMN legacy_code;\n"
+    "  -- migrate:down\n"
+    "  ALTER TABLE users ADD COLUMN legacy_code text;\n"
+    "  -- migrate:up\n"
+    "  CREATE TABLE invoices (id bigint);\n"
+    "  -- migrate:down\n"
+    "  DROP TABLE invoices;\n"
+    "  -- migrate:up\n"
+    "  DROP TABLE invoices;\n"
+    "  -- migrate:down\n"
+    "  CREATE TABLE invoices (id bigint);\n"
+    "\n"
+    "Not flagged\n"
+    "  -- migrate:up\n"
+    "  CREATE TABLE users (id bigint, legacy_code text);\n"
+    "  -- migrate:down\n"
+    "  DROP TABLE users;\n"
+    "  -- migrate:up\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "  -- migrate:down\n"
+    "  ALTER TABLE users DROP COLUMN nickname;\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE t (id int);\n"
+    "  -- +goose Down\n"
+    "  DROP TABLE t;\n"
+    "",
+};
+
 const pb_rule_info *const pb_rule_registry[] = {
     &r_syntax_error,
     &r_invalid_utf8,
@@ -2655,6 +2875,8 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_detach_partition_non_concurrent,
     &r_lock_table,
     &r_missing_lock_timeout,
+    &r_rollback_does_not_undo,
+    &r_rollback_cannot_restore_data,
 };
 
-const size_t pb_rule_registry_len = 30;
+const size_t pb_rule_registry_len = 32;

@@ -1,0 +1,53 @@
+/* Journal: the state, before an up part ran, of every relation, index,
+ * schema and enum type the up part touches, so that "does the down part
+ * undo the up part?" can be answered by comparing those objects after
+ * up + down with their pre-images, without copying the whole catalog. */
+#ifndef PB_CATALOG_JOURNAL_H
+#define PB_CATALOG_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog/catalog.h"
+
+typedef struct pb_journal_entry {
+    int kind;           /* 0 table, 1 index, 2 schema, 3 enum type */
+    pb_qname name;      /* as the op named it */
+    bool existed;       /* present before the up part */
+    bool if_not_exists; /* the up part created it with IF NOT EXISTS */
+    bool unknown;       /* state before the up part unknown: not compared */
+    bool unknown_shape; /* existed, but its columns are unknown */
+    pb_cat_table table; /* pre-image (kind 0, existed) */
+    pb_cat_index index; /* pre-image (kind 1, existed) */
+} pb_journal_entry;
+
+typedef struct pb_journal {
+    pb_arena *arena;
+    pb_ptrvec entries; /* pb_journal_entry* */
+    pb_strmap seen;    /* "<kind>:<name>" -> entry */
+    /* what the up part destroyed or narrowed, for "cannot restore data" */
+    pb_ptrvec lost;         /* keys of destroyed data: "t:<table>", "c:<table>.<column>" */
+    bool in_down;           /* notes now come from the down part */
+    pb_strmap refilled;     /* tables the down part writes rows into (INSERT / UPDATE) */
+    pb_journal_entry *last; /* the entry the latest note made, if any */
+} pb_journal;
+
+void pb_journal_init(pb_journal *j, pb_arena *a);
+
+/* Records the pre-image of the objects `op` will change, the first time
+ * each is seen. Call before pb_catalog_apply(cat, op). With `in_down` set,
+ * records only the tables the down part writes rows into (a down part that
+ * copies data back restores what the up part dropped). */
+void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op);
+
+/* One difference between the pre-up state and the state after up + down. */
+typedef struct pb_rollback_diff {
+    const char *message; /* "table \"t\" is left behind: the down part does not drop it" */
+    bool data_loss;      /* the up part destroyed data that the down part only re-creates empty */
+} pb_rollback_diff;
+
+/* Compares every journaled object with its state in `after` (the catalog
+ * after the up part and then the down part). Fills an arena array. */
+size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff **out);
+
+#endif
