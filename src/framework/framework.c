@@ -279,14 +279,13 @@ static void goose(pb_arena *a, pb_source *src, pb_migration_set *set, pb_migrati
 static void dbmate(pb_arena *a, pb_source *src, pb_migration_set *set, pb_migration *m)
 {
     /* -- migrate:up [transaction:false] / -- migrate:down, repeatable pairs;
-       each block is sent as one Exec (amacneil/dbmate pkg/dbmate). Several
-       up blocks make one migration; pgbelay lints each block as a part, and
-       keeps the first up and first down as the migration's parts. */
-    line l;
+       each block is sent as one Exec (amacneil/dbmate pkg/dbmate). Each
+       further up block starts another migration entry of the same version,
+       paired with the down block that follows it. */
+    pb_migration *cur = m;
     int64_t open_start = -1;
-    bool open_down = false, open_notx = false;
-    uint32_t open_marker = 0;
-    bool seen_up = false;
+    bool open_down = false, open_notx = false, seen_up = false;
+    line l;
     for (uint32_t pos = 0;; pos = l.next) {
         bool have = next_line(src, pos, &l);
         bool is_marker = false, is_down = false, notx = false;
@@ -294,60 +293,53 @@ static void dbmate(pb_arena *a, pb_source *src, pb_migration_set *set, pb_migrat
             uint32_t i = l.start + 2;
             while (i < l.end && (src->text[i] == ' ' || src->text[i] == '\t'))
                 i++;
-            if (l.end - i >= 10 && (strncmp(src->text + i, "migrate:up", 10) == 0 ||
-                                    (l.end - i >= 12 && strncmp(src->text + i, "migrate:down", 12) == 0))) {
-                is_down = strncmp(src->text + i, "migrate:down", 12) == 0;
+            bool up = l.end - i >= 10 && strncmp(src->text + i, "migrate:up", 10) == 0;
+            bool down = l.end - i >= 12 && strncmp(src->text + i, "migrate:down", 12) == 0;
+            if (up || down) {
                 char buf[128];
-                const char *opts = rest_lower(src, i + (is_down ? 12 : 10), l.end, buf, sizeof buf);
-                notx = strstr(opts, "transaction:false") != NULL;
+                is_down = down;
                 is_marker = true;
+                notx = strstr(rest_lower(src, i + (down ? 12 : 10), l.end, buf, sizeof buf),
+                              "transaction:false") != NULL;
             }
         }
-        if (!have || is_marker) {
+        if (have && !is_marker)
+            continue;
+        if (open_start >= 0) {
             uint32_t end = have ? l.start : (uint32_t)src->len;
-            if (open_start >= 0) {
-                pb_tx_mode tx = open_notx ? PB_TX_ONE_QUERY : PB_TX_WRAPPED;
-                const char *why =
-                    open_notx ? "dbmate sends a transaction:false block as one query string, which "
-                                "PostgreSQL runs as one implicit transaction when it has several statements"
-                              : "dbmate runs each block in a transaction unless it says transaction:false";
-                pb_part *p = pb_framework__part(a, src, (uint32_t)open_start, end, open_down, tx, why);
-                if (open_down && !m->down)
-                    m->down = p;
-                else if (!open_down && !m->up)
-                    m->up = p;
-                else {
-                    /* a further block pair: its own migration entry, same version */
-                    pb_migration *extra = pb_framework__add(a, set, m->version, m->name);
-                    if (open_down)
-                        extra->down = p,
-                        extra->up = pb_framework__part(a, src, open_marker, open_marker, false, tx, why);
-                    else
-                        extra->up = p;
-                    extra->expects_down = true;
-                }
-            } else if (have && is_marker && !is_down) {
-                /* text before the first marker is not run: dbmate rejects statements there */
-                uint32_t i = 0;
-                while (i < l.start && isspace((unsigned char)src->text[i]))
-                    i++;
-                (void)i;
+            pb_tx_mode tx = open_notx ? PB_TX_ONE_QUERY : PB_TX_WRAPPED;
+            const char *why =
+                open_notx ? "dbmate sends a transaction:false block as one query string, which "
+                            "PostgreSQL runs as one implicit transaction when it has several statements"
+                          : "dbmate runs each block in a transaction unless it says transaction:false";
+            pb_part *p = pb_framework__part(a, src, (uint32_t)open_start, end, open_down, tx, why);
+            if (!open_down) {
+                if (cur->up || cur->down)
+                    cur = pb_framework__add(a, set, m->version, m->name);
+                cur->up = p;
+            } else {
+                if (cur->down || !cur->up)
+                    cur = pb_framework__add(a, set, m->version, m->name);
+                cur->down = p;
             }
-            if (!have)
-                break;
-            if (is_down && !seen_up)
-                pb_framework__problem(a, set, src, l.start, "'-- migrate:down' before '-- migrate:up'");
-            seen_up |= !is_down;
-            open_start = l.next;
-            open_marker = l.start;
-            open_down = is_down;
-            open_notx = notx;
+            cur->expects_down = true;
         }
+        if (!have)
+            break;
+        if (is_down && !seen_up)
+            pb_framework__problem(a, set, src, l.start, "'-- migrate:down' before '-- migrate:up'");
+        seen_up |= !is_down;
+        open_start = l.next;
+        open_down = is_down;
+        open_notx = notx;
     }
     if (!seen_up)
         pb_framework__problem(a, set, src, 0, "no '-- migrate:up' marker: dbmate refuses this file");
-    if (!m->up)
-        m->up = pb_framework__part(a, src, 0, 0, false, PB_TX_WRAPPED, "dbmate");
+    for (size_t k = 0; k < set->len; k++) /* a down block without its up */
+        if (!set->items[k]->up)
+            set->items[k]->up = pb_framework__part(
+                a, src, set->items[k]->down ? set->items[k]->down->start : 0,
+                set->items[k]->down ? set->items[k]->down->start : 0, false, PB_TX_WRAPPED, NULL);
     m->expects_down = true;
 }
 
