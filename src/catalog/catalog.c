@@ -221,7 +221,21 @@ static void unlink_index(pb_catalog *cat, pb_cat_index *x)
     x->next_same_name = NULL;
 }
 
-static void add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool unique)
+/* Files `x` under its table's name in cat->table_indexes. */
+static void on_table(pb_catalog *cat, pb_cat_index *x)
+{
+    if (!x->table.name)
+        return;
+    pb_ptrvec *v = pb_strmap_get(&cat->table_indexes, x->table.name);
+    if (!v) {
+        v = pb_arena_alloc(cat->arena, sizeof *v);
+        pb_strmap_put(cat->arena, &cat->table_indexes, x->table.name, v);
+    }
+    pb_ptrvec_push(cat->arena, v, x);
+}
+
+static void add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool unique, const char *const *cols,
+                      size_t ncols)
 {
     if (!name.name)
         return;
@@ -234,10 +248,26 @@ static void add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool uniqu
         x->name.schema = cp(cat, table.schema); /* an index lives in its table's schema */
     x->table = cpq(cat, table);
     x->unique = unique;
+    x->columns = pb_arena_alloc(cat->arena, (ncols ? ncols : 1) * sizeof *x->columns);
+    for (size_t i = 0; i < ncols; i++)
+        if (cols[i])
+            x->columns[x->ncolumns++] = cp(cat, cols[i]);
     x->part = cat->part;
     x->mig = cat->mig;
     x->next_same_name = pb_strmap_get(&cat->indexes, x->name.name);
     pb_strmap_put(cat->arena, &cat->indexes, x->name.name, x);
+    on_table(cat, x);
+}
+
+const pb_cat_index *pb_catalog_table_index(const pb_catalog *cat, pb_qname table, size_t *i)
+{
+    const pb_ptrvec *v = table.name ? pb_strmap_get(&cat->table_indexes, table.name) : NULL;
+    while (v && *i < v->len) {
+        const pb_cat_index *x = v->items[(*i)++];
+        if (pb_catalog_index(cat, x->name) == x && pb_qname_match(x->table, table))
+            return x;
+    }
+    return NULL;
 }
 
 pb_cat_object *pb_catalog_schema(const pb_catalog *cat, const char *name)
@@ -282,7 +312,8 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
                                         ? pb_arena_sprintf(cat->arena, "%s_%s", op->rel.name, suffix)
                                         : pb_arena_sprintf(cat->arena, "%s_%s_%s", op->rel.name,
                                                            op->columns[i]->name, suffix);
-                add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, true);
+                add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, true,
+                          (const char *const *)&op->columns[i]->name, 1);
             }
         }
         break;
@@ -311,16 +342,34 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
         if ((op->kind == PB_OP_RENAME_TABLE || op->object_kind == PB_OBJ_VIEW ||
              op->object_kind == PB_OBJ_MATVIEW) &&
             (t = pb_catalog_table(cat, op->rel)) && op->new_name) {
+            pb_qname old = t->name;
             unlink_table(cat, t);
             t->name = (pb_qname){t->name.schema, cp(cat, op->new_name)};
             link_table(cat, t);
+            /* its indexes follow it */
+            pb_cat_index *x;
+            size_t k = 0;
+            while (strcmp(old.name, t->name.name) != 0 &&
+                   (x = (pb_cat_index *)pb_catalog_table_index(cat, old, &k))) {
+                x->table = (pb_qname){x->table.schema, t->name.name};
+                on_table(cat, x);
+            }
         }
         break;
     case PB_OP_ADD_COLUMN:
         if (op->col) {
             t = ensure_table(cat, op->rel);
-            if (!(op->if_not_exists && pb_catalog_column(t, op->col->name)))
+            if (!(op->if_not_exists && pb_catalog_column(t, op->col->name))) {
                 add_column(cat, t, op->col);
+                if (op->col->name && (op->col->primary_key || op->col->unique)) {
+                    const char *iname =
+                        op->col->primary_key
+                            ? pb_arena_sprintf(cat->arena, "%s_pkey", op->rel.name)
+                            : pb_arena_sprintf(cat->arena, "%s_%s_key", op->rel.name, op->col->name);
+                    add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, true,
+                              (const char *const *)&op->col->name, 1);
+                }
+            }
         }
         break;
     case PB_OP_DROP_COLUMN:
@@ -369,13 +418,29 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
                 if (col)
                     col->not_null = true;
             }
-        if ((op->con_kind == PB_CON_PRIMARY_KEY || op->con_kind == PB_CON_UNIQUE) && op->con_name) {
+        if (op->con_kind == PB_CON_PRIMARY_KEY || op->con_kind == PB_CON_UNIQUE) {
+            const char *const *cols = op->con_columns;
+            size_t ncols = op->ncon_columns;
+            /* an unnamed one: USING INDEX keeps the index's name, else PostgreSQL
+               names it table_pkey / table_col_key */
+            const char *iname = op->con_name;
+            if (!iname && op->using_index)
+                iname = op->index_name;
+            if (!iname && op->rel.name) {
+                iname = op->rel.name;
+                for (size_t i = 0; i < ncols && op->con_kind == PB_CON_UNIQUE; i++)
+                    iname = pb_arena_sprintf(cat->arena, "%s_%s", iname, cols[i]);
+                iname = pb_arena_sprintf(cat->arena, "%s_%s", iname,
+                                         op->con_kind == PB_CON_PRIMARY_KEY ? "pkey" : "key");
+            }
             if (op->using_index && op->index_name) {
                 pb_cat_index *x = pb_catalog_index(cat, (pb_qname){op->rel.schema, op->index_name});
-                if (x)
+                if (x) {
                     unlink_index(cat, x); /* the index is renamed to the constraint */
+                    cols = (const char *const *)x->columns, ncols = x->ncolumns;
+                }
             }
-            add_index(cat, (pb_qname){op->rel.schema, op->con_name}, op->rel, true);
+            add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, true, cols, ncols);
         }
         break;
     }
@@ -397,9 +462,21 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
                 unlink_index(cat, x);
         }
         break;
-    case PB_OP_CREATE_INDEX:
-        add_index(cat, (pb_qname){op->rel.schema, op->index_name}, op->rel, op->unique);
+    case PB_OP_CREATE_INDEX: {
+        /* CREATE INDEX ON t (a, b) is named t_a_b_idx (PostgreSQL's ChooseIndexName, without
+           its truncation and numbering) */
+        const char *iname = op->index_name;
+        if (!iname && op->rel.name) {
+            iname = op->rel.name;
+            for (size_t i = 0; i < op->ncon_columns; i++)
+                iname = pb_arena_sprintf(cat->arena, "%s_%s", iname, op->con_columns[i]);
+            iname = pb_arena_sprintf(cat->arena, "%s_%s", iname, op->ncon_columns ? "idx" : "expr_idx");
+        }
+        /* a partial index serves no foreign key look-up: record no columns */
+        add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, op->unique, op->con_columns,
+                  op->partial ? 0 : op->ncon_columns);
         break;
+    }
     case PB_OP_DROP_INDEX: {
         pb_cat_index *x = pb_catalog_index(cat, op->obj);
         if (x)
@@ -485,6 +562,7 @@ pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src)
             *y = *chain[n];
             y->next_same_name = pb_strmap_get(&c->indexes, y->name.name);
             pb_strmap_put(a, &c->indexes, y->name.name, y);
+            on_table(c, y);
         }
     }
     const pb_strmap *maps[] = {&src->schemas, &src->enums};

@@ -58,6 +58,8 @@ typedef struct pb_cat_index {
     pb_qname name;
     pb_qname table;
     bool unique;
+    const char **columns; /* its plain key columns in order (expressions are left out) */
+    size_t ncolumns;
     uint32_t part, mig;
     struct pb_cat_index *next_same_name;
 } pb_cat_index;
@@ -69,11 +71,13 @@ typedef struct pb_cat_object {
 } pb_cat_object;
 
 typedef struct pb_catalog {
-    pb_arena *arena;   /* owns everything below */
-    pb_strmap tables;  /* unqualified name -> newest pb_cat_table* (chain) */
-    pb_strmap indexes; /* unqualified name -> pb_cat_index* (chain) */
-    pb_strmap schemas; /* name -> pb_cat_object* */
-    pb_strmap enums;   /* unqualified name -> pb_cat_object* */
+    pb_arena *arena;         /* owns everything below */
+    pb_strmap tables;        /* unqualified name -> newest pb_cat_table* (chain) */
+    pb_strmap indexes;       /* unqualified name -> pb_cat_index* (chain) */
+    pb_strmap table_indexes; /* unqualified table name -> pb_ptrvec* of the pb_cat_index* created
+                                on it, dropped ones included (pb_catalog_table_index skips them) */
+    pb_strmap schemas;       /* name -> pb_cat_object* */
+    pb_strmap enums;         /* unqualified name -> pb_cat_object* */
     size_t ntables;
     uint32_t part; /* serial of the part being replayed (starts at 1) */
     uint32_t mig;  /* index + 1 of the migration being replayed */
@@ -97,6 +101,10 @@ pb_cat_table *pb_catalog_table(const pb_catalog *cat, pb_qname name);
 pb_cat_column *pb_catalog_column(const pb_cat_table *t, const char *name);
 pb_cat_constraint *pb_catalog_constraint(const pb_cat_table *t, const char *name);
 pb_cat_index *pb_catalog_index(const pb_catalog *cat, pb_qname name);
+/* The indexes on `table` (same matching as pb_catalog_table): i-th one, or
+ * NULL past the last. Costs the number of indexes ever created on tables of
+ * that name, not all indexes. */
+const pb_cat_index *pb_catalog_table_index(const pb_catalog *cat, pb_qname table, size_t *i);
 pb_cat_object *pb_catalog_schema(const pb_catalog *cat, const char *name);
 pb_cat_object *pb_catalog_enum(const pb_catalog *cat, pb_qname name);
 

@@ -248,6 +248,21 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
     }
 }
 
+/* An index is gone with its table, or with a key column the table no
+ * longer has (DROP TABLE / DROP COLUMN drop their indexes). */
+static bool index_alive(const pb_catalog *after, const pb_cat_index *x)
+{
+    if (!x)
+        return false;
+    const pb_cat_table *t = pb_catalog_table(after, x->table);
+    if (!t)
+        return false;
+    for (size_t i = 0; i < x->ncolumns; i++)
+        if (x->columns[i] && !pb_catalog_column(t, x->columns[i]) && t->part != 0)
+            return false;
+    return true;
+}
+
 size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff **out)
 {
     diffs d = {.a = j->arena};
@@ -294,7 +309,7 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
                     compare_table(j, &d, e, post);
             }
         } else {
-            bool now = e->kind == K_INDEX    ? pb_catalog_index(after, e->name) != NULL
+            bool now = e->kind == K_INDEX    ? index_alive(after, pb_catalog_index(after, e->name))
                        : e->kind == K_SCHEMA ? pb_catalog_schema(after, e->name.name) != NULL
                                              : pb_catalog_enum(after, e->name) != NULL;
             const char *what = e->kind == K_INDEX ? "index" : e->kind == K_SCHEMA ? "schema" : "type";

@@ -189,7 +189,9 @@ typedef struct job {
 
 /* The directory whose files form one migration set: the parent directory,
  * or for per-migration folders (diesel up.sql/down.sql, Prisma
- * migration.sql) the folder above it. */
+ * migration.sql) the folder above it, or for sqitch scripts (below
+ * deploy/, revert/ or verify/ of a directory holding sqitch.plan) that
+ * directory. */
 static char *group_key(const char *path)
 {
     char *k = strdup(path);
@@ -200,6 +202,34 @@ static char *group_key(const char *path)
     }
     const char *base = slash + 1;
     bool per_folder = !strcmp(base, "up.sql") || !strcmp(base, "down.sql") || !strcmp(base, "migration.sql");
+    *slash = '\0';
+    /* sqitch: change names may hold '/', so look up a few levels */
+    char *d = k;
+    for (int depth = 0; depth < 16; depth++) {
+        char *s = strrchr(d, '/');
+        const char *name = s ? s + 1 : d;
+        if (!strcmp(name, "deploy") || !strcmp(name, "revert") || !strcmp(name, "verify")) {
+            size_t rl = s ? (size_t)(s - d) : 0;
+            char *plan = malloc(rl + 16);
+            snprintf(plan, rl + 16, "%.*s%ssqitch.plan", (int)rl, d, s ? "/" : "");
+            bool found = access(plan, F_OK) == 0;
+            free(plan);
+            if (found) {
+                if (s)
+                    *s = '\0';
+                else
+                    strcpy(k, ".");
+                return k;
+            }
+        }
+        if (!s)
+            break;
+        *s = '\0';
+    }
+    /* nothing found: undo the cuts */
+    free(k);
+    k = strdup(path);
+    slash = strrchr(k, '/');
     *slash = '\0';
     if (per_folder) {
         char *up = strrchr(k, '/');

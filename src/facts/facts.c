@@ -162,6 +162,10 @@ static const row rows[] = {
     {PB_FACT_CREATE_OR_REPLACE_VIEW, 0, 0, AE, "view", AS, "base tables", 0,
      "[S15 view.c]; [E15]: blocks every query that uses the view"},
     {PB_FACT_DROP_VIEW, 0, 0, AE, "view", 0, NULL, 0, "[E15]"},
+    {PB_FACT_DROP_TRIGGER, 0, 0, AE, "table", 0, NULL, 0,
+     "[S15 trigger.c:RemoveTriggerById]: DROP TRIGGER opens its table with AccessExclusiveLock; [E15]"},
+    {PB_FACT_POLICY, 0, 0, AE, "table", 0, NULL, 0,
+     "[S15 policy.c:CreatePolicy/AlterPolicy/RemovePolicyById]: ACCESS EXCLUSIVE on the table; [E15]"},
     {PB_FACT_ALTER_SEQUENCE, 10, 0, SRE, "sequence", 0, NULL, 0,
      "[D15 sql-altersequence]: blocks concurrent nextval(), currval(), lastval() and setval()"},
     {PB_FACT_COMMENT, 0, 0, SUE, "object", 0, NULL, 0, "[D15 sql-comment]; [E15]"},
@@ -254,6 +258,8 @@ static const char *const key_names[PB_FACT__COUNT] = {
     K(INSERT),
     K(UPDATE_DELETE),
     K(NON_TRANSACTIONAL),
+    K(DROP_TRIGGER),
+    K(POLICY),
 #undef K
 };
 
@@ -351,7 +357,12 @@ static bool typmod_change_is_noop(const pb_type *old, const pb_type *new)
 pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_type, bool has_using,
                                     bool using_is_column, int pg_version)
 {
-    (void)pg_version;
+    return pb_facts_type_change_tz(old_type, new_type, has_using, using_is_column, pg_version, false);
+}
+
+pb_type_change pb_facts_type_change_tz(const pb_type *old_type, const pb_type *new_type, bool has_using,
+                                       bool using_is_column, int pg_version, bool timezone_utc)
+{
     if (has_using && !using_is_column)
         return PB_TYPECHANGE_REWRITE; /* any real USING expression rewrites */
     if (!old_type || !old_type->name)
@@ -379,8 +390,13 @@ pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_
         (type_is(o, "cidr") && type_is(n, "inet")) || (type_is(o, "xml") && type_is(n, "text")) ||
         (type_is(o, "bit") && type_is(n, "varbit") && n->nmods == 0))
         return PB_TYPECHANGE_CATALOG;
-    /* timestamp <-> timestamptz is catalog-only only when the session
-       TimeZone is UTC (PG >= 12); a migration cannot rely on that */
+    /* timestamp <-> timestamptz is catalog-only when the session TimeZone
+       has a zero offset, from PG 12 (TimestampTimestampTzRequiresRewrite) */
+    if (timezone_utc && pg_version >= 12 && n->nmods == 0 &&
+        ((type_is(o, "timestamp") && type_is(n, "timestamptz")) ||
+         (type_is(o, "timestamptz") && type_is(n, "timestamp"))) &&
+        o->nmods == 0)
+        return PB_TYPECHANGE_CATALOG;
     return PB_TYPECHANGE_REWRITE;
 }
 
@@ -533,6 +549,10 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
     case PB_OP_DROP_OTHER:
         if (op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW)
             merge(f, PB_FACT_DROP_VIEW, v);
+        else if (op->object_kind == PB_OBJ_TRIGGER && op->rel.name)
+            merge(f, PB_FACT_DROP_TRIGGER, v);
+        else if (op->object_kind == PB_OBJ_POLICY && op->rel.name)
+            merge(f, PB_FACT_POLICY, v);
         break;
     case PB_OP_ALTER_SEQUENCE: merge(f, PB_FACT_ALTER_SEQUENCE, v); break;
     case PB_OP_COMMENT: merge(f, PB_FACT_COMMENT, v); break;

@@ -88,6 +88,8 @@ typedef enum pb_fact_key {
     PB_FACT_INSERT,
     PB_FACT_UPDATE_DELETE,
     PB_FACT_NON_TRANSACTIONAL,
+    PB_FACT_DROP_TRIGGER,
+    PB_FACT_POLICY, /* DROP POLICY (CREATE/ALTER POLICY are not lowered yet) */
     PB_FACT__COUNT
 } pb_fact_key;
 
@@ -114,6 +116,7 @@ typedef struct pb_fact_env {
     const pb_type *old_type; /* ALTER COLUMN TYPE: the column's type before, if known */
     bool not_null_proven;    /* SET NOT NULL: a validated CHECK (c IS NOT NULL) exists */
     bool constraint_is_fk;   /* VALIDATE / DROP CONSTRAINT: the constraint is a FK */
+    bool timezone_utc;       /* the session TimeZone has a zero UTC offset (SET timezone = 'UTC') */
 } pb_fact_env;
 
 /* Fills *out for `op` on PostgreSQL major `pg_version`. `env` may be NULL. */
@@ -132,6 +135,11 @@ typedef enum pb_type_change {
 
 pb_type_change pb_facts_type_change(const pb_type *old_type, const pb_type *new_type, bool has_using,
                                     bool using_is_column, int pg_version);
+/* The same, knowing whether the session TimeZone has a zero UTC offset:
+ * then, from PostgreSQL 12, timestamp <-> timestamptz is catalog-only
+ * (commit 3c5926301; postgres-locks.md §3.1). */
+pb_type_change pb_facts_type_change_tz(const pb_type *old_type, const pb_type *new_type, bool has_using,
+                                       bool using_is_column, int pg_version, bool timezone_utc);
 
 /* Does a lock in this mode block plain SELECT? INSERT/UPDATE/DELETE? */
 bool pb_lock_blocks_reads(pb_lock_mode m);

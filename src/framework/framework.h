@@ -49,6 +49,17 @@ typedef enum pb_tx_mode {
 
 const char *pb_tx_mode_name(pb_tx_mode m);
 
+/* A region the tool removes or rewrites before PostgreSQL sees the text.
+ * The linter fills bytes [start, end) with `fill` (offsets unchanged):
+ * ' ' for text that vanishes (psql meta-command lines, COPY ... FROM stdin
+ * data, Liquibase "--rollback " prefixes and --ignoreLines, tern
+ * {{ template }} / {{ if }} actions), ';' for the first byte of a custom
+ * statement delimiter (Atlas -- atlas:delimiter, Liquibase endDelimiter). */
+typedef struct pb_fill {
+    uint32_t start, end;
+    char fill;
+} pb_fill;
+
 /* One part of a migration: bytes [start, end) of `src`. */
 typedef struct pb_part {
     pb_source *src;
@@ -56,8 +67,11 @@ typedef struct pb_part {
     bool down; /* a rollback part */
     pb_tx_mode tx;
     const char *tx_reason; /* why, for messages: "goose wraps each migration in a transaction" */
-    pb_span *opaque;       /* template regions (${VAR}, {{ ... }}) the tool expands */
+    pb_span *opaque;       /* template regions (${VAR}, {{ .x }}, :PLACEHOLDER) the tool expands to a
+                              value: read as an identifier of the same length ('x') */
     size_t nopaque;
+    pb_fill *erase; /* regions the tool removes or rewrites: filled with their `fill` byte */
+    size_t nerase;
 } pb_part;
 
 typedef struct pb_migration {
@@ -66,6 +80,9 @@ typedef struct pb_migration {
     pb_part *up;       /* never NULL */
     pb_part *down;     /* NULL when there is none */
     bool expects_down; /* the tool and project use down parts */
+    uint32_t rank;     /* first sort key: 0; 1 what runs after the others (Flyway R__); 2 a file
+                          the tool does not run as a migration (callback, stray file), linted last */
+    uint32_t seq;      /* order of creation: the last sort key */
 } pb_migration;
 
 /* A problem with the layout itself (ambiguous framework, bad marker order,
@@ -104,8 +121,10 @@ void pb_framework_load(pb_arena *a, const pb_options *opt, const char *const *fi
                        bool detect, pb_framework fw, pb_migration_set *out);
 
 /* Splits one source into parts by the markers of `fw` (goose, dbmate,
- * sql-migrate, tern, node-pg-migrate, liquibase) or as a single up part.
- * Exposed for single files and stdin. */
+ * sql-migrate, tern, node-pg-migrate, liquibase changesets, atlas and
+ * graphile-migrate headers) or as a single up part, with the tool's
+ * transaction mode and template regions. A Liquibase changelog adds one
+ * migration per changeset. Exposed for single files and stdin. */
 void pb_framework_split_source(pb_arena *a, pb_framework fw, pb_source *src, pb_migration_set *set,
                                const char *version, const char *name);
 
@@ -118,6 +137,15 @@ pb_part *pb_framework__part(pb_arena *a, pb_source *src, uint32_t start, uint32_
                             pb_tx_mode tx, const char *reason);
 void pb_framework__problem(pb_arena *a, pb_migration_set *set, pb_source *src, uint32_t offset,
                            const char *message);
-void pb_framework__unreadable(pb_arena *a, pb_migration_set *set, const char *path, const char *error, size_t size);
+void pb_framework__unreadable(pb_arena *a, pb_migration_set *set, const char *path, const char *error,
+                              size_t size);
+void pb_framework__erase(pb_arena *a, pb_part *p, uint32_t start, uint32_t end, char fill);
+void pb_framework__opaque(pb_arena *a, pb_part *p, uint32_t start, uint32_t end);
+/* Flyway's own detection of statements that cannot run in a transaction
+ * (its PostgreSQLParser.detectCanExecuteInTransaction, keyword patterns):
+ * when `p` holds one, Flyway runs the migration without a transaction, and
+ * refuses it when transactional statements share it unless `mixed`
+ * (frameworks-and-formats.md A.5). Sets p->tx; a refusal is a problem. */
+void pb_framework__flyway_auto(pb_arena *a, pb_migration_set *set, pb_part *p, int pg_version, bool mixed);
 
 #endif

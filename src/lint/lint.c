@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalog/catalog.h"
 #include "catalog/journal.h"
@@ -99,6 +100,12 @@ static void advance_state(pb_lint_state *st, const pb_op *op, bool last_op_of_st
     case PB_OP_SET:
         if (op->setting == NULL) { /* RESET ALL */
             st->lock_timeout_set = st->lock_timeout_session = false;
+        } else if (strcmp(op->setting, "timezone") == 0) {
+            /* zero-offset zones only: PostgreSQL checks the offset, not the name */
+            const char *z = op->value ? op->value : "";
+            st->timezone_utc = !strcasecmp(z, "UTC") || !strcasecmp(z, "Etc/UTC") || !strcasecmp(z, "GMT") ||
+                               !strcasecmp(z, "Etc/GMT") || !strcasecmp(z, "UCT") || !strcasecmp(z, "Zulu") ||
+                               !strcasecmp(z, "Universal") || !strcmp(z, "0");
         } else if (strcmp(op->setting, "lock_timeout") == 0) {
             bool on = timeout_value_enables(op->value);
             if (op->is_local) {
@@ -199,9 +206,9 @@ static void acc_begin(source_acc *acc, pb_source *src, pb_result *res)
 
 /* Lints one part against `cat` (replayed into it). */
 static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_part *part, pb_catalog *cat,
-                      size_t mig_index, pb_journal *journal)
+                      size_t mig_index, pb_journal *journal, const pb_migration *mig)
 {
-    if (part->nopaque) {
+    if (part->nopaque || part->nerase) {
         /* template regions (${VAR}, {{ ... }}) are expanded by the tool:
            read them as identifiers of the same length */
         if (!acc->copied) {
@@ -212,6 +219,11 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
         }
         for (size_t i = 0; i < part->nopaque; i++)
             memset(acc->text + part->opaque[i].start, 'x', part->opaque[i].end - part->opaque[i].start);
+        /* regions the tool removes or rewrites (psql meta-commands, marker
+           prefixes, custom delimiters): filled with their own byte */
+        for (size_t i = 0; i < part->nerase; i++)
+            memset(acc->text + part->erase[i].start, part->erase[i].fill,
+                   part->erase[i].end - part->erase[i].start);
     }
     pb_arena *pa = pb_arena_new();
     pb_parse_result pr;
@@ -228,6 +240,8 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
     pb_lint_state st = {0};
     st.tx_id = 1;
     st.down = part->down;
+    st.has_down = mig && mig->down;
+    st.expects_down = mig && mig->expects_down;
     bool wrapped = part->tx == PB_TX_WRAPPED || (part->tx == PB_TX_ONE_QUERY && pr.nstmts > 1) ||
                    (part->tx == PB_TX_NONE && !part->tx_reason && opt && opt->assume_in_transaction);
     if (wrapped) {
@@ -251,11 +265,11 @@ static void lint_migration(const pb_options *opt, int v, source_acc *up_acc, sou
     pb_journal journal;
     pb_journal_init(&journal, ja);
     if (mig->up && up_acc)
-        lint_part(opt, v, up_acc, mig->up, cat, m, mig->down ? &journal : NULL);
+        lint_part(opt, v, up_acc, mig->up, cat, m, mig->down ? &journal : NULL, mig);
     if (mig->down && down_acc) {
         pb_catalog *after = pb_catalog_clone(ja, cat);
         journal.in_down = true;
-        lint_part(opt, v, down_acc, mig->down, after, m, &journal);
+        lint_part(opt, v, down_acc, mig->down, after, m, &journal, mig);
         pb_rollback_diff *d;
         size_t nd = pb_journal_diff(&journal, after, &d);
         for (size_t i = 0; i < nd; i++)

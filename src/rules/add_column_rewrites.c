@@ -102,9 +102,9 @@ void pb_rule__add_column_rewrites(pb_rule_ctx *ctx, const pb_op *op)
         help = pb_arena_sprintf(
             a,
             "ALTER TABLE %s ADD COLUMN %s %s; CREATE SEQUENCE %s OWNED BY %s.%s; ALTER TABLE %s "
-            "ALTER COLUMN %s SET DEFAULT nextval('%s'); %s",
-            tbl, col, serial_base_type(c->type.name), pb_sql_ident(a, seq), tbl, col, tbl, col, seq,
-            backfill);
+            "ALTER COLUMN %s SET DEFAULT nextval(%s); %s",
+            tbl, col, serial_base_type(c->type.name), pb_sql_ident(a, seq), tbl, col, tbl, col,
+            pb_sql_regclass_literal(a, pb_sql_ident(a, seq)), backfill);
     } else if (c->identity) {
         reason = "GENERATED ... AS IDENTITY";
         help = pb_arena_sprintf(

@@ -10,8 +10,8 @@ void pb_rule__alter_column_type_rewrites(pb_rule_ctx *ctx, const pb_op *op)
         return;
     const pb_cat_column *oc = pb_catalog_column(pb_catalog_table(ctx->cat, op->rel), op->column);
     const pb_type *old = oc && oc->type.name ? &oc->type : NULL;
-    pb_type_change tc =
-        pb_facts_type_change(old, &op->type, op->has_using, op->using_is_column, ctx->pg_version);
+    pb_type_change tc = pb_facts_type_change_tz(old, &op->type, op->has_using, op->using_is_column,
+                                                ctx->pg_version, ctx->st->timezone_utc);
     if (tc == PB_TYPECHANGE_CATALOG)
         return;
     pb_fact f;

@@ -80,6 +80,9 @@ static const char *other_of(const pb_rule_ctx *ctx, const pb_op *o, const pb_fac
         q = o->obj;
     if (!q.name || pb_rule_table_is_new(ctx, q))
         return NULL;
+    /* a table referencing itself (CREATE TABLE t (... REFERENCES t)) */
+    if (o->kind == PB_OP_CREATE_TABLE && pb_qname_match(q, o->rel))
+        return NULL;
     return pb_rule_name(ctx, q);
 }
 

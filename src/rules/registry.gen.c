@@ -27,6 +27,11 @@ void pb_rule__refresh_matview_non_concurrent(pb_rule_ctx *ctx, const pb_op *op);
 void pb_rule__detach_partition_non_concurrent(pb_rule_ctx *ctx, const pb_op *op);
 void pb_rule__lock_table(pb_rule_ctx *ctx, const pb_op *op);
 void pb_rule__missing_lock_timeout(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__narrowing_type_change(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__foreign_key_without_index(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__missing_rollback(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__backfill_in_schema_migration(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__expand_and_contract_in_one_migration(pb_rule_ctx *ctx, const pb_op *op);
 
 static const pb_rule_example ex_syntax_error[] = {
     {true, "ALTER TABLE users ADD COLUMN;", 0, false},
@@ -2624,6 +2629,756 @@ static const pb_rule_info r_missing_lock_timeout = {
     "",
 };
 
+static const pb_rule_example ex_narrowing_type_change[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "-- an earlier statement made it bigint\n"
+    "ALTER TABLE events ALTER COLUMN attempts TYPE bigint;\n"
+    "ALTER TABLE events ALTER COLUMN attempts TYPE integer;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,4);\n"
+    "ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,2);", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ALTER COLUMN email TYPE text;\n"
+    "ALTER TABLE users ALTER COLUMN email TYPE varchar(100);", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;\n"
+    "ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE events ALTER COLUMN attempts TYPE integer;\n"
+    "ALTER TABLE events ALTER COLUMN attempts TYPE bigint;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;\n"
+    "ALTER TABLE events ALTER COLUMN created_at TYPE timestamp USING created_at AT TIME ZONE 'UTC';", 0, false},
+    {false, "CREATE TABLE users (id bigint, email text);\n"
+    "ALTER TABLE users ALTER COLUMN email TYPE varchar(100);", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ALTER COLUMN age TYPE smallint;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "SET TimeZone = 'UTC';\n"
+    "ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
+    "ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;", 0, false},
+};
+
+static const pb_rule_info r_narrowing_type_change = {
+    .index = 30,
+    .id = "narrowing-type-change",
+    .code = "PB125",
+    .severity = PB_SEV_WARNING,
+    .summary = "ALTER COLUMN ... TYPE to a type that cannot hold every old value fails on some rows or silently changes them",
+    .why = "`ALTER TABLE ... ALTER COLUMN ... TYPE` converts every existing value with\n"
+    "the assignment cast from the old type to the new one. When the new type\n"
+    "cannot hold every value of the old one, the outcome depends on the data:\n"
+    "\n"
+    "- **may fail**: `bigint` to `integer` or `smallint`, `integer` to\n"
+    "  `smallint`, `numeric` to an integer type (`integer out of range`,\n"
+    "  `smallint out of range`, `bigint out of range`); `numeric(p,s)` to fewer\n"
+    "  integer digits (`numeric field overflow`); `varchar(n)` to a shorter\n"
+    "  `varchar`, `text` to `varchar(n)`, `text`/`varchar` to `char(n)` (`value\n"
+    "  too long for type character varying(5)`; excess trailing spaces are\n"
+    "  silently cut off); `float8` to `float4` (`value out of range: overflow`);\n"
+    "  `varbit(n)` to a shorter `varbit` (`bit string too long`); `bit(n)` to\n"
+    "  `bit(m)` of another length (`bit string length 4 does not match type\n"
+    "  bit(2)`: every row); `json` to `jsonb` with a `\\u0000` escape\n"
+    "  (`unsupported Unicode escape sequence`). One such row makes the whole\n"
+    "  ALTER fail, after it has waited for its lock and rewritten part of the\n"
+    "  table.\n"
+    "- **silently changes data**: `numeric`/`float` to an integer type rounds\n"
+    "  (2.5 becomes 3); a smaller `numeric` scale rounds (123.45 becomes\n"
+    "  123.5); `char(n)` to `text`/`varchar` strips trailing blanks; `float8` to\n"
+    "  `float4`, `bigint` to `float8`, `integer` to `float4` and `numeric` to\n"
+    "  `float8` lose precision (9007199254740993 becomes\n"
+    "  9.007199254740992e15); `timestamptz` to `timestamp` drops the offset and\n"
+    "  keeps the local time of the session TimeZone (12:00+00 becomes 07:00 in\n"
+    "  America/New_York); `timestamp` to `timestamptz` reads each value as a\n"
+    "  local time of the session TimeZone (times in a DST gap shift);\n"
+    "  `timestamp` to `date` drops the time of day; `timestamp(6)` to\n"
+    "  `timestamp(0)` rounds fractional seconds; `json` to `jsonb` keeps only\n"
+    "  the last of duplicate keys and loses key order and white space; `inet`\n"
+    "  to `cidr` masks host bits (10.1.2.3/8 becomes 10.0.0.0/8).\n"
+    "\n"
+    "pgbelay judges the change with the old type from the replayed schema: the\n"
+    "column's type as an earlier statement or migration created or changed it.\n"
+    "When the old type is unknown it says nothing here\n"
+    "(alter-column-type-rewrites warns about the rewrite instead). A `USING`\n"
+    "expression other than a plain cast of the column says what the values\n"
+    "become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
+    "back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
+    "every instant. Columns and tables created earlier in the same migration\n"
+    "hold no old data and are not reported.\n"
+    "(postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
+    "sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
+    "",
+    .instead = "Count the rows that would fail or change before the migration, and fix\n"
+    "them first:\n"
+    "\n"
+    "    SELECT count(*) FROM events WHERE attempts > 2147483647 OR attempts < -2147483648;\n"
+    "\n"
+    "For a change that may fail, keep new out-of-range values out between the\n"
+    "check and the change with a constraint that does not scan under a strong\n"
+    "lock, validated in its own transaction:\n"
+    "\n"
+    "    ALTER TABLE events ADD CONSTRAINT events_attempts_check\n"
+    "      CHECK (attempts BETWEEN -2147483648 AND 2147483647) NOT VALID;\n"
+    "    -- separate transaction:\n"
+    "    ALTER TABLE events VALIDATE CONSTRAINT events_attempts_check;\n"
+    "\n"
+    "For a time zone change, say which zone the values are in instead of\n"
+    "relying on the session's TimeZone:\n"
+    "\n"
+    "    ALTER TABLE events ALTER COLUMN created_at TYPE timestamp\n"
+    "      USING created_at AT TIME ZONE 'UTC';\n"
+    "",
+    .lock = "ACCESS EXCLUSIVE on the table (blocks reads and writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__narrowing_type_change,
+    .examples = ex_narrowing_type_change,
+    .nexamples = 9,
+    .explain = "PB125 narrowing-type-change (warning)\n"
+    "ALTER COLUMN ... TYPE to a type that cannot hold every old value fails on some rows or silently changes them\n"
+    "\n"
+    "Lock: ACCESS EXCLUSIVE on the table (blocks reads and writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `ALTER TABLE ... ALTER COLUMN ... TYPE` converts every existing value with\n"
+    "  the assignment cast from the old type to the new one. When the new type\n"
+    "  cannot hold every value of the old one, the outcome depends on the data:\n"
+    "\n"
+    "  - **may fail**: `bigint` to `integer` or `smallint`, `integer` to\n"
+    "    `smallint`, `numeric` to an integer type (`integer out of range`,\n"
+    "    `smallint out of range`, `bigint out of range`); `numeric(p,s)` to fewer\n"
+    "    integer digits (`numeric field overflow`); `varchar(n)` to a shorter\n"
+    "    `varchar`, `text` to `varchar(n)`, `text`/`varchar` to `char(n)` (`value\n"
+    "    too long for type character varying(5)`; excess trailing spaces are\n"
+    "    silently cut off); `float8` to `float4` (`value out of range: overflow`);\n"
+    "    `varbit(n)` to a shorter `varbit` (`bit string too long`); `bit(n)` to\n"
+    "    `bit(m)` of another length (`bit string length 4 does not match type\n"
+    "    bit(2)`: every row); `json` to `jsonb` with a `\\u0000` escape\n"
+    "    (`unsupported Unicode escape sequence`). One such row makes the whole\n"
+    "    ALTER fail, after it has waited for its lock and rewritten part of the\n"
+    "    table.\n"
+    "  - **silently changes data**: `numeric`/`float` to an integer type rounds\n"
+    "    (2.5 becomes 3); a smaller `numeric` scale rounds (123.45 becomes\n"
+    "    123.5); `char(n)` to `text`/`varchar` strips trailing blanks; `float8` to\n"
+    "    `float4`, `bigint` to `float8`, `integer` to `float4` and `numeric` to\n"
+    "    `float8` lose precision (9007199254740993 becomes\n"
+    "    9.007199254740992e15); `timestamptz` to `timestamp` drops the offset and\n"
+    "    keeps the local time of the session TimeZone (12:00+00 becomes 07:00 in\n"
+    "    America/New_York); `timestamp` to `timestamptz` reads each value as a\n"
+    "    local time of the session TimeZone (times in a DST gap shift);\n"
+    "    `timestamp` to `date` drops the time of day; `timestamp(6)` to\n"
+    "    `timestamp(0)` rounds fractional seconds; `json` to `jsonb` keeps only\n"
+    "    the last of duplicate keys and loses key order and white space; `inet`\n"
+    "    to `cidr` masks host bits (10.1.2.3/8 becomes 10.0.0.0/8).\n"
+    "\n"
+    "  pgbelay judges the change with the old type from the replayed schema: the\n"
+    "  column's type as an earlier statement or migration created or changed it.\n"
+    "  When the old type is unknown it says nothing here\n"
+    "  (alter-column-type-rewrites warns about the rewrite instead). A `USING`\n"
+    "  expression other than a plain cast of the column says what the values\n"
+    "  become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
+    "  back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
+    "  every instant. Columns and tables created earlier in the same migration\n"
+    "  hold no old data and are not reported.\n"
+    "  (postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
+    "  sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
+    "\n"
+    "Instead\n"
+    "  Count the rows that would fail or change before the migration, and fix\n"
+    "  them first:\n"
+    "\n"
+    "      SELECT count(*) FROM events WHERE attempts > 2147483647 OR attempts < -2147483648;\n"
+    "\n"
+    "  For a change that may fail, keep new out-of-range values out between the\n"
+    "  check and the change with a constraint that does not scan under a strong\n"
+    "  lock, validated in its own transaction:\n"
+    "\n"
+    "      ALTER TABLE events ADD CONSTRAINT events_attempts_check\n"
+    "        CHECK (attempts BETWEEN -2147483648 AND 2147483647) NOT VALID;\n"
+    "      -- separate transaction:\n"
+    "      ALTER TABLE events VALIDATE CONSTRAINT events_attempts_check;\n"
+    "\n"
+    "  For a time zone change, say which zone the values are in instead of\n"
+    "  relying on the session's TimeZone:\n"
+    "\n"
+    "      ALTER TABLE events ALTER COLUMN created_at TYPE timestamp\n"
+    "        USING created_at AT TIME ZONE 'UTC';\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  -- an earlier statement made it bigint\n"
+    "  ALTER TABLE events ALTER COLUMN attempts TYPE bigint;\n"
+    "  ALTER TABLE events ALTER COLUMN attempts TYPE integer;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,4);\n"
+    "  ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,2);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ALTER COLUMN email TYPE text;\n"
+    "  ALTER TABLE users ALTER COLUMN email TYPE varchar(100);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;\n"
+    "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE events ALTER COLUMN attempts TYPE integer;\n"
+    "  ALTER TABLE events ALTER COLUMN attempts TYPE bigint;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;\n"
+    "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamp USING created_at AT TIME ZONE 'UTC';\n"
+    "  CREATE TABLE users (id bigint, email text);\n"
+    "  ALTER TABLE users ALTER COLUMN email TYPE varchar(100);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ALTER COLUMN age TYPE smallint;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  SET TimeZone = 'UTC';\n"
+    "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
+    "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;\n"
+    "",
+};
+
+static const pb_rule_example ex_foreign_key_without_index[] = {
+    {true, "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+    "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;", 0, false},
+    {true, "CREATE TABLE memberships (\n"
+    "  group_id bigint NOT NULL,\n"
+    "  user_id bigint NOT NULL,\n"
+    "  PRIMARY KEY (group_id, user_id),\n"
+    "  FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE\n"
+    ");", 0, false},
+    {false, "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));\n"
+    "CREATE INDEX orders_user_id_idx ON orders (user_id);", 0, false},
+    {false, "CREATE TABLE memberships (\n"
+    "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "  group_id bigint NOT NULL REFERENCES groups (id),\n"
+    "  PRIMARY KEY (user_id, group_id)\n"
+    ");\n"
+    "CREATE INDEX memberships_group_id_idx ON memberships (group_id);", 0, false},
+    {false, "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n"
+    "CREATE INDEX orders_user_id_created_idx ON orders (user_id, id);\n"
+    "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);", 0, false},
+};
+
+static const pb_rule_info r_foreign_key_without_index = {
+    .index = 31,
+    .id = "foreign-key-without-index",
+    .code = "PB126",
+    .severity = PB_SEV_WARNING,
+    .summary = "A foreign key whose referencing columns lead no index makes every DELETE of a referenced row scan the table",
+    .why = "PostgreSQL indexes the referenced side of a foreign key (it must be a\n"
+    "primary key or unique constraint) but not the referencing side. Every\n"
+    "`DELETE` of a row of the referenced table, and every `UPDATE` of its key,\n"
+    "makes the foreign key's trigger look up the referencing rows (`SELECT 1\n"
+    "FROM ONLY orders WHERE user_id = $1 FOR KEY SHARE`); `ON DELETE CASCADE`\n"
+    "and `SET NULL` find them with the same look-up to delete or change them.\n"
+    "Without an index whose leading columns are the foreign key's columns, each\n"
+    "look-up is a full table scan of the referencing table, once per deleted\n"
+    "row: deleting a user scans all orders, deleting ten thousand users scans\n"
+    "them ten thousand times, holding row locks the whole time. Joins from the\n"
+    "referenced table to the referencing one are slow for the same reason. For\n"
+    "a foreign key of several columns, an index that starts with only some of\n"
+    "them narrows each look-up to the rows sharing those values, which can\n"
+    "still be most of the table (a `tenant_id`, say).\n"
+    "\n"
+    "pgbelay looks for an index on the referencing table whose first columns\n"
+    "are the foreign key's columns (in any order), as the replayed schema knows\n"
+    "it: indexes created by any earlier statement or migration, primary keys\n"
+    "and unique constraints included, and indexes the same migration creates\n"
+    "after the foreign key. Partial indexes do not count: the trigger's look-up\n"
+    "has no WHERE clause to match them. Down parts are not checked: they put\n"
+    "back an earlier schema.\n"
+    "(PostgreSQL manual: ddl-constraints, Foreign Keys: \"it is often a good\n"
+    "idea to index the referencing columns too\"; ri_triggers.c.)\n"
+    "",
+    .instead = "Index the referencing columns. On an existing table build the index\n"
+    "without blocking writes, outside a transaction block:\n"
+    "\n"
+    "    CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);\n"
+    "\n"
+    "On a table created in the same migration a plain `CREATE INDEX` is fine.\n"
+    "An index whose leading columns are the foreign key's columns, such as\n"
+    "`(user_id, created_at)`, serves as well.\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__foreign_key_without_index,
+    .examples = ex_foreign_key_without_index,
+    .nexamples = 6,
+    .explain = "PB126 foreign-key-without-index (warning)\n"
+    "A foreign key whose referencing columns lead no index makes every DELETE of a referenced row scan the table\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  PostgreSQL indexes the referenced side of a foreign key (it must be a\n"
+    "  primary key or unique constraint) but not the referencing side. Every\n"
+    "  `DELETE` of a row of the referenced table, and every `UPDATE` of its key,\n"
+    "  makes the foreign key's trigger look up the referencing rows (`SELECT 1\n"
+    "  FROM ONLY orders WHERE user_id = $1 FOR KEY SHARE`); `ON DELETE CASCADE`\n"
+    "  and `SET NULL` find them with the same look-up to delete or change them.\n"
+    "  Without an index whose leading columns are the foreign key's columns, each\n"
+    "  look-up is a full table scan of the referencing table, once per deleted\n"
+    "  row: deleting a user scans all orders, deleting ten thousand users scans\n"
+    "  them ten thousand times, holding row locks the whole time. Joins from the\n"
+    "  referenced table to the referencing one are slow for the same reason. For\n"
+    "  a foreign key of several columns, an index that starts with only some of\n"
+    "  them narrows each look-up to the rows sharing those values, which can\n"
+    "  still be most of the table (a `tenant_id`, say).\n"
+    "\n"
+    "  pgbelay looks for an index on the referencing table whose first columns\n"
+    "  are the foreign key's columns (in any order), as the replayed schema knows\n"
+    "  it: indexes created by any earlier statement or migration, primary keys\n"
+    "  and unique constraints included, and indexes the same migration creates\n"
+    "  after the foreign key. Partial indexes do not count: the trigger's look-up\n"
+    "  has no WHERE clause to match them. Down parts are not checked: they put\n"
+    "  back an earlier schema.\n"
+    "  (PostgreSQL manual: ddl-constraints, Foreign Keys: \"it is often a good\n"
+    "  idea to index the referencing columns too\"; ri_triggers.c.)\n"
+    "\n"
+    "Instead\n"
+    "  Index the referencing columns. On an existing table build the index\n"
+    "  without blocking writes, outside a transaction block:\n"
+    "\n"
+    "      CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);\n"
+    "\n"
+    "  On a table created in the same migration a plain `CREATE INDEX` is fine.\n"
+    "  An index whose leading columns are the foreign key's columns, such as\n"
+    "  `(user_id, created_at)`, serves as well.\n"
+    "\n"
+    "Flagged\n"
+    "  CREATE TABLE users (id bigint PRIMARY KEY);\n"
+    "  CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+    "  CREATE TABLE memberships (\n"
+    "    group_id bigint NOT NULL,\n"
+    "    user_id bigint NOT NULL,\n"
+    "    PRIMARY KEY (group_id, user_id),\n"
+    "    FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE\n"
+    "  );\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));\n"
+    "  CREATE INDEX orders_user_id_idx ON orders (user_id);\n"
+    "  CREATE TABLE memberships (\n"
+    "    user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    group_id bigint NOT NULL REFERENCES groups (id),\n"
+    "    PRIMARY KEY (user_id, group_id)\n"
+    "  );\n"
+    "  CREATE INDEX memberships_group_id_idx ON memberships (group_id);\n"
+    "  CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n"
+    "  CREATE INDEX orders_user_id_created_idx ON orders (user_id, id);\n"
+    "  ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);\n"
+    "",
+};
+
+static const pb_rule_example ex_missing_rollback[] = {
+    {true, "-- +goose Up\n"
+    "CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric(12,2));", 0, false},
+    {true, "-- migrate:up\n"
+    "ALTER TABLE users ADD COLUMN nickname text;\n"
+    "CREATE INDEX users_nickname_idx ON users (nickname);", 0, false},
+    {false, "-- +goose Up\n"
+    "CREATE TABLE invoices (id bigint PRIMARY KEY);\n"
+    "\n"
+    "-- +goose Down\n"
+    "DROP TABLE invoices;", 0, false},
+    {false, "-- migrate:up\n"
+    "ALTER TABLE users ADD COLUMN nickname text;\n"
+    "\n"
+    "-- migrate:down\n"
+    "ALTER TABLE users DROP COLUMN nickname;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN nickname text;", 0, false},
+};
+
+static const pb_rule_info r_missing_rollback = {
+    .index = 32,
+    .id = "missing-rollback",
+    .code = "PB127",
+    .severity = PB_SEV_WARNING,
+    .summary = "A migration has no down part although its tool rolls back with down parts",
+    .why = "Tools such as goose, dbmate, sql-migrate, diesel and golang-migrate roll a\n"
+    "migration back by running its down part (`-- +goose Down`,\n"
+    "`-- migrate:down`, `down.sql`, `NNN_name.down.sql`). A migration without\n"
+    "one cannot be rolled back with the tool: when a deploy fails and has to be\n"
+    "undone, someone writes the reverse SQL by hand, under pressure, against\n"
+    "production. The down part should undo exactly what the up part does, in\n"
+    "reverse order, and be tested with the up part.\n"
+    "\n"
+    "pgbelay reports this when the migration's tool, as this project uses it,\n"
+    "has down parts (golang-migrate-style directories only when some migration\n"
+    "has a `.down.sql`), once per migration, at its first statement. An empty\n"
+    "down part counts as present: it says the migration is deliberately not\n"
+    "reversible.\n"
+    "",
+    .instead = "Add a down part that undoes the up part in reverse order:\n"
+    "\n"
+    "    -- +goose Up\n"
+    "    CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric(12,2));\n"
+    "    CREATE INDEX invoices_total_idx ON invoices (total);\n"
+    "\n"
+    "    -- +goose Down\n"
+    "    DROP INDEX invoices_total_idx;\n"
+    "    DROP TABLE invoices;\n"
+    "\n"
+    "Data changes and drops cannot be undone by SQL alone: keep a copy of\n"
+    "what they remove, or say in the down part that the migration is not\n"
+    "reversible.\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__missing_rollback,
+    .examples = ex_missing_rollback,
+    .nexamples = 5,
+    .explain = "PB127 missing-rollback (warning)\n"
+    "A migration has no down part although its tool rolls back with down parts\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  Tools such as goose, dbmate, sql-migrate, diesel and golang-migrate roll a\n"
+    "  migration back by running its down part (`-- +goose Down`,\n"
+    "  `-- migrate:down`, `down.sql`, `NNN_name.down.sql`). A migration without\n"
+    "  one cannot be rolled back with the tool: when a deploy fails and has to be\n"
+    "  undone, someone writes the reverse SQL by hand, under pressure, against\n"
+    "  production. The down part should undo exactly what the up part does, in\n"
+    "  reverse order, and be tested with the up part.\n"
+    "\n"
+    "  pgbelay reports this when the migration's tool, as this project uses it,\n"
+    "  has down parts (golang-migrate-style directories only when some migration\n"
+    "  has a `.down.sql`), once per migration, at its first statement. An empty\n"
+    "  down part counts as present: it says the migration is deliberately not\n"
+    "  reversible.\n"
+    "\n"
+    "Instead\n"
+    "  Add a down part that undoes the up part in reverse order:\n"
+    "\n"
+    "      -- +goose Up\n"
+    "      CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric(12,2));\n"
+    "      CREATE INDEX invoices_total_idx ON invoices (total);\n"
+    "\n"
+    "      -- +goose Down\n"
+    "      DROP INDEX invoices_total_idx;\n"
+    "      DROP TABLE invoices;\n"
+    "\n"
+    "  Data changes and drops cannot be undone by SQL alone: keep a copy of\n"
+    "  what they remove, or say in the down part that the migration is not\n"
+    "  reversible.\n"
+    "\n"
+    "Flagged\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric(12,2));\n"
+    "  -- migrate:up\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "  CREATE INDEX users_nickname_idx ON users (nickname);\n"
+    "\n"
+    "Not flagged\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE invoices (id bigint PRIMARY KEY);\n"
+    "\n"
+    "  -- +goose Down\n"
+    "  DROP TABLE invoices;\n"
+    "  -- migrate:up\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "\n"
+    "  -- migrate:down\n"
+    "  ALTER TABLE users DROP COLUMN nickname;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN nickname text;\n"
+    "",
+};
+
+static const pb_rule_example ex_backfill_in_schema_migration[] = {
+    {true, "BEGIN;\n"
+    "SET LOCAL lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN full_name text;\n"
+    "UPDATE users SET full_name = first_name || ' ' || last_name WHERE full_name IS NULL;\n"
+    "COMMIT;", 0, false},
+    {true, "UPDATE orders SET status = 'archived';", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "INSERT INTO order_totals (order_id, total) SELECT order_id, sum(amount) FROM order_items GROUP BY order_id;\n"
+    "CREATE INDEX order_totals_total_idx ON order_totals (total);", 0, true},
+    {false, "CREATE TABLE settings (key text PRIMARY KEY, value text);\n"
+    "INSERT INTO settings SELECT key, value FROM legacy_settings;\n"
+    "UPDATE settings SET value = lower(value);", 0, false},
+    {false, "UPDATE users SET full_name = first_name || ' ' || last_name WHERE id BETWEEN 1 AND 10000 AND full_name IS NULL;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN full_name text;\n"
+    "INSERT INTO audit_log (event) VALUES ('users.full_name added');", 0, false},
+};
+
+static const pb_rule_info r_backfill_in_schema_migration = {
+    .index = 33,
+    .id = "backfill-in-schema-migration",
+    .code = "PB128",
+    .severity = PB_SEV_WARNING,
+    .summary = "A data change on an existing table runs inside a schema migration, under its locks or over every row at once",
+    .why = "`UPDATE`, `DELETE` and `INSERT ... SELECT` on a table that already has data\n"
+    "take as long as the data is large, and they hold a row lock on every row\n"
+    "they change until their transaction commits.\n"
+    "\n"
+    "In the same transaction as DDL that takes a lock blocking writes (`ALTER\n"
+    "TABLE`, `CREATE INDEX` without CONCURRENTLY, `LOCK TABLE`, ...), that lock is\n"
+    "held until the transaction commits, so it lasts as long as the whole data\n"
+    "change: with an ACCESS EXCLUSIVE lock every query of the table waits for\n"
+    "the backfill to finish. When the data change comes first, the rows it\n"
+    "changed stay locked while the DDL waits for its own lock.\n"
+    "\n"
+    "An `UPDATE` or `DELETE` without `WHERE` changes every row of the table in\n"
+    "one transaction wherever it runs: a row lock on each row until commit, WAL\n"
+    "for all of them at once (replicas fall behind, the WAL volume grows), and\n"
+    "a dead row version for each that VACUUM must clean up.\n"
+    "\n"
+    "Tables created earlier in the same migration are not reported: they hold\n"
+    "only the rows this migration put there.\n"
+    "(PostgreSQL manual: explicit-locking, Row-Level Locks; sql-update;\n"
+    "routine-vacuuming.)\n"
+    "",
+    .instead = "Keep schema changes and data changes apart. Run the backfill as its own\n"
+    "migration or job, outside the schema change's transaction, in batches of\n"
+    "a key range, each batch its own short transaction, with a short sleep in\n"
+    "between:\n"
+    "\n"
+    "    -- migration 1: ALTER TABLE users ADD COLUMN full_name text;\n"
+    "    -- job, repeated for each id range until done:\n"
+    "    UPDATE users SET full_name = first_name || ' ' || last_name\n"
+    "      WHERE id BETWEEN $1 AND $2 AND full_name IS NULL;\n"
+    "\n"
+    "Batches keep each transaction short, spread the WAL over time and let\n"
+    "VACUUM keep up.\n"
+    "",
+    .lock = "ROW EXCLUSIVE on the table, row locks on every changed row until commit; plus the locks of the DDL in the same transaction",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__backfill_in_schema_migration,
+    .examples = ex_backfill_in_schema_migration,
+    .nexamples = 6,
+    .explain = "PB128 backfill-in-schema-migration (warning)\n"
+    "A data change on an existing table runs inside a schema migration, under its locks or over every row at once\n"
+    "\n"
+    "Lock: ROW EXCLUSIVE on the table, row locks on every changed row until commit; plus the locks of the DDL in the same transaction\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  `UPDATE`, `DELETE` and `INSERT ... SELECT` on a table that already has data\n"
+    "  take as long as the data is large, and they hold a row lock on every row\n"
+    "  they change until their transaction commits.\n"
+    "\n"
+    "  In the same transaction as DDL that takes a lock blocking writes (`ALTER\n"
+    "  TABLE`, `CREATE INDEX` without CONCURRENTLY, `LOCK TABLE`, ...), that lock is\n"
+    "  held until the transaction commits, so it lasts as long as the whole data\n"
+    "  change: with an ACCESS EXCLUSIVE lock every query of the table waits for\n"
+    "  the backfill to finish. When the data change comes first, the rows it\n"
+    "  changed stay locked while the DDL waits for its own lock.\n"
+    "\n"
+    "  An `UPDATE` or `DELETE` without `WHERE` changes every row of the table in\n"
+    "  one transaction wherever it runs: a row lock on each row until commit, WAL\n"
+    "  for all of them at once (replicas fall behind, the WAL volume grows), and\n"
+    "  a dead row version for each that VACUUM must clean up.\n"
+    "\n"
+    "  Tables created earlier in the same migration are not reported: they hold\n"
+    "  only the rows this migration put there.\n"
+    "  (PostgreSQL manual: explicit-locking, Row-Level Locks; sql-update;\n"
+    "  routine-vacuuming.)\n"
+    "\n"
+    "Instead\n"
+    "  Keep schema changes and data changes apart. Run the backfill as its own\n"
+    "  migration or job, outside the schema change's transaction, in batches of\n"
+    "  a key range, each batch its own short transaction, with a short sleep in\n"
+    "  between:\n"
+    "\n"
+    "      -- migration 1: ALTER TABLE users ADD COLUMN full_name text;\n"
+    "      -- job, repeated for each id range until done:\n"
+    "      UPDATE users SET full_name = first_name || ' ' || last_name\n"
+    "        WHERE id BETWEEN $1 AND $2 AND full_name IS NULL;\n"
+    "\n"
+    "  Batches keep each transaction short, spread the WAL over time and let\n"
+    "  VACUUM keep up.\n"
+    "\n"
+    "Flagged\n"
+    "  BEGIN;\n"
+    "  SET LOCAL lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN full_name text;\n"
+    "  UPDATE users SET full_name = first_name || ' ' || last_name WHERE full_name IS NULL;\n"
+    "  COMMIT;\n"
+    "  UPDATE orders SET status = 'archived';\n"
+    "  -- --assume-in-transaction\n"
+    "  SET lock_timeout = '5s';\n"
+    "  INSERT INTO order_totals (order_id, total) SELECT order_id, sum(amount) FROM order_items GROUP BY order_id;\n"
+    "  CREATE INDEX order_totals_total_idx ON order_totals (total);\n"
+    "\n"
+    "Not flagged\n"
+    "  CREATE TABLE settings (key text PRIMARY KEY, value text);\n"
+    "  INSERT INTO settings SELECT key, value FROM legacy_settings;\n"
+    "  UPDATE settings SET value = lower(value);\n"
+    "  UPDATE users SET full_name = first_name || ' ' || last_name WHERE id BETWEEN 1 AND 10000 AND full_name IS NULL;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN full_name text;\n"
+    "  INSERT INTO audit_log (event) VALUES ('users.full_name added');\n"
+    "",
+};
+
+static const pb_rule_example ex_expand_and_contract_in_one_migration[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN full_name text;\n"
+    "UPDATE users SET full_name = name WHERE full_name IS NULL;\n"
+    "ALTER TABLE users DROP COLUMN name;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n"
+    "ALTER TABLE users RENAME TO legacy_users;", 0, false},
+    {true, "-- +goose Up\n"
+    "CREATE TABLE teams (id bigint PRIMARY KEY);\n"
+    "\n"
+    "-- +goose Down\n"
+    "ALTER TABLE users ADD COLUMN team_name text;\n"
+    "DROP TABLE team_names;\n"
+    "DROP TABLE teams;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users ADD COLUMN full_name text;\n"
+    "CREATE INDEX CONCURRENTLY users_full_name_idx ON users (full_name);", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "ALTER TABLE users DROP COLUMN name;", 0, false},
+    {false, "-- +goose Up\n"
+    "CREATE TABLE teams (id bigint PRIMARY KEY);\n"
+    "ALTER TABLE users ADD COLUMN team_id bigint;\n"
+    "\n"
+    "-- +goose Down\n"
+    "ALTER TABLE users DROP COLUMN team_id;\n"
+    "DROP TABLE teams;", 0, false},
+    {false, "CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
+    "ALTER TABLE drafts DROP COLUMN body;", 0, false},
+};
+
+static const pb_rule_info r_expand_and_contract_in_one_migration = {
+    .index = 34,
+    .id = "expand-and-contract-in-one-migration",
+    .code = "PB129",
+    .severity = PB_SEV_WARNING,
+    .summary = "A destructive step shares a migration with additive schema changes or data changes",
+    .why = "A schema change that old code cannot survive is done in phases, each its\n"
+    "own migration with a deploy between them: expand (add the new column or\n"
+    "table), backfill (copy the data), switch the code over, and only then\n"
+    "contract (drop or rename the old one). When one migration does both, it\n"
+    "cannot be deployed or rolled back in phases:\n"
+    "\n"
+    "- dropping a column or table destroys its data as soon as the migration\n"
+    "  commits; rolling back to the previous release, which still reads it,\n"
+    "  cannot bring it back;\n"
+    "- renaming a column or table breaks the previous release, which still uses\n"
+    "  the old name, for the whole deploy and after a rollback;\n"
+    "- a narrowing type change (see narrowing-type-change) rounds or rejects\n"
+    "  values that a rollback cannot restore;\n"
+    "- and a migration that does not run in one transaction and fails halfway\n"
+    "  leaves the schema half changed.\n"
+    "\n"
+    "pgbelay reports a drop of an existing column or table (not one created\n"
+    "earlier in the same migration), a rename of an existing column or table,\n"
+    "or a narrowing type change when the same migration also adds a column,\n"
+    "creates a table or index, adds a constraint, or inserts, updates or\n"
+    "deletes rows. It reports once per migration, at the first destructive\n"
+    "step, and names the other step. In a down part only drops of what the up\n"
+    "part did not create count, since undoing the up part is what a down part\n"
+    "is for.\n"
+    "",
+    .instead = "Split the change into migrations with a deploy between them:\n"
+    "\n"
+    "    -- migration 1 (expand): ALTER TABLE users ADD COLUMN full_name text;\n"
+    "    -- deploy code that writes both columns; backfill full_name in batches\n"
+    "    -- deploy code that reads only full_name\n"
+    "    -- migration 2 (contract):\n"
+    "    ALTER TABLE users DROP COLUMN name;\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__expand_and_contract_in_one_migration,
+    .examples = ex_expand_and_contract_in_one_migration,
+    .nexamples = 7,
+    .explain = "PB129 expand-and-contract-in-one-migration (warning)\n"
+    "A destructive step shares a migration with additive schema changes or data changes\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A schema change that old code cannot survive is done in phases, each its\n"
+    "  own migration with a deploy between them: expand (add the new column or\n"
+    "  table), backfill (copy the data), switch the code over, and only then\n"
+    "  contract (drop or rename the old one). When one migration does both, it\n"
+    "  cannot be deployed or rolled back in phases:\n"
+    "\n"
+    "  - dropping a column or table destroys its data as soon as the migration\n"
+    "    commits; rolling back to the previous release, which still reads it,\n"
+    "    cannot bring it back;\n"
+    "  - renaming a column or table breaks the previous release, which still uses\n"
+    "    the old name, for the whole deploy and after a rollback;\n"
+    "  - a narrowing type change (see narrowing-type-change) rounds or rejects\n"
+    "    values that a rollback cannot restore;\n"
+    "  - and a migration that does not run in one transaction and fails halfway\n"
+    "    leaves the schema half changed.\n"
+    "\n"
+    "  pgbelay reports a drop of an existing column or table (not one created\n"
+    "  earlier in the same migration), a rename of an existing column or table,\n"
+    "  or a narrowing type change when the same migration also adds a column,\n"
+    "  creates a table or index, adds a constraint, or inserts, updates or\n"
+    "  deletes rows. It reports once per migration, at the first destructive\n"
+    "  step, and names the other step. In a down part only drops of what the up\n"
+    "  part did not create count, since undoing the up part is what a down part\n"
+    "  is for.\n"
+    "\n"
+    "Instead\n"
+    "  Split the change into migrations with a deploy between them:\n"
+    "\n"
+    "      -- migration 1 (expand): ALTER TABLE users ADD COLUMN full_name text;\n"
+    "      -- deploy code that writes both columns; backfill full_name in batches\n"
+    "      -- deploy code that reads only full_name\n"
+    "      -- migration 2 (contract):\n"
+    "      ALTER TABLE users DROP COLUMN name;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN full_name text;\n"
+    "  UPDATE users SET full_name = name WHERE full_name IS NULL;\n"
+    "  ALTER TABLE users DROP COLUMN name;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n"
+    "  ALTER TABLE users RENAME TO legacy_users;\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE teams (id bigint PRIMARY KEY);\n"
+    "\n"
+    "  -- +goose Down\n"
+    "  ALTER TABLE users ADD COLUMN team_name text;\n"
+    "  DROP TABLE team_names;\n"
+    "  DROP TABLE teams;\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users ADD COLUMN full_name text;\n"
+    "  CREATE INDEX CONCURRENTLY users_full_name_idx ON users (full_name);\n"
+    "  SET lock_timeout = '5s';\n"
+    "  ALTER TABLE users DROP COLUMN name;\n"
+    "  -- +goose Up\n"
+    "  CREATE TABLE teams (id bigint PRIMARY KEY);\n"
+    "  ALTER TABLE users ADD COLUMN team_id bigint;\n"
+    "\n"
+    "  -- +goose Down\n"
+    "  ALTER TABLE users DROP COLUMN team_id;\n"
+    "  DROP TABLE teams;\n"
+    "  CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
+    "  ALTER TABLE drafts DROP COLUMN body;\n"
+    "",
+};
+
 static const pb_rule_example ex_rollback_does_not_undo[] = {
     {true, "-- +goose Up\n"
     "CREATE TABLE audit_log (id bigint, note text);\n"
@@ -2655,7 +3410,7 @@ static const pb_rule_example ex_rollback_does_not_undo[] = {
 };
 
 static const pb_rule_info r_rollback_does_not_undo = {
-    .index = 30,
+    .index = 35,
     .id = "rollback-does-not-undo",
     .code = "PB130",
     .severity = PB_SEV_WARNING,
@@ -2768,7 +3523,7 @@ static const pb_rule_example ex_rollback_cannot_restore_data[] = {
 };
 
 static const pb_rule_info r_rollback_cannot_restore_data = {
-    .index = 31,
+    .index = 36,
     .id = "rollback-cannot-restore-data",
     .code = "PB131",
     .severity = PB_SEV_WARNING,
@@ -2875,8 +3630,13 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_detach_partition_non_concurrent,
     &r_lock_table,
     &r_missing_lock_timeout,
+    &r_narrowing_type_change,
+    &r_foreign_key_without_index,
+    &r_missing_rollback,
+    &r_backfill_in_schema_migration,
+    &r_expand_and_contract_in_one_migration,
     &r_rollback_does_not_undo,
     &r_rollback_cannot_restore_data,
 };
 
-const size_t pb_rule_registry_len = 32;
+const size_t pb_rule_registry_len = 37;

@@ -91,7 +91,7 @@ void pb_rule_report(pb_rule_ctx *ctx, const pb_op *op, pb_span span, const char 
 
 void pb_rule_facts(const pb_rule_ctx *ctx, const pb_op *op, pb_fact *out)
 {
-    pb_fact_env env = {0};
+    pb_fact_env env = {.timezone_utc = ctx->st->timezone_utc};
     const pb_cat_table *t = pb_catalog_table(ctx->cat, op->rel);
     if (op->kind == PB_OP_ALTER_COLUMN_TYPE) {
         const pb_cat_column *c = pb_catalog_column(t, op->column);

@@ -471,3 +471,259 @@ const char *pb_rule_tx_text(const pb_rule_ctx *ctx)
         return pb_arena_sprintf(ctx->arena, "the migration's transaction (%s)", st->tx_reason);
     return "the migration runner's transaction (--assume-in-transaction)";
 }
+
+/* ---- keys and indexes ------------------------------------------------------------ */
+
+size_t pb_index_lead_count(const char *const *icols, size_t nicols, const char *const *cols, size_t n)
+{
+    size_t k = 0;
+    for (; k < nicols && k < n; k++) {
+        bool found = false;
+        for (size_t c = 0; c < n && !found; c++)
+            found = icols[k] && cols[c] && strcmp(icols[k], cols[c]) == 0;
+        for (size_t j = 0; j < k && found; j++) /* (a, a) does not lead with (a, b) */
+            found = strcmp(icols[j], icols[k]) != 0;
+        if (!found)
+            break;
+    }
+    return k;
+}
+
+bool pb_index_leads_with(const char *const *icols, size_t nicols, const char *const *cols, size_t n)
+{
+    return n > 0 && pb_index_lead_count(icols, nicols, cols, n) == n;
+}
+
+/* Next token in [*i, end): its bounds in *s, *e; false at the end. */
+static bool next_token(const char *t, uint32_t *i, uint32_t start, uint32_t end, uint32_t *s, uint32_t *e)
+{
+    uint32_t k = skip_space(t, *i, end);
+    if (k >= end)
+        return false;
+    *s = k;
+    *e = token_end(t, k, start, end);
+    *i = *e;
+    return true;
+}
+
+/* An identifier token as PostgreSQL folds it: "Quoted" kept, bare ones
+ * lower-cased (ASCII). NULL if the token is not an identifier. */
+static const char *ident_token(pb_arena *a, const char *t, uint32_t s, uint32_t e)
+{
+    if (e <= s)
+        return NULL;
+    if (t[s] == '"') {
+        if (e - s < 2 || t[e - 1] != '"')
+            return NULL;
+        char *out = pb_arena_alloc(a, e - s);
+        size_t n = 0;
+        for (uint32_t k = s + 1; k + 1 < e; k++) {
+            out[n++] = t[k];
+            if (t[k] == '"')
+                k++; /* "" is one " */
+        }
+        out[n] = '\0';
+        return out;
+    }
+    if (!is_ident_start(t[s]))
+        return NULL;
+    char *out = pb_arena_alloc(a, e - s + 1);
+    for (uint32_t k = s; k < e; k++)
+        out[k - s] = t[k] >= 'A' && t[k] <= 'Z' ? (char)(t[k] - 'A' + 'a') : t[k];
+    out[e - s] = '\0';
+    return out;
+}
+
+/* "(a, b)" at *i: its identifiers; false if it is not a list of plain names. */
+static bool ident_list(pb_arena *a, const char *t, uint32_t *i, uint32_t start, uint32_t end,
+                       const char ***cols, size_t *n)
+{
+    uint32_t s, e, save = *i;
+    if (!next_token(t, i, start, end, &s, &e) || t[s] != '(') {
+        *i = save;
+        return false;
+    }
+    size_t cap = 4;
+    *cols = pb_arena_alloc(a, cap * sizeof **cols);
+    *n = 0;
+    for (;;) {
+        if (!next_token(t, i, start, end, &s, &e))
+            return false;
+        const char *id = ident_token(a, t, s, e);
+        if (!id)
+            return false;
+        if (*n == cap) {
+            const char **bigger = pb_arena_alloc(a, cap * 2 * sizeof *bigger);
+            memcpy(bigger, *cols, cap * sizeof *bigger);
+            *cols = bigger;
+            cap *= 2;
+        }
+        (*cols)[(*n)++] = id;
+        if (!next_token(t, i, start, end, &s, &e))
+            return false;
+        if (t[s] == ')')
+            return true;
+        if (t[s] != ',')
+            return false;
+    }
+}
+
+static void read_table_item(pb_arena *a, const char *t, uint32_t s0, uint32_t end, pb_sql_table_item *it)
+{
+    uint32_t i = s0, s, e;
+    memset(it, 0, sizeof *it);
+    it->span = (pb_span){s0, end};
+    if (!next_token(t, &i, s0, end, &s, &e))
+        return;
+    if (word_eq(t, s, e, "constraint")) {
+        if (!next_token(t, &i, s0, end, &s, &e))
+            return;
+        it->name = ident_token(a, t, s, e);
+        if (!next_token(t, &i, s0, end, &s, &e))
+            return;
+    } else if (word_eq(t, s, e, "check") || word_eq(t, s, e, "exclude") || word_eq(t, s, e, "like") ||
+               word_eq(t, s, e, "primary") || word_eq(t, s, e, "unique") || word_eq(t, s, e, "foreign")) {
+        /* a table constraint without a name: handled below */
+    } else {
+        it->name = ident_token(a, t, s, e); /* a column definition */
+        return;
+    }
+    pb_constraint_kind kind = PB_CON_NONE;
+    uint32_t ks = s, ke = e;
+    if (word_eq(t, ks, ke, "primary") && next_token(t, &i, s0, end, &s, &e) && word_eq(t, s, e, "key")) {
+        kind = PB_CON_PRIMARY_KEY;
+    } else if (word_eq(t, ks, ke, "foreign") && next_token(t, &i, s0, end, &s, &e) &&
+               word_eq(t, s, e, "key")) {
+        kind = PB_CON_FOREIGN_KEY;
+    } else if (word_eq(t, ks, ke, "unique")) {
+        kind = PB_CON_UNIQUE;
+        /* UNIQUE NULLS [NOT] DISTINCT (PG 15) */
+        uint32_t save = i;
+        if (next_token(t, &i, s0, end, &s, &e) && word_eq(t, s, e, "nulls")) {
+            while (next_token(t, &i, s0, end, &s, &e) && !word_eq(t, s, e, "distinct"))
+                ;
+        } else {
+            i = save;
+        }
+    }
+    if (kind == PB_CON_NONE) {
+        it->name = NULL; /* CHECK, EXCLUDE, LIKE: nothing kept */
+        return;
+    }
+    const char **cols;
+    size_t n;
+    if (!ident_list(a, t, &i, s0, end, &cols, &n))
+        return;
+    if (kind == PB_CON_FOREIGN_KEY) {
+        if (!next_token(t, &i, s0, end, &s, &e) || !word_eq(t, s, e, "references") ||
+            !next_token(t, &i, s0, end, &s, &e))
+            return;
+        it->ref.name = ident_token(a, t, s, e);
+        uint32_t save = i;
+        if (next_token(t, &i, s0, end, &s, &e) && t[s] == '.' && next_token(t, &i, s0, end, &s, &e)) {
+            it->ref.schema = it->ref.name;
+            it->ref.name = ident_token(a, t, s, e);
+        } else {
+            i = save;
+        }
+        if (!it->ref.name)
+            return;
+    }
+    it->kind = kind;
+    it->columns = cols;
+    it->ncolumns = n;
+}
+
+size_t pb_sql_table_items(pb_arena *a, const pb_source *src, uint32_t start, uint32_t end,
+                          pb_sql_table_item **out)
+{
+    const char *t = src->text;
+    if (end > src->len)
+        end = (uint32_t)src->len;
+    *out = NULL;
+    uint32_t i = start, s, e;
+    for (;;) { /* the list opens at the first '(' */
+        if (!next_token(t, &i, start, end, &s, &e))
+            return 0;
+        if (t[s] == '(')
+            break;
+    }
+    size_t n = 0, cap = 8;
+    pb_sql_table_item *items = pb_arena_alloc(a, cap * sizeof *items);
+    uint32_t item_start = i;
+    int depth = 0;
+    for (;;) {
+        bool more = next_token(t, &i, start, end, &s, &e);
+        char c = more ? t[s] : ')';
+        if (c == '(' || c == '[') {
+            depth++;
+            continue;
+        }
+        if ((c == ')' || c == ']') && depth > 0) {
+            depth--;
+            continue;
+        }
+        if (depth > 0 || (c != ',' && c != ')'))
+            continue;
+        /* the end of an element (',' or the list's ')') */
+        uint32_t item_end = more ? s : end;
+        if (skip_space(t, item_start, item_end) < item_end) {
+            if (n == cap) {
+                pb_sql_table_item *bigger = pb_arena_alloc(a, cap * 2 * sizeof *bigger);
+                memcpy(bigger, items, cap * sizeof *bigger);
+                items = bigger;
+                cap *= 2;
+            }
+            read_table_item(a, t, skip_space(t, item_start, item_end), item_end, &items[n]);
+            /* trim trailing space from the span */
+            uint32_t k = items[n].span.end;
+            while (k > items[n].span.start && is_space(t[k - 1]))
+                k--;
+            items[n].span.end = k;
+            n++;
+        }
+        if (c == ')' || !more)
+            break;
+        item_start = i;
+    }
+    *out = items;
+    return n;
+}
+
+/* ---- transactions ---------------------------------------------------------------- */
+
+void pb_rule_tx_range(const pb_rule_ctx *ctx, size_t limit, size_t *lo, size_t *hi)
+{
+    const pb_ops *ops = ctx->ops;
+    size_t i = ctx->op_index, k = i;
+    while (k > 0 && i - k < limit) {
+        pb_op_kind kd = ops->items[k - 1]->kind;
+        if (kd == PB_OP_BEGIN || kd == PB_OP_COMMIT || kd == PB_OP_ROLLBACK)
+            break;
+        k--;
+    }
+    *lo = k;
+    k = i + 1;
+    while (k < ops->len && k - i <= limit) {
+        pb_op_kind kd = ops->items[k]->kind;
+        if (kd == PB_OP_COMMIT || kd == PB_OP_ROLLBACK)
+            break;
+        k++;
+    }
+    *hi = k;
+}
+
+const char *pb_sql_regclass_literal(pb_arena *a, const char *ident)
+{
+    size_t n = strlen(ident), k = 0;
+    char *out = pb_arena_alloc(a, 2 * n + 3);
+    out[k++] = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (ident[i] == '\'')
+            out[k++] = '\'';
+        out[k++] = ident[i];
+    }
+    out[k++] = '\'';
+    out[k] = '\0';
+    return out;
+}

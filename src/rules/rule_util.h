@@ -27,6 +27,10 @@ const char *pb_sql_ident_list(pb_arena *a, const char *const *names, size_t n);
  * table_col1_col2_suffix (cols may be empty), truncated to 63 bytes. */
 const char *pb_sql_default_name(pb_arena *a, const char *table, const char *const *cols, size_t n,
                                 const char *suffix);
+/* A string literal for a regclass argument: the SQL identifier (already
+ * quoted as needed, "EventKey_id_seq") inside single quotes, quotes doubled:
+ * '"EventKey_id_seq"'. */
+const char *pb_sql_regclass_literal(pb_arena *a, const char *ident);
 /* A type as SQL ("integer", "varchar(20)", "numeric(10,2)", "text[]"). */
 const char *pb_sql_type(pb_arena *a, const pb_type *t);
 
@@ -71,6 +75,45 @@ bool pb_rule_undoes_own_up(const pb_rule_ctx *ctx, pb_qname rel, const char *col
 bool pb_rule_first_op_of_stmt(const pb_rule_ctx *ctx);
 /* 1-based line of a byte offset of the source. */
 uint32_t pb_rule_offset_line(const pb_rule_ctx *ctx, uint32_t offset);
+
+/* ---- keys and indexes (foreign-key-without-index) ---------------------------- */
+
+/* How many of the first index columns `icols` are among `cols` (each
+ * once): an equality look-up by `cols` uses that many index columns. */
+size_t pb_index_lead_count(const char *const *icols, size_t nicols, const char *const *cols, size_t n);
+/* Are the first `n` of the index columns `icols` exactly the columns `cols`
+ * (in any order)? Then a look-up by `cols` can use the whole index key. */
+bool pb_index_leads_with(const char *const *icols, size_t nicols, const char *const *cols, size_t n);
+/* One element of a CREATE TABLE's list, read from the statement text (the
+ * IR keeps no table-level constraints): a column definition (kind
+ * PB_CON_NONE, `name` the column) or a table-level PRIMARY KEY, UNIQUE or
+ * FOREIGN KEY with its columns (`ref` the referenced table of a FOREIGN
+ * KEY). Names are folded as PostgreSQL folds identifiers. */
+typedef struct pb_sql_table_item {
+    pb_constraint_kind kind;
+    const char *name; /* the column, or the CONSTRAINT name (NULL if none) */
+    const char **columns;
+    size_t ncolumns;
+    pb_qname ref;
+    pb_span span; /* the element's text */
+} pb_sql_table_item;
+/* The elements of the first parenthesised list of the CREATE TABLE
+ * statement [start, end); returns how many (arena array in *out). */
+size_t pb_sql_table_items(pb_arena *a, const pb_source *src, uint32_t start, uint32_t end,
+                          pb_sql_table_item **out);
+
+/* ---- transactions (backfill-in-schema-migration) ------------------------------ */
+
+/* The ops [*lo, *hi) of the part that run in the same transaction block as
+ * the op being checked, as BEGIN / COMMIT / ROLLBACK bound it, looking at
+ * most `limit` ops each way. Meaningful only when ctx->st->in_tx. */
+void pb_rule_tx_range(const pb_rule_ctx *ctx, size_t limit, size_t *lo, size_t *hi);
+
+/* ---- narrowing type changes (defined in narrowing_type_change.c) --------------- */
+
+/* Is `op` an ALTER COLUMN ... TYPE of an existing column that may fail or
+ * silently change data, judged with the old type from the catalog? */
+bool pb_rule__type_change_narrows(const pb_rule_ctx *ctx, const pb_op *op);
 
 /* Which transaction block the op runs in, for messages:
  * "the transaction opened by BEGIN at line 3" or "the migration runner's

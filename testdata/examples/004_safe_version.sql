@@ -4,6 +4,9 @@ SET lock_timeout = '5s';
 
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (lower(email));
 
+-- Index the referencing column first: every DELETE from accounts looks it up.
+CREATE INDEX CONCURRENTLY IF NOT EXISTS invoices_account_id_idx ON invoices (account_id);
+
 -- NOT VALID takes the lock only briefly; VALIDATE scans without blocking writes.
 ALTER TABLE invoices
     ADD CONSTRAINT invoices_account_id_fkey

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY ${schema}.customers_name_idx;

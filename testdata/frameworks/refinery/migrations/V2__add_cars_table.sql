@@ -1,0 +1,4 @@
+CREATE TABLE cars (
+    id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name varchar(255) NOT NULL
+);

@@ -1,0 +1,2 @@
+-- no-transaction
+CREATE UNIQUE INDEX CONCURRENTLY widgets_sku_key ON widgets (sku);
