@@ -17,6 +17,7 @@ static const struct {
     {"unit", test_unit},
     {"facts", test_facts},
     {"parse", test_parse},
+    {"catalog", test_catalog},
     {"rules", test_rules_examples},
     {"abi-guard", test_abi_guard},
     {"golden", test_golden},

@@ -47,6 +47,7 @@ extern pb_test_state T;
 void test_unit(void);
 void test_facts(void);
 void test_parse(void);
+void test_catalog(void);
 void test_rules_examples(void);
 void test_golden(void);
 void test_abi_guard(void);
