@@ -506,6 +506,29 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
     }
 }
 
+void pb_catalog_copy_table(pb_arena *a, pb_cat_table *dst, const pb_cat_table *src)
+{
+    *dst = *src;
+    memset(&dst->columns, 0, sizeof dst->columns);
+    memset(&dst->column_map, 0, sizeof dst->column_map);
+    memset(&dst->constraints, 0, sizeof dst->constraints);
+    memset(&dst->constraint_map, 0, sizeof dst->constraint_map);
+    dst->next_same_name = NULL;
+    for (size_t k = 0; k < src->columns.len; k++) {
+        pb_cat_column *col = pb_arena_alloc(a, sizeof *col);
+        *col = *(const pb_cat_column *)src->columns.items[k];
+        pb_ptrvec_push(a, &dst->columns, col);
+        pb_strmap_put(a, &dst->column_map, col->name, col);
+    }
+    for (size_t k = 0; k < src->constraints.len; k++) {
+        pb_cat_constraint *con = pb_arena_alloc(a, sizeof *con);
+        *con = *(const pb_cat_constraint *)src->constraints.items[k];
+        pb_ptrvec_push(a, &dst->constraints, con);
+        if (con->name)
+            pb_strmap_put(a, &dst->constraint_map, con->name, con);
+    }
+}
+
 /* ---- clone ------------------------------------------------------------------------ */
 
 /* Strings are shared with the source catalog: a clone lives no longer than
@@ -527,25 +550,7 @@ pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src)
         while (n-- > 0) {
             const pb_cat_table *t = chain[n];
             pb_cat_table *u = pb_arena_alloc(a, sizeof *u);
-            *u = *t;
-            memset(&u->columns, 0, sizeof u->columns);
-            memset(&u->column_map, 0, sizeof u->column_map);
-            memset(&u->constraints, 0, sizeof u->constraints);
-            memset(&u->constraint_map, 0, sizeof u->constraint_map);
-            u->next_same_name = NULL;
-            for (size_t k = 0; k < t->columns.len; k++) {
-                pb_cat_column *col = pb_arena_alloc(a, sizeof *col);
-                *col = *(const pb_cat_column *)t->columns.items[k];
-                pb_ptrvec_push(a, &u->columns, col);
-                pb_strmap_put(a, &u->column_map, col->name, col);
-            }
-            for (size_t k = 0; k < t->constraints.len; k++) {
-                pb_cat_constraint *con = pb_arena_alloc(a, sizeof *con);
-                *con = *(const pb_cat_constraint *)t->constraints.items[k];
-                pb_ptrvec_push(a, &u->constraints, con);
-                if (con->name)
-                    pb_strmap_put(a, &u->constraint_map, con->name, con);
-            }
+            pb_catalog_copy_table(a, u, t);
             link_table(c, u);
             c->ntables++;
         }
@@ -562,6 +567,7 @@ pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src)
             *y = *chain[n];
             y->next_same_name = pb_strmap_get(&c->indexes, y->name.name);
             pb_strmap_put(a, &c->indexes, y->name.name, y);
+            on_table(c, y); /* the clone's per-table index lists */
             on_table(c, y);
         }
     }

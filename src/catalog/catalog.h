@@ -90,6 +90,9 @@ void pb_catalog_begin_part(pb_catalog *cat, size_t mig_index);
 bool pb_catalog_in_part(const pb_catalog *cat, uint32_t part);
 /* Was an object created by the migration being replayed (up part)? */
 bool pb_catalog_in_migration(const pb_catalog *cat, uint32_t mig);
+/* Copies a table with its columns and constraints into `dst` (arena `a`);
+ * the copy is not linked into any catalog. Names are shared. */
+void pb_catalog_copy_table(pb_arena *a, pb_cat_table *dst, const pb_cat_table *src);
 /* A deep copy of `src` in arena `a` (for linting a down part, or a
  * snapshot to compare against). */
 pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src);

@@ -12,34 +12,6 @@ void pb_journal_init(pb_journal *j, pb_arena *a)
     j->arena = a;
 }
 
-static void copy_table(pb_arena *a, pb_cat_table *dst, const pb_cat_table *src)
-{
-    *dst = *src;
-    memset(&dst->columns, 0, sizeof dst->columns);
-    memset(&dst->column_map, 0, sizeof dst->column_map);
-    memset(&dst->constraints, 0, sizeof dst->constraints);
-    memset(&dst->constraint_map, 0, sizeof dst->constraint_map);
-    dst->next_same_name = NULL;
-    for (size_t i = 0; i < src->columns.len; i++) {
-        pb_cat_column *c = pb_arena_alloc(a, sizeof *c);
-        *c = *(const pb_cat_column *)src->columns.items[i];
-        pb_ptrvec_push(a, &dst->columns, c);
-        pb_strmap_put(a, &dst->column_map, c->name, c);
-    }
-    for (size_t i = 0; i < src->constraints.len; i++) {
-        pb_cat_constraint *c = pb_arena_alloc(a, sizeof *c);
-        *c = *(const pb_cat_constraint *)src->constraints.items[i];
-        pb_ptrvec_push(a, &dst->constraints, c);
-        if (c->name)
-            pb_strmap_put(a, &dst->constraint_map, c->name, c);
-    }
-}
-
-/* An object dropped without IF EXISTS must have existed, even when pgbelay
- * did not see it created; one dropped with IF EXISTS that pgbelay did not
- * see is of unknown state and is not compared. */
-static void note_drop(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name, bool if_exists);
-
 static void note(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name)
 {
     if (!name.name)
@@ -54,7 +26,7 @@ static void note(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name)
         const pb_cat_table *t = pb_catalog_table(cat, name);
         e->existed = t != NULL;
         if (t)
-            copy_table(j->arena, &e->table, t);
+            pb_catalog_copy_table(j->arena, &e->table, t);
     } else if (kind == K_INDEX) {
         const pb_cat_index *x = pb_catalog_index(cat, name);
         e->existed = x != NULL;
