@@ -240,6 +240,8 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
     pb_lint_state st = {0};
     st.tx_id = 1;
     st.down = part->down;
+    if (part->tx == PB_TX_NONE && part->tx_reason)
+        st.no_tx_reason = part->tx_reason;
     st.has_down = mig && mig->down;
     st.expects_down = mig && mig->expects_down;
     bool wrapped = part->tx == PB_TX_WRAPPED || (part->tx == PB_TX_ONE_QUERY && pr.nstmts > 1) ||

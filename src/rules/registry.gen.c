@@ -32,6 +32,7 @@ void pb_rule__foreign_key_without_index(pb_rule_ctx *ctx, const pb_op *op);
 void pb_rule__missing_rollback(pb_rule_ctx *ctx, const pb_op *op);
 void pb_rule__backfill_in_schema_migration(pb_rule_ctx *ctx, const pb_op *op);
 void pb_rule__expand_and_contract_in_one_migration(pb_rule_ctx *ctx, const pb_op *op);
+void pb_rule__concurrently_retry_unsafe(pb_rule_ctx *ctx, const pb_op *op);
 
 static const pb_rule_example ex_syntax_error[] = {
     {true, "ALTER TABLE users ADD COLUMN;", 0, false},
@@ -3599,6 +3600,104 @@ static const pb_rule_info r_rollback_cannot_restore_data = {
     "",
 };
 
+static const pb_rule_example ex_concurrently_retry_unsafe[] = {
+    {true, "-- +goose Up\n"
+    "-- +goose NO TRANSACTION\n"
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_idx ON orders (customer_id);\n"
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);\n"
+    "", 0, false},
+    {true, "-- +goose Up\n"
+    "-- +goose NO TRANSACTION\n"
+    "ALTER TABLE orders ADD COLUMN note text;\n"
+    "CREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\n"
+    "", 0, false},
+    {false, "-- +goose Up\n"
+    "-- +goose NO TRANSACTION\n"
+    "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"
+    "", 0, false},
+    {false, "-- +goose Up\n"
+    "-- +goose NO TRANSACTION\n"
+    "DROP INDEX CONCURRENTLY IF EXISTS orders_customer_idx;\n"
+    "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"
+    "", 0, false},
+};
+
+static const pb_rule_info r_concurrently_retry_unsafe = {
+    .index = 37,
+    .id = "concurrently-retry-unsafe",
+    .code = "PB132",
+    .severity = PB_SEV_WARNING,
+    .summary = "Several CONCURRENTLY statements in one migration part cannot be retried safely after a failure",
+    .why = "CREATE INDEX CONCURRENTLY runs outside a transaction, so when a migration\n"
+    "part holds several statements and one of them fails, the statements\n"
+    "before it stay applied and the failed build leaves an INVALID index\n"
+    "behind (PostgreSQL manual: sql-createindex, \"Building Indexes\n"
+    "Concurrently\"; a lock_timeout or a deadlock is enough to fail it). A\n"
+    "retry of the same part then either stops with \"relation already exists\",\n"
+    "or, with IF NOT EXISTS, skips the INVALID index silently: the migration\n"
+    "reports success and the index is never used. One CONCURRENTLY statement\n"
+    "per migration part makes a failure visible and a retry clean.\n"
+    "",
+    .instead = "Put each CREATE INDEX CONCURRENTLY in its own migration (or its own\n"
+    "no-transaction part), preceded by a DROP INDEX CONCURRENTLY IF EXISTS of\n"
+    "the same name, so that a retry after a failed build starts clean:\n"
+    "\n"
+    "    DROP INDEX CONCURRENTLY IF EXISTS orders_customer_idx;\n"
+    "    CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"
+    "",
+    .lock = "SHARE UPDATE EXCLUSIVE on each table (the builds themselves do not block reads or writes)",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "op",
+    .check = pb_rule__concurrently_retry_unsafe,
+    .examples = ex_concurrently_retry_unsafe,
+    .nexamples = 4,
+    .explain = "PB132 concurrently-retry-unsafe (warning)\n"
+    "Several CONCURRENTLY statements in one migration part cannot be retried safely after a failure\n"
+    "\n"
+    "Lock: SHARE UPDATE EXCLUSIVE on each table (the builds themselves do not block reads or writes)\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  CREATE INDEX CONCURRENTLY runs outside a transaction, so when a migration\n"
+    "  part holds several statements and one of them fails, the statements\n"
+    "  before it stay applied and the failed build leaves an INVALID index\n"
+    "  behind (PostgreSQL manual: sql-createindex, \"Building Indexes\n"
+    "  Concurrently\"; a lock_timeout or a deadlock is enough to fail it). A\n"
+    "  retry of the same part then either stops with \"relation already exists\",\n"
+    "  or, with IF NOT EXISTS, skips the INVALID index silently: the migration\n"
+    "  reports success and the index is never used. One CONCURRENTLY statement\n"
+    "  per migration part makes a failure visible and a retry clean.\n"
+    "\n"
+    "Instead\n"
+    "  Put each CREATE INDEX CONCURRENTLY in its own migration (or its own\n"
+    "  no-transaction part), preceded by a DROP INDEX CONCURRENTLY IF EXISTS of\n"
+    "  the same name, so that a retry after a failed build starts clean:\n"
+    "\n"
+    "      DROP INDEX CONCURRENTLY IF EXISTS orders_customer_idx;\n"
+    "      CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"
+    "\n"
+    "Flagged\n"
+    "  -- +goose Up\n"
+    "  -- +goose NO TRANSACTION\n"
+    "  CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_idx ON orders (customer_id);\n"
+    "  CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);\n"
+    "  -- +goose Up\n"
+    "  -- +goose NO TRANSACTION\n"
+    "  ALTER TABLE orders ADD COLUMN note text;\n"
+    "  CREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\n"
+    "\n"
+    "Not flagged\n"
+    "  -- +goose Up\n"
+    "  -- +goose NO TRANSACTION\n"
+    "  CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"
+    "  -- +goose Up\n"
+    "  -- +goose NO TRANSACTION\n"
+    "  DROP INDEX CONCURRENTLY IF EXISTS orders_customer_idx;\n"
+    "  CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"
+    "",
+};
+
 const pb_rule_info *const pb_rule_registry[] = {
     &r_syntax_error,
     &r_invalid_utf8,
@@ -3637,6 +3736,7 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_expand_and_contract_in_one_migration,
     &r_rollback_does_not_undo,
     &r_rollback_cannot_restore_data,
+    &r_concurrently_retry_unsafe,
 };
 
-const size_t pb_rule_registry_len = 37;
+const size_t pb_rule_registry_len = 38;

@@ -29,6 +29,8 @@ typedef struct pb_lint_state {
     const char *tx_reason;     /* why the part runs in a transaction the file does not open itself
                                   ("goose runs each migration in a transaction ..."), or NULL */
     bool down;                 /* the part is a rollback (down) part */
+    const char *no_tx_reason;  /* the migration tool runs the part outside a transaction, and why
+                                  ("-- +goose NO TRANSACTION ..."); NULL for plain SQL */
     bool timezone_utc;         /* SET timezone = 'UTC' (or GMT, Etc/UTC) earlier in the part */
     bool has_down;             /* the part's migration has a down part (pb_migration.down) */
     bool expects_down;         /* its tool and project use down parts (pb_migration.expects_down) */
