@@ -28,10 +28,36 @@ static const char *dropped_in_stmt(const pb_rule_ctx *ctx, const pb_op *op, cons
     return NULL;
 }
 
+/* The key columns that the same ALTER TABLE adds (ADD COLUMN): the index
+ * cannot be built before they exist, so they must be added first. */
+static const char *added_in_stmt(const pb_rule_ctx *ctx, const pb_op *op, const char *const *cols,
+                                 size_t ncols)
+{
+    const char *list = NULL;
+    for (size_t i = 0; i < ctx->ops->len; i++) {
+        const pb_op *o = ctx->ops->items[i];
+        if (o->stmt != op->stmt || o->kind != PB_OP_ADD_COLUMN || !o->column ||
+            !pb_qname_match(o->rel, op->rel))
+            continue;
+        for (size_t k = 0; k < ncols; k++)
+            if (cols[k] && strcmp(cols[k], o->column) == 0)
+                list = list
+                           ? pb_arena_sprintf(ctx->arena, "%s, %s", list, pb_sql_ident(ctx->arena, o->column))
+                           : pb_sql_ident(ctx->arena, o->column);
+    }
+    return list;
+}
+
 static const char *attach_help(pb_rule_ctx *ctx, const pb_op *op, const char *const *cols, size_t ncols,
                                bool pk, const char *con_name, const char *prefix)
 {
     pb_arena *a = ctx->arena;
+    const char *added = added_in_stmt(ctx, op, cols, ncols);
+    if (added)
+        prefix = pb_arena_sprintf(a,
+                                  "%sfirst add %s in an ALTER TABLE of its own (without the constraint), "
+                                  "then ",
+                                  prefix, added);
     const char *name = con_name ? con_name
                        : pk     ? pb_sql_default_name(a, op->rel.name, NULL, 0, "pkey")
                                 : pb_sql_default_name(a, op->rel.name, cols, ncols, "key");
