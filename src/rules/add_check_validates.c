@@ -1,6 +1,8 @@
 /* add-check-validates: ADD CHECK without NOT VALID (and an inline CHECK in
  * ADD COLUMN) checks every row under ACCESS EXCLUSIVE. Quiet for tables
  * created earlier in the part. */
+#include <string.h>
+
 #include "rules/rule.h"
 #include "rules/rule_util.h"
 
@@ -33,9 +35,19 @@ void pb_rule__add_check_validates(pb_rule_ctx *ctx, const pb_op *op)
             op->con_name ? op->con_name
                          : pb_sql_default_name(a, op->rel.name, col ? &col : NULL, col ? 1 : 0, "check");
         const char *def = pb_sql_text(a, ctx->src, op->focus.start, end);
+        /* replacing a constraint of the same name in the same statement:
+           the help must drop it too, or pasting fails with "already exists" */
+        const char *drop = "";
+        for (size_t i = 0; op->con_name && i < ctx->ops->len; i++) {
+            const pb_op *o = ctx->ops->items[i];
+            if (o->stmt == op->stmt && o->kind == PB_OP_DROP_CONSTRAINT && o->con_name &&
+                strcmp(o->con_name, op->con_name) == 0 && pb_qname_match(o->rel, op->rel))
+                drop = pb_arena_sprintf(a, "DROP CONSTRAINT %s%s, ", o->if_exists ? "IF EXISTS " : "",
+                                        pb_sql_ident(a, o->con_name));
+        }
         const char *add;
         if (def && op->con_name)
-            add = pb_arena_sprintf(a, "ALTER TABLE %s ADD %s NOT VALID;", tbl, def);
+            add = pb_arena_sprintf(a, "ALTER TABLE %s %sADD %s NOT VALID;", tbl, drop, def);
         else if (def && strncasecmp(def, "check", 5) == 0)
             add = pb_arena_sprintf(a, "ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID;", tbl,
                                    pb_sql_ident(a, name), def);
