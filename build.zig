@@ -162,7 +162,7 @@ pub fn build(b: *std.Build) void {
     }
     b.step("test", "Check generated files and run the test suite").dependOn(&run_tests.step);
 
-    const vg = b.addSystemCommand(&.{ "valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--trace-children=yes", "--trace-children-skip=*/valgrind*", "-q" });
+    const vg = b.addSystemCommand(&.{ "valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--trace-children=yes", "--trace-children-skip=*/valgrind*,*/git,*/sh,*/dash,*/bash", "-q" });
     vg.addArtifactArg(tests);
     vg.addArg("--pgbelay");
     vg.addArtifactArg(exe);

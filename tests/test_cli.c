@@ -478,7 +478,7 @@ static void directories(void)
                                         "mig/b/a.sql", "mig/Z.sql",   "mig/b/0/n.sql"};
     /* each folder is one migration set, in migration order; sets come in
        the order the walk first reaches them */
-    static const char *const order[] = {"mig/Z.sql",   "mig/a.sql",   "mig/c.sql", "mig/b/0/n.sql",
+    static const char *const order[] = {"mig/Z.sql",   "mig/a.sql",   "mig/c.sql",      "mig/b/0/n.sql",
                                         "mig/b/a.sql", "mig/b/x.sql", "mig/d/e/f/g.sql"};
     const size_t nf = sizeof files / sizeof files[0];
     for (size_t i = 0; i < nf; i++)
@@ -875,6 +875,52 @@ static void jobs(void)
     }
 }
 
+/* --since: only migrations changed since a git ref are reported, and the
+ * earlier ones are still replayed (the old column type comes from them). */
+static void since(void)
+{
+    char dir[PATH_MAX];
+    if (!make_tmpdir(dir, sizeof dir)) {
+        CHECK_(false, "mkdtemp: %s", strerror(errno));
+        return;
+    }
+    OK(put(dir, "db/001_users.sql",
+           "-- +goose Up\nCREATE TABLE users (id int, code integer);\n-- +goose Down\nDROP TABLE users;\n"));
+    OK(put(dir, "db/002_idx.sql",
+           "-- +goose Up\nCREATE INDEX users_id_idx ON users (id);\n-- +goose Down\nDROP INDEX "
+           "users_id_idx;\n"));
+    char cmd[PATH_MAX + 200];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && git init -q && git -c user.email=t@t -c user.name=t add . && "
+             "git -c user.email=t@t -c user.name=t commit -qm init",
+             dir);
+    if (system(cmd) != 0) {
+        CHECK_(false, "git is needed for the --since test");
+        rm_tree(dir);
+        return;
+    }
+    OK(put(dir, "db/003_code.sql",
+           "-- +goose Up\nSET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN code TYPE bigint;\n"
+           "-- +goose Down\nSET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN code TYPE integer;\n"));
+    tst_result r;
+    tst_cmd c = {.argv = ARGV("lint", "--format", "gcc", "--since", "HEAD", "db"), .cwd = dir};
+    run_full(&r, &c, "--since HEAD");
+    INT_EQ(r.exit_code, 1);
+    OK(has(&r, "db/003_code.sql:3:") && has(&r, "(from integer)"));
+    OK(!has(&r, "db/001_users.sql") && !has(&r, "db/002_idx.sql"));
+    tst_result_free(&r);
+    c.argv = ARGV("lint", "--format", "gcc", "db");
+    run_full(&r, &c, "without --since");
+    OK(has(&r, "db/002_idx.sql") && has(&r, "db/003_code.sql"));
+    tst_result_free(&r);
+    c.argv = ARGV("lint", "--since", "no-such-ref", "db");
+    run_full(&r, &c, "--since a bad ref");
+    INT_EQ(r.exit_code, 2);
+    OK(has_err(&r, "no-such-ref"));
+    tst_result_free(&r);
+    rm_tree(dir);
+}
+
 void test_cli(void)
 {
     if (!T.pgbelay) {
@@ -892,4 +938,5 @@ void test_cli(void)
     control_characters();
     fail_on();
     jobs();
+    since();
 }

@@ -6,6 +6,8 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +51,10 @@ static const struct opt_doc {
      "migration tool that runs the files (default: detected per directory): plain, golang-migrate, goose, "
      "dbmate, sql-migrate, flyway, diesel, sqlx, refinery, prisma, atlas, tern, node-pg-migrate, "
      "graphile-migrate"},
+    {{"since", required_argument, NULL, 'S'},
+     "GITREF",
+     "report only migrations changed since GITREF (git diff, plus untracked files); earlier migrations are "
+     "still replayed for the schema they build"},
     {{"jobs", required_argument, NULL, 'j'},
      "N",
      "migration directories linted in parallel (default: number of CPUs)"},
@@ -312,10 +318,11 @@ typedef struct work {
     pb_framework framework;
     job_out *results;
     bool *done;
-    size_t next;    /* next job to take */
-    size_t printed; /* jobs reported and freed so far */
-    size_t window;  /* at most this many jobs held ahead of the printer */
-    size_t batch;   /* jobs claimed per lock */
+    struct since *since; /* --since: the files changed since the git ref, or NULL */
+    size_t next;         /* next job to take */
+    size_t printed;      /* jobs reported and freed so far */
+    size_t window;       /* at most this many jobs held ahead of the printer */
+    size_t batch;        /* jobs claimed per lock */
     bool printer_waiting;
     int workers_waiting;
     const char *stdin_buf;
@@ -324,6 +331,99 @@ typedef struct work {
     pthread_cond_t done_cv; /* the printer waits here for done[printed] */
     pthread_cond_t room_cv; /* workers wait here for room in the window */
 } work;
+
+/* ---- --since: files changed since a git ref (git does the plumbing) ------ */
+
+struct since {
+    pb_arena *arena;
+    pb_strmap paths; /* real paths of changed or untracked files */
+};
+
+/* Runs a git command (argv NULL-terminated) and adds every NUL-separated
+ * path it prints, resolved under `top`, to the set. */
+static bool git_paths(struct since *s, const char *top, const char *const *argv)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return false;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return false;
+    }
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execvp("git", (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    pb_buf b = {0};
+    char tmp[65536];
+    ssize_t n;
+    while ((n = read(fds[0], tmp, sizeof tmp)) > 0)
+        pb_buf_append(&b, tmp, (size_t)n);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    for (size_t i = 0; ok && i < b.len;) {
+        const char *name = b.data + i;
+        size_t len = strlen(name);
+        if (len) {
+            char *full = pb_arena_sprintf(s->arena, "%s/%s", top, name);
+            char real[PATH_MAX];
+            const char *key = realpath(full, real) ? pb_arena_strdup(s->arena, real) : full;
+            pb_strmap_put(s->arena, &s->paths, key, (void *)1);
+        }
+        i += len + 1;
+    }
+    pb_buf_release(&b);
+    return ok;
+}
+
+static void free_since(struct since *s)
+{
+    if (s) {
+        pb_arena_free(s->arena);
+        free(s);
+    }
+}
+
+static struct since *load_since(const char *ref)
+{
+    /* the work tree's top level: git diff prints paths relative to it */
+    char top[PATH_MAX] = "";
+    FILE *f = popen("git rev-parse --show-toplevel 2>/dev/null", "r");
+    bool ok = f && fgets(top, sizeof top, f);
+    if (f && pclose(f) != 0)
+        ok = false;
+    if (!ok) {
+        pb_cli_error("--since needs a git work tree (git rev-parse --show-toplevel failed)");
+        return NULL;
+    }
+    top[strcspn(top, "\n")] = '\0';
+    struct since *s = calloc(1, sizeof *s);
+    s->arena = pb_arena_new();
+    const char *diff[] = {"git", "-C", top, "diff", "--name-only", "-z", ref, "--", NULL};
+    const char *others[] = {"git", "-C", top, "ls-files", "--others", "--exclude-standard", "-z", NULL};
+    if (!git_paths(s, top, diff)) {
+        pb_cli_error("--since: 'git diff --name-only %s' failed (is '%s' a commit?)", ref, ref);
+        free_since(s);
+        return NULL;
+    }
+    git_paths(s, top, others);
+    return s;
+}
+
+static bool changed_since(void *ud, const char *path)
+{
+    struct since *s = ud;
+    char real[PATH_MAX];
+    return realpath(path, real) && pb_strmap_get(&s->paths, real) != NULL;
+}
 
 static void lint_single(work *w, size_t i, pb_result *res)
 {
@@ -376,7 +476,7 @@ static void lint_one(work *w, size_t j, job_out *out)
         paths[k] = w->in->items[jb->inputs[k]].path;
     pb_migration_set set;
     pb_framework_load(out->set_arena, w->opt, paths, jb->n, w->detect, w->framework, &set);
-    pb_lint__set(w->opt, &set, collect, out);
+    pb_lint__set(w->opt, &set, collect, out, w->since ? changed_since : NULL, w->since);
 }
 
 /* Workers claim `batch` inputs at a time and store each result; they wake
@@ -455,6 +555,7 @@ int pb_cmd_lint(int argc, char **argv)
     long jobs = 0;
     pb_framework framework = PB_FW_PLAIN;
     bool framework_forced = false;
+    const char *since_ref = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -486,6 +587,7 @@ int pb_cmd_lint(int argc, char **argv)
             }
             break;
         case 't': opt.assume_in_transaction = true; break;
+        case 'S': since_ref = optarg; break;
         case 'w':
             if (!pb_framework_parse(optarg, &framework)) {
                 pb_cli_error("unknown --framework '%s' (see 'pgbelay lint --help')", optarg);
@@ -583,6 +685,12 @@ int pb_cmd_lint(int argc, char **argv)
         jobs = n > 0 ? (n > 64 ? 64 : n) : 1;
     }
     /* small runs are faster on one thread than with hand-offs */
+    struct since *since = NULL;
+    if (since_ref && !(since = load_since(since_ref))) {
+        free_inputs(&in);
+        free(stdin_buf);
+        return PB_EXIT_ERROR;
+    }
     size_t njobs = 0;
     job *jobv = make_jobs(&in, &njobs);
     /* small runs are faster on one thread than with hand-offs */
@@ -594,6 +702,7 @@ int pb_cmd_lint(int argc, char **argv)
         .jobs = jobv,
         .njobs = njobs,
         .detect = !framework_forced,
+        .since = since,
         .framework = framework,
         .results = calloc(njobs ? njobs : 1, sizeof(job_out)),
         .done = calloc(njobs ? njobs : 1, sizeof(bool)),
@@ -671,6 +780,7 @@ int pb_cmd_lint(int argc, char **argv)
                                                  : sum.errors + sum.warnings + sum.infos;
     free_inputs(&in);
     free(w.results);
+    free_since(since);
     for (size_t j = 0; j < njobs; j++)
         free(jobv[j].inputs);
     free(jobv);

@@ -312,7 +312,34 @@ static void lint_source(const pb_options *opt, pb_result *out)
     acc_end(&acc);
 }
 
-void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud)
+/* Replays a part into the catalog without checking it (a migration whose
+ * findings are not wanted): parse, then apply every op. */
+static void replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index)
+{
+    pb_arena *pa = pb_arena_new();
+    char *text = part->src->text;
+    if (part->nopaque || part->nerase || part->src->first_nul < part->src->len) {
+        text = pb_arena_alloc(pa, part->src->len + 1);
+        memcpy(text, part->src->text, part->src->len + 1);
+        for (size_t i = 0; i < part->src->len; i++)
+            if (text[i] == '\0')
+                text[i] = ' ';
+        for (size_t i = 0; i < part->nopaque; i++)
+            memset(text + part->opaque[i].start, 'x', part->opaque[i].end - part->opaque[i].start);
+        for (size_t i = 0; i < part->nerase; i++)
+            memset(text + part->erase[i].start, part->erase[i].fill,
+                   part->erase[i].end - part->erase[i].start);
+    }
+    pb_parse_result pr;
+    pb_parse_range(pa, text, part->start, part->end, &pr);
+    pb_catalog_begin_part(cat, mig_index);
+    for (size_t i = 0; i < pr.ops.len; i++)
+        pb_catalog_apply(cat, pr.ops.items[i], 1);
+    pb_arena_free(pa);
+}
+
+void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
+                  pb_lint_report_fn report, void *rud)
 {
     int v = norm_version(opt);
     size_t cap = opt && opt->max_file_size ? opt->max_file_size : PB_DEFAULT_MAX_FILE_SIZE;
@@ -328,7 +355,10 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
             pb_lint_buffer(opt, set->unloaded[i].path, NULL,
                            set->unloaded[i].size > cap ? set->unloaded[i].size : cap + 1, &res);
         }
-        emit(ud, &res);
+        if (!report || report(rud, set->unloaded[i].path))
+            emit(ud, &res);
+        else
+            pb_result_free(&res);
     }
     /* the last migration that uses each source: its result is complete then */
     pb_arena *run = pb_arena_new();
@@ -346,6 +376,10 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
     bool layout_reported = false;
     for (size_t m = 0; m < set->len; m++) {
         pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
+        if (report && !report(rud, parts[0]->src->path) && !(parts[1] && report(rud, parts[1]->src->path))) {
+            replay_part(parts[0], &cat, m); /* history only: its findings are not wanted */
+            continue;
+        }
         source_acc *accs[2] = {NULL, NULL};
         for (int k = 0; k < 2; k++) {
             pb_part *p = parts[k];

@@ -11,8 +11,15 @@
  * result's source belongs to the set and lives as long as the set's arena. */
 typedef void (*pb_lint_emit_fn)(void *ud, pb_result *res);
 
+/* Says whether findings of the file at `path` are wanted (--since). */
+typedef bool (*pb_lint_report_fn)(void *ud, const char *path);
+
 /* Lints `set` (loaded with pb_framework_load). Results come in migration
- * order, unloadable files first. */
-void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud);
+ * order, unloadable files first. With `report` (NULL: everything), a
+ * migration none of whose files is wanted is only replayed into the
+ * catalog (parsed and applied, no rules, no result), so later migrations
+ * still see the schema it builds. */
+void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
+                  pb_lint_report_fn report, void *rud);
 
 #endif
