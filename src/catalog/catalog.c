@@ -529,6 +529,49 @@ void pb_catalog_copy_table(pb_arena *a, pb_cat_table *dst, const pb_cat_table *s
     }
 }
 
+void pb_catalog__restore_table(pb_catalog *cat, pb_qname name, const pb_cat_table *pre)
+{
+    pb_cat_table *cur = pb_catalog_table(cat, name);
+    if (cur) {
+        unlink_table(cat, cur);
+        cat->ntables--;
+    }
+    if (pre) {
+        pb_cat_table *t = pb_arena_alloc(cat->arena, sizeof *t);
+        pb_catalog_copy_table(cat->arena, t, pre);
+        link_table(cat, t);
+        cat->ntables++;
+    }
+}
+
+void pb_catalog__restore_index(pb_catalog *cat, pb_qname name, const pb_cat_index *pre)
+{
+    pb_cat_index *cur = pb_catalog_index(cat, name);
+    if (cur)
+        unlink_index(cat, cur);
+    if (pre) {
+        pb_cat_index *x = pb_arena_alloc(cat->arena, sizeof *x);
+        *x = *pre;
+        x->next_same_name = pb_strmap_get(&cat->indexes, x->name.name);
+        pb_strmap_put(cat->arena, &cat->indexes, x->name.name, x);
+        on_table(cat, x);
+    }
+}
+
+void pb_catalog__restore_object(pb_catalog *cat, pb_strmap *map, const char *name, const pb_cat_object *pre)
+{
+    if (!name)
+        return;
+    if (!pre) {
+        pb_strmap_del(map, name);
+        return;
+    }
+    pb_cat_object *o = pb_arena_alloc(cat->arena, sizeof *o);
+    *o = *pre;
+    o->name = pb_arena_strdup(cat->arena, pre->name);
+    pb_strmap_put(cat->arena, map, o->name, o);
+}
+
 /* ---- clone ------------------------------------------------------------------------ */
 
 /* Strings are shared with the source catalog: a clone lives no longer than

@@ -93,6 +93,11 @@ bool pb_catalog_in_migration(const pb_catalog *cat, uint32_t mig);
 /* Copies a table with its columns and constraints into `dst` (arena `a`);
  * the copy is not linked into any catalog. Names are shared. */
 void pb_catalog_copy_table(pb_arena *a, pb_cat_table *dst, const pb_cat_table *src);
+/* Undo support (journal.c): make the object named `name` be `pre` again
+ * (a copy of it, in the catalog's arena), or absent when `pre` is NULL. */
+void pb_catalog__restore_table(pb_catalog *cat, pb_qname name, const pb_cat_table *pre);
+void pb_catalog__restore_index(pb_catalog *cat, pb_qname name, const pb_cat_index *pre);
+void pb_catalog__restore_object(pb_catalog *cat, pb_strmap *map, const char *name, const pb_cat_object *pre);
 /* A deep copy of `src` in arena `a` (for linting a down part, or a
  * snapshot to compare against). */
 pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src);

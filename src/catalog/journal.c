@@ -32,11 +32,14 @@ static void note(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name)
         e->existed = x != NULL;
         if (x)
             e->index = *x;
-    } else if (kind == K_SCHEMA) {
-        e->existed = pb_catalog_schema(cat, name.name) != NULL;
     } else {
-        e->existed = pb_catalog_enum(cat, name) != NULL;
+        const pb_cat_object *o =
+            kind == K_SCHEMA ? pb_catalog_schema(cat, name.name) : pb_catalog_enum(cat, name);
+        e->existed = o != NULL;
+        if (o)
+            e->object = *o;
     }
+    e->present = e->existed;
     pb_ptrvec_push(j->arena, &j->entries, e);
     pb_strmap_put(j->arena, &j->seen, key, e);
     j->last = e;
@@ -84,10 +87,16 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
             lost(j, pb_arena_sprintf(j->arena, "c:%s.%s", op->rel.name, op->column));
         note(j, cat, K_TABLE, op->rel);
         break;
-    case PB_OP_RENAME_TABLE:
+    case PB_OP_RENAME_TABLE: {
         note(j, cat, K_TABLE, op->rel);
         note(j, cat, K_TABLE, (pb_qname){op->rel.schema, op->new_name});
+        /* the rename moves the table's indexes to the new name */
+        size_t it = 0;
+        const pb_cat_index *x;
+        while ((x = pb_catalog_table_index(cat, op->rel, &it)))
+            note(j, cat, K_INDEX, x->name);
         break;
+    }
     case PB_OP_CREATE_TABLE:
     case PB_OP_CREATE_TABLE_AS:
         j->last = NULL;
@@ -105,9 +114,13 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
     case PB_OP_DROP_CONSTRAINT:
     case PB_OP_VALIDATE_CONSTRAINT:
         note(j, cat, K_TABLE, op->rel);
-        if (op->kind == PB_OP_ADD_CONSTRAINT && op->con_name &&
-            (op->con_kind == PB_CON_UNIQUE || op->con_kind == PB_CON_PRIMARY_KEY))
+        /* constraints backed by an index add or drop it with them */
+        if ((op->kind == PB_OP_ADD_CONSTRAINT &&
+             (op->con_kind == PB_CON_UNIQUE || op->con_kind == PB_CON_PRIMARY_KEY)) ||
+            op->kind == PB_OP_DROP_CONSTRAINT)
             note(j, cat, K_INDEX, (pb_qname){op->rel.schema, op->con_name});
+        if (op->kind == PB_OP_ADD_CONSTRAINT && op->using_index)
+            note(j, cat, K_INDEX, (pb_qname){op->rel.schema, op->index_name});
         break;
     case PB_OP_DROP_OTHER:
         if (op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW)
@@ -299,4 +312,31 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
     }
     *out = d.items;
     return d.len;
+}
+
+void pb_journal_undo(pb_journal *j, pb_catalog *cat)
+{
+    /* tables the noted ops created (absent before): their indexes go too */
+    for (size_t i = 0; i < j->entries.len; i++) {
+        const pb_journal_entry *e = j->entries.items[i];
+        if (e->kind != K_TABLE || e->present || !pb_catalog_table(cat, e->name))
+            continue;
+        size_t it = 0;
+        const pb_cat_index *x;
+        while ((x = pb_catalog_table_index(cat, e->name, &it)))
+            pb_catalog__restore_index(cat, x->name, NULL);
+    }
+    for (size_t i = j->entries.len; i-- > 0;) {
+        const pb_journal_entry *e = j->entries.items[i];
+        switch (e->kind) {
+        case K_TABLE: pb_catalog__restore_table(cat, e->name, e->present ? &e->table : NULL); break;
+        case K_INDEX: pb_catalog__restore_index(cat, e->name, e->present ? &e->index : NULL); break;
+        case K_SCHEMA:
+            pb_catalog__restore_object(cat, &cat->schemas, e->name.name, e->present ? &e->object : NULL);
+            break;
+        default:
+            pb_catalog__restore_object(cat, &cat->enums, e->name.name, e->present ? &e->object : NULL);
+            break;
+        }
+    }
 }

@@ -11,14 +11,16 @@
 #include "catalog/catalog.h"
 
 typedef struct pb_journal_entry {
-    int kind;           /* 0 table, 1 index, 2 schema, 3 enum type */
-    pb_qname name;      /* as the op named it */
-    bool existed;       /* present before the up part */
-    bool if_not_exists; /* the up part created it with IF NOT EXISTS */
-    bool unknown;       /* state before the up part unknown: not compared */
-    bool unknown_shape; /* existed, but its columns are unknown */
-    pb_cat_table table; /* pre-image (kind 0, existed) */
-    pb_cat_index index; /* pre-image (kind 1, existed) */
+    int kind;             /* 0 table, 1 index, 2 schema, 3 enum type */
+    pb_qname name;        /* as the op named it */
+    bool existed;         /* present before the up part */
+    bool if_not_exists;   /* the up part created it with IF NOT EXISTS */
+    bool unknown;         /* state before the up part unknown: not compared */
+    bool unknown_shape;   /* existed, but its columns are unknown */
+    bool present;         /* really in the catalog when noted (for pb_journal_undo) */
+    pb_cat_object object; /* pre-image (kinds 2, 3, present) */
+    pb_cat_table table;   /* pre-image (kind 0, existed) */
+    pb_cat_index index;   /* pre-image (kind 1, existed) */
 } pb_journal_entry;
 
 typedef struct pb_journal {
@@ -39,6 +41,12 @@ void pb_journal_init(pb_journal *j, pb_arena *a);
  * records only the tables the down part writes rows into (a down part that
  * copies data back restores what the up part dropped). */
 void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op);
+
+/* Puts every object the journal noted back the way it was when first
+ * noted: an undo log, so that a down part can be linted on the live catalog
+ * and undone afterwards instead of linting it on a copy of the whole
+ * catalog. Copies go into the catalog's arena. */
+void pb_journal_undo(pb_journal *j, pb_catalog *cat);
 
 /* One difference between the pre-up state and the state after up + down. */
 typedef struct pb_rollback_diff {

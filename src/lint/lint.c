@@ -138,7 +138,8 @@ static int diag_cmp(const void *a, const void *b)
 
 /* Runs the op rules over `ops`. */
 static void run_rules(const pb_options *opt, int v, const pb_source *src, const pb_ops *ops, pb_arena *a,
-                      pb_diag_sink *sink, pb_catalog *catp, pb_lint_state st, pb_journal *journal)
+                      pb_diag_sink *sink, pb_catalog *catp, pb_lint_state st, pb_journal *journal,
+                      pb_journal *undo)
 {
     pb_catalog *cat = catp;
     for (size_t i = 0; i < ops->len; i++) {
@@ -163,6 +164,8 @@ static void run_rules(const pb_options *opt, int v, const pb_source *src, const 
         }
         if (journal)
             pb_journal_note(journal, cat, op);
+        if (undo)
+            pb_journal_note(undo, cat, op);
         pb_catalog_apply(cat, op, st.tx_id);
         bool last = i + 1 == ops->len || ops->items[i + 1]->stmt != op->stmt;
         advance_state(&st, op, last);
@@ -206,7 +209,7 @@ static void acc_begin(source_acc *acc, pb_source *src, pb_result *res)
 
 /* Lints one part against `cat` (replayed into it). */
 static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_part *part, pb_catalog *cat,
-                      size_t mig_index, pb_journal *journal, const pb_migration *mig)
+                      size_t mig_index, pb_journal *journal, const pb_migration *mig, pb_journal *undo)
 {
     if (part->nopaque || part->nerase) {
         /* template regions (${VAR}, {{ ... }}) are expanded by the tool:
@@ -253,7 +256,7 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
     }
     memset(acc->sink.per_rule, 0, sizeof acc->sink.per_rule); /* counts are per part */
     pb_catalog_begin_part(cat, mig_index);
-    run_rules(opt, v, acc->src, &pr.ops, pa, &acc->sink, cat, st, journal);
+    run_rules(opt, v, acc->src, &pr.ops, pa, &acc->sink, cat, st, journal, undo);
     pb_arena_free(pa);
 }
 
@@ -267,16 +270,21 @@ static void lint_migration(const pb_options *opt, int v, source_acc *up_acc, sou
     pb_journal journal;
     pb_journal_init(&journal, ja);
     if (mig->up && up_acc)
-        lint_part(opt, v, up_acc, mig->up, cat, m, mig->down ? &journal : NULL, mig);
+        lint_part(opt, v, up_acc, mig->up, cat, m, mig->down ? &journal : NULL, mig, NULL);
     if (mig->down && down_acc) {
-        pb_catalog *after = pb_catalog_clone(ja, cat);
+        /* the down part runs on the live catalog with an undo log of what
+           it changes, which is put back afterwards: the next migration's up
+           part follows this up part, not its rollback */
+        pb_journal undo;
+        pb_journal_init(&undo, ja);
         journal.in_down = true;
-        lint_part(opt, v, down_acc, mig->down, after, m, &journal, mig);
+        lint_part(opt, v, down_acc, mig->down, cat, m, &journal, mig, &undo);
         pb_rollback_diff *d;
-        size_t nd = pb_journal_diff(&journal, after, &d);
+        size_t nd = pb_journal_diff(&journal, cat, &d);
         for (size_t i = 0; i < nd; i++)
             pb_rule__rollback_emit(&down_acc->sink, down_acc->src, mig->down->start, mig->down->end,
                                    d[i].data_loss, d[i].message);
+        pb_journal_undo(&undo, cat);
     }
     pb_arena_free(ja);
 }
