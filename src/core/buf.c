@@ -83,6 +83,16 @@ void pb_buf_json_escape(pb_buf *b, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        /* a run of printable ASCII that needs no escape: one append */
+        size_t run = i;
+        while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f && s[run] != '"' &&
+               s[run] != '\\')
+            run++;
+        if (run > i) {
+            pb_buf_append(b, s + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
             uint32_t cp;
