@@ -7,7 +7,8 @@
 static bool qualifies(const pb_rule_ctx *ctx, const pb_op *op)
 {
     return op->kind == PB_OP_DROP_COLUMN && op->column && !pb_rule_table_is_new(ctx, op->rel) &&
-           !pb_rule_column_is_new(ctx, op->rel, op->column) && !pb_rule_undoes_own_up(ctx, op->rel, op->column);
+           !pb_rule_column_is_new(ctx, op->rel, op->column) &&
+           !pb_rule_undoes_own_up(ctx, op->rel, op->column);
 }
 
 void pb_rule__drop_column(pb_rule_ctx *ctx, const pb_op *op)

@@ -26,8 +26,8 @@ void pb_rule__migration_layout_emit(pb_diag_sink *sink, uint32_t offset, const c
 /* rollback-does-not-undo / rollback-cannot-restore-data: one difference
  * between the state before the up part and after up + down, reported on
  * the down part's first statement (in [start, end) of `src`). */
-void pb_rule__rollback_emit(pb_diag_sink *sink, const pb_source *src, uint32_t start, uint32_t end, bool data_loss,
-                            const char *message);
+void pb_rule__rollback_emit(pb_diag_sink *sink, const pb_source *src, uint32_t start, uint32_t end,
+                            bool data_loss, const char *message);
 
 void pb_rule__rollback_data_loss_emit(pb_diag_sink *sink, const pb_source *src, uint32_t start, uint32_t end,
                                       const char *message);
