@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sqltext.h"
 #include "parse/lower.h"
 #include "parse/parse.h"
 
@@ -58,38 +59,6 @@ uint32_t pb_parse__cursor_to_offset(const char *text, size_t len, int cursorpos)
 
 /* ---- lexical helpers for spans ------------------------------------------ */
 
-/* Skips whitespace and comments from `i`; returns the first offset of a
- * token, or `end`. */
-static size_t skip_space_comments(const char *t, size_t i, size_t end)
-{
-    while (i < end) {
-        char c = t[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-            i++;
-        } else if (c == '-' && i + 1 < end && t[i + 1] == '-') {
-            while (i < end && t[i] != '\n')
-                i++;
-        } else if (c == '/' && i + 1 < end && t[i + 1] == '*') {
-            int depth = 0;
-            while (i < end) {
-                if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
-                    depth++;
-                    i += 2;
-                } else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') {
-                    i += 2;
-                    if (--depth == 0)
-                        break;
-                } else {
-                    i++;
-                }
-            }
-        } else {
-            break;
-        }
-    }
-    return i;
-}
-
 /* Offset just past the last token in t[start..end): scans strings, quoted
  * identifiers, dollar quotes and comments so that a trailing comment is not
  * part of the statement. */
@@ -97,7 +66,7 @@ static size_t last_token_end(const char *t, size_t start, size_t end)
 {
     size_t i = start, last = start;
     while (i < end) {
-        size_t j = skip_space_comments(t, i, end);
+        size_t j = pb_sql_skip_space(t, i, end);
         if (j >= end)
             break;
         i = j;
@@ -211,7 +180,7 @@ static bool parse_range(pb_arena *a, char *text, size_t from, size_t to, pb_ops 
             size_t e = rs->stmt_len > 0 ? s + (size_t)rs->stmt_len : to;
             if (e > to)
                 e = to;
-            size_t ts = skip_space_comments(text, s, e);
+            size_t ts = pb_sql_skip_space(text, s, e);
             size_t te = last_token_end(text, ts, e);
             if (te < ts)
                 te = ts;
@@ -319,7 +288,7 @@ pb_status pb_parse_range(pb_arena *a, char *text, size_t start, size_t len, pb_p
     err_vec errs = {0};
     size_t pos = start;
     while (pos < len) {
-        if (skip_space_comments(text, pos, len) >= len)
+        if (pb_sql_skip_space(text, pos, len) >= len)
             break;
         PgQueryError *err = NULL;
         if (parse_range(a, text, pos, len, &out->ops, &spans, &err))
@@ -339,7 +308,7 @@ pb_status pb_parse_range(pb_arena *a, char *text, size_t start, size_t len, pb_p
         }
         if (fe <= err_off && err_off < len)
             fe = len;
-        size_t ss = skip_space_comments(text, fs, fe);
+        size_t ss = pb_sql_skip_space(text, fs, fe);
         pb_syntax_error se = {
             .offset = err_off,
             .stmt_start = (uint32_t)(ss <= err_off ? ss : err_off),

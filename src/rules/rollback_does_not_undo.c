@@ -1,25 +1,15 @@
 /* rollback-does-not-undo: replaying the up part and then the down part
  * must give back the schema as it was before the up part (compared for
  * every object the up part touched). Emitted by the lint driver. */
-#include <ctype.h>
+#include "core/sqltext.h"
 
 #include "rules/pipeline.h"
 
 /* The first statement of the part: past blank lines and -- comments. */
 uint32_t pb_rule__part_first_token(const pb_source *src, uint32_t start, uint32_t end)
 {
-    uint32_t i = start;
-    while (i < end) {
-        if (isspace((unsigned char)src->text[i])) {
-            i++;
-        } else if (src->text[i] == '-' && i + 1 < end && src->text[i + 1] == '-') {
-            while (i < end && src->text[i] != '\n')
-                i++;
-        } else {
-            break;
-        }
-    }
-    return i < end ? i : start;
+    size_t i = pb_sql_skip_space(src->text, start, end);
+    return i < end ? (uint32_t)i : start;
 }
 
 void pb_rule__rollback_emit(pb_diag_sink *sink, const pb_source *src, uint32_t start, uint32_t end,

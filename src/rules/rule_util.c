@@ -1,6 +1,8 @@
 /* Helpers shared by the op rules; see rule_util.h. */
 #include "rules/rule_util.h"
 
+#include "core/sqltext.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -153,31 +155,7 @@ static bool is_ident_char(char c)
 /* Skips white space and comments from i; returns the next token start. */
 static uint32_t skip_space(const char *t, uint32_t i, uint32_t end)
 {
-    while (i < end) {
-        if (is_space(t[i])) {
-            i++;
-        } else if (t[i] == '-' && i + 1 < end && t[i + 1] == '-') {
-            while (i < end && t[i] != '\n')
-                i++;
-        } else if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
-            int depth = 0;
-            while (i < end) {
-                if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
-                    depth++;
-                    i += 2;
-                } else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') {
-                    i += 2;
-                    if (--depth == 0)
-                        break;
-                } else {
-                    i++;
-                }
-            }
-        } else {
-            break;
-        }
-    }
-    return i;
+    return (uint32_t)pb_sql_skip_space(t, i, end);
 }
 
 /* End of the token starting at i (i < end, not space or comment). */
