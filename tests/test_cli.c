@@ -921,6 +921,48 @@ static void since(void)
     rm_tree(dir);
 }
 
+/* --schema: a pg_dump --schema-only file seeds the catalog (old types are
+ * known), its syntax errors are reported with their location and exit 2,
+ * and an unreadable schema file is a clear error. */
+static void schema_seed(void)
+{
+    char dir[PATH_MAX];
+    if (!make_tmpdir(dir, sizeof dir)) {
+        CHECK_(false, "mkdtemp: %s", strerror(errno));
+        return;
+    }
+    OK(put(dir, "dump.sql",
+           "--\n-- PostgreSQL database dump\n--\n\\restrict k3y\nSET statement_timeout = 0;\n"
+           "SELECT pg_catalog.set_config('search_path', '', false);\n"
+           "CREATE TABLE public.users (\n    id integer NOT NULL,\n    score bigint\n);\n"
+           "COPY public.users (id, score) FROM stdin;\n1\t2\n\\.\n"
+           "ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);\n\\unrestrict k3y\n"));
+    OK(put(dir, "bad.sql", "CREATE TABLE t (id int);\nCREATE TABEL oops (x int);\n"));
+    OK(put(dir, "m.sql", "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN score TYPE integer;\n"));
+    tst_result r;
+    tst_cmd c = {.argv = ARGV("lint", "--format", "gcc", "--schema", "dump.sql", "m.sql"), .cwd = dir};
+    run_full(&r, &c, "--schema dump.sql");
+    INT_EQ(r.exit_code, 1);
+    OK(has(&r, "(from bigint)") && has(&r, "narrowing-type-change"));
+    OK(r.err_len == 0);
+    tst_result_free(&r);
+    c.argv = ARGV("lint", "--format", "gcc", "m.sql");
+    run_full(&r, &c, "without --schema");
+    OK(!has(&r, "(from bigint)") && has(&r, "cannot see the old type"));
+    tst_result_free(&r);
+    c.argv = ARGV("lint", "--format", "gcc", "--schema", "bad.sql", "m.sql");
+    run_full(&r, &c, "--schema with a syntax error");
+    INT_EQ(r.exit_code, 2);
+    OK(has_err(&r, "bad.sql:2:8: schema file: syntax error"));
+    tst_result_free(&r);
+    c.argv = ARGV("lint", "--schema", "missing.sql", "m.sql");
+    run_full(&r, &c, "--schema missing");
+    INT_EQ(r.exit_code, 2);
+    OK(has_err(&r, "missing.sql") && r.out_len == 0);
+    tst_result_free(&r);
+    rm_tree(dir);
+}
+
 void test_cli(void)
 {
     if (!T.pgbelay) {
@@ -939,4 +981,5 @@ void test_cli(void)
     fail_on();
     jobs();
     since();
+    schema_seed();
 }

@@ -88,6 +88,9 @@ typedef struct pb_diag {
     const char *help;    /* what to do instead; may be NULL */
 } pb_diag;
 
+/* A schema the migrations start from (--schema FILE): see pb_schema_load. */
+typedef struct pb_schema pb_schema;
+
 /* Options of one lint run. Zero-initialise, then set fields; a zero
  * `pg_version` means PB_PG_VERSION_DEFAULT, a zero `max_file_size`
  * means PB_DEFAULT_MAX_FILE_SIZE. */
@@ -95,6 +98,8 @@ typedef struct pb_options {
     int pg_version;
     bool assume_in_transaction; /* the runner wraps each file in BEGIN/COMMIT */
     size_t max_file_size;       /* bytes */
+    const pb_schema *schema;    /* seed for the catalog, or NULL: start from an empty database.
+                                   Borrowed; read-only, so one schema serves every thread. */
 } pb_options;
 
 /* The bytes of one input with its line index. */
@@ -147,6 +152,23 @@ void pb_result_free(pb_result *res);
  * Do not call it from other threads: libpg_query frees their memory itself
  * when they exit, and a second release would free it twice. */
 void pb_thread_cleanup(void);
+
+/* Loads a schema dump (`pg_dump --schema-only` output, a Rails
+ * structure.sql, or any plain SQL that creates the starting schema) and
+ * replays it into a catalog that every lint run with `opt->schema` set
+ * starts from. psql meta-command lines (\connect, \restrict) and COPY data
+ * are skipped as psql would. A syntax error does not stop the load: the
+ * statements around it still count, and the error is kept as a problem
+ * (see pb_schema_problem). Returns NULL when the file cannot be read or is
+ * over opt's size cap, with a malloc'd message in *err (caller frees).
+ * Free with pb_schema_free. */
+pb_schema *pb_schema_load(const pb_options *opt, const char *path, char **err);
+/* Problems met while loading, as "path:line:col: message" (1-based line,
+ * column in UTF-8 bytes); NULL past the last. Owned by the schema. */
+const char *pb_schema_problem(const pb_schema *s, size_t i);
+/* Number of tables, views and materialized views the schema created. */
+size_t pb_schema_ntables(const pb_schema *s);
+void pb_schema_free(pb_schema *s);
 
 /* Counts diagnostics at or above `sev`. */
 size_t pb_result_count(const pb_result *res, pb_severity sev);

@@ -55,6 +55,9 @@ static const struct opt_doc {
      "GITREF",
      "report only migrations changed since GITREF (git diff, plus untracked files); earlier migrations are "
      "still replayed for the schema they build"},
+    {{"schema", required_argument, NULL, 'D'},
+     "FILE",
+     "the schema the migrations start from: pg_dump --schema-only output or a Rails structure.sql"},
     {{"jobs", required_argument, NULL, 'j'},
      "N",
      "migration directories linted in parallel (default: number of CPUs)"},
@@ -556,6 +559,7 @@ int pb_cmd_lint(int argc, char **argv)
     pb_framework framework = PB_FW_PLAIN;
     bool framework_forced = false;
     const char *since_ref = NULL;
+    const char *schema_path = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -588,6 +592,7 @@ int pb_cmd_lint(int argc, char **argv)
             break;
         case 't': opt.assume_in_transaction = true; break;
         case 'S': since_ref = optarg; break;
+        case 'D': schema_path = optarg; break;
         case 'w':
             if (!pb_framework_parse(optarg, &framework)) {
                 pb_cli_error("unknown --framework '%s' (see 'pgbelay lint --help')", optarg);
@@ -627,6 +632,22 @@ int pb_cmd_lint(int argc, char **argv)
         }
     }
 
+    pb_schema *schema = NULL;
+    bool schema_problems = false;
+    if (schema_path) {
+        char *err;
+        if (!(schema = pb_schema_load(&opt, schema_path, &err))) {
+            pb_cli_error("--schema: %s", err);
+            free(err);
+            return PB_EXIT_ERROR;
+        }
+        for (size_t i = 0; pb_schema_problem(schema, i); i++) {
+            pb_cli_error("%s", pb_schema_problem(schema, i));
+            schema_problems = true;
+        }
+        opt.schema = schema;
+    }
+
     inputs in = {0};
     bool want_stdin = false;
     if (optind >= argc) {
@@ -642,6 +663,7 @@ int pb_cmd_lint(int argc, char **argv)
             if (want_stdin) {
                 pb_cli_error("'-' (standard input) given twice");
                 free_inputs(&in);
+                pb_schema_free(schema);
                 return PB_EXIT_ERROR;
             }
             want_stdin = true;
@@ -660,6 +682,7 @@ int pb_cmd_lint(int argc, char **argv)
                                   opt.max_file_size ? opt.max_file_size : PB_DEFAULT_MAX_FILE_SIZE)) {
         pb_cli_error("cannot read standard input: %s", strerror(errno));
         free_inputs(&in);
+        pb_schema_free(schema);
         return PB_EXIT_ERROR;
     }
 
@@ -689,6 +712,7 @@ int pb_cmd_lint(int argc, char **argv)
     if (since_ref && !(since = load_since(since_ref))) {
         free_inputs(&in);
         free(stdin_buf);
+        pb_schema_free(schema);
         return PB_EXIT_ERROR;
     }
     size_t njobs = 0;
@@ -790,7 +814,8 @@ int pb_cmd_lint(int argc, char **argv)
     pthread_mutex_destroy(&w.mu);
     pthread_cond_destroy(&w.done_cv);
     pthread_cond_destroy(&w.room_cv);
-    if (any_io)
+    pb_schema_free(schema);
+    if (any_io || schema_problems)
         return PB_EXIT_ERROR;
     if (!fail_none && failing > 0)
         return PB_EXIT_FINDINGS;

@@ -300,6 +300,8 @@ static void acc_end(source_acc *acc)
     acc->res->ndiags = acc->sink.len;
 }
 
+static pb_catalog *start_catalog(const pb_options *opt, pb_arena *a);
+
 /* Lints one source on its own: its parts as its markers split it (goose,
  * dbmate, ...; plain SQL is one part), against a fresh catalog. */
 static void lint_source(const pb_options *opt, pb_result *out)
@@ -313,16 +315,17 @@ static void lint_source(const pb_options *opt, pb_result *out)
     for (size_t i = 0; i < set.nproblems; i++)
         pb_rule__migration_layout_emit(&acc.sink, set.problems[i].src ? set.problems[i].offset : 0,
                                        set.problems[i].message);
-    pb_catalog cat;
-    pb_catalog_init(&cat, out->arena);
+    pb_catalog *cat = start_catalog(opt, out->arena);
     for (size_t m = 0; m < set.len; m++)
-        lint_migration(opt, v, &acc, &acc, set.items[m], &cat, m);
+        lint_migration(opt, v, &acc, &acc, set.items[m], cat, m);
     acc_end(&acc);
 }
 
 /* Replays a part into the catalog without checking it (a migration whose
- * findings are not wanted): parse, then apply every op. */
-static void replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index)
+ * findings are not wanted, or a schema seed): parse, then apply every op.
+ * Syntax errors go to `on_error` (may be NULL) with their byte offset. */
+void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index,
+                          void (*on_error)(void *ud, uint32_t offset, const char *message), void *ud)
 {
     pb_arena *pa = pb_arena_new();
     char *text = part->src->text;
@@ -343,7 +346,20 @@ static void replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index)
     pb_catalog_begin_part(cat, mig_index);
     for (size_t i = 0; i < pr.ops.len; i++)
         pb_catalog_apply(cat, pr.ops.items[i], 1);
+    if (on_error)
+        for (size_t i = 0; i < pr.nerrors; i++)
+            on_error(ud, pr.errors[i].offset, pr.errors[i].message);
     pb_arena_free(pa);
+}
+
+/* The catalog a run starts from: a copy of the --schema seed, or empty. */
+static pb_catalog *start_catalog(const pb_options *opt, pb_arena *a)
+{
+    if (opt && opt->schema)
+        return pb_catalog_clone(a, pb_schema__catalog(opt->schema));
+    pb_catalog *cat = pb_arena_alloc(a, sizeof *cat);
+    pb_catalog_init(cat, a);
+    return cat;
 }
 
 void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
@@ -377,15 +393,14 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
             if (parts[k])
                 pb_strmap_put(run, &last, parts[k]->src->path, (void *)(uintptr_t)(m + 1));
     }
-    pb_catalog cat;
-    pb_catalog_init(&cat, run);
+    pb_catalog *cat = start_catalog(opt, run);
     source_acc open[4];
     size_t nopen = 0;
     bool layout_reported = false;
     for (size_t m = 0; m < set->len; m++) {
         pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
         if (report && !report(rud, parts[0]->src->path) && !(parts[1] && report(rud, parts[1]->src->path))) {
-            replay_part(parts[0], &cat, m); /* history only: its findings are not wanted */
+            pb_lint__replay_part(parts[0], cat, m, NULL, NULL); /* history only: findings not wanted */
             continue;
         }
         source_acc *accs[2] = {NULL, NULL};
@@ -411,7 +426,7 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
             }
             accs[k] = acc;
         }
-        lint_migration(opt, v, accs[0], accs[1], set->items[m], &cat, m);
+        lint_migration(opt, v, accs[0], accs[1], set->items[m], cat, m);
         for (size_t i = 0; i < nopen;) {
             if ((uintptr_t)pb_strmap_get(&last, open[i].src->path) == m + 1) {
                 acc_end(&open[i]);

@@ -4,6 +4,7 @@
 #ifndef PB_LINT_H
 #define PB_LINT_H
 
+#include "catalog/catalog.h"
 #include "framework/framework.h"
 #include "pgbelay/pgbelay.h"
 
@@ -21,5 +22,14 @@ typedef bool (*pb_lint_report_fn)(void *ud, const char *path);
  * still see the schema it builds. */
 void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
                   pb_lint_report_fn report, void *rud);
+
+/* Replays a part into `cat` as migration `mig_index` (SIZE_MAX: before
+ * every migration, as a schema seed) without running rules. Syntax errors
+ * go to `on_error` (may be NULL) with their byte offset into the source. */
+void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index,
+                          void (*on_error)(void *ud, uint32_t offset, const char *message), void *ud);
+
+/* The catalog of a loaded schema (schema.c); read-only. */
+const pb_catalog *pb_schema__catalog(const pb_schema *s);
 
 #endif
