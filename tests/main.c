@@ -18,8 +18,10 @@ static const struct {
     {"facts", test_facts},
     {"parse", test_parse},
     {"catalog", test_catalog},
+    {"write", test_write},
     {"rules", test_rules_examples},
     {"abi-guard", test_abi_guard},
+    {"plan", test_plan},
     {"golden", test_golden},
     {"cli", test_cli},
 };

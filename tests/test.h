@@ -48,6 +48,8 @@ void test_unit(void);
 void test_facts(void);
 void test_parse(void);
 void test_catalog(void);
+void test_write(void);
+void test_plan(void);
 void test_rules_examples(void);
 void test_golden(void);
 void test_abi_guard(void);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { K_TABLE = 0, K_INDEX = 1, K_SCHEMA = 2, K_ENUM = 3 };
+enum { K_TABLE = 0, K_INDEX = 1, K_SCHEMA = 2, K_ENUM = 3, K_SEQUENCE = 4 };
 
 void pb_journal_init(pb_journal *j, pb_arena *a)
 {
@@ -32,9 +32,18 @@ static void note(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name)
         e->existed = x != NULL;
         if (x)
             e->index = *x;
+    } else if (kind == K_ENUM) {
+        const pb_cat_enum *x = pb_catalog_enum(cat, name);
+        e->existed = x != NULL;
+        if (x)
+            e->enumeration = *x;
+    } else if (kind == K_SEQUENCE) {
+        const pb_cat_sequence *x = pb_catalog_sequence(cat, name);
+        e->existed = x != NULL;
+        if (x)
+            e->sequence = *x;
     } else {
-        const pb_cat_object *o =
-            kind == K_SCHEMA ? pb_catalog_schema(cat, name.name) : pb_catalog_enum(cat, name);
+        const pb_cat_object *o = pb_catalog_schema(cat, name.name);
         e->existed = o != NULL;
         if (o)
             e->object = *o;
@@ -68,6 +77,55 @@ static void note_drop(pb_journal *j, const pb_catalog *cat, int kind, pb_qname n
     }
 }
 
+/* A table and what goes or moves with it: its indexes, the sequences its
+ * columns own, its partitions and (`views`) the views that read it. */
+static void note_family(pb_journal *j, const pb_catalog *cat, pb_qname rel, bool views, int depth)
+{
+    if (!rel.name)
+        return;
+    note(j, cat, K_TABLE, rel);
+    size_t it = 0;
+    const pb_cat_index *x;
+    while ((x = pb_catalog_table_index(cat, rel, &it)))
+        note(j, cat, K_INDEX, x->name);
+    it = 0;
+    const pb_cat_sequence *s;
+    while ((s = pb_catalog_owned_sequence(cat, rel, &it)))
+        note(j, cat, K_SEQUENCE, s->name);
+    if (depth > 4)
+        return;
+    it = 0;
+    const pb_cat_table *t;
+    while ((t = pb_catalog_partition(cat, rel, &it)))
+        note_family(j, cat, t->name, views, depth + 1);
+    it = 0;
+    while (views && (t = pb_catalog_dependent_view(cat, rel, &it)))
+        note_family(j, cat, t->name, views, depth + 1);
+}
+
+/* The implicit sequence a serial or identity column creates. */
+static void note_serial(pb_journal *j, const pb_catalog *cat, pb_qname rel, const pb_column *col)
+{
+    if (col && col->name && rel.name && (col->type.serial || col->identity))
+        note(j, cat, K_SEQUENCE,
+             (pb_qname){rel.schema, pb_catalog_serial_sequence_name(j->arena, rel.name, col->name)});
+}
+
+/* The indexes behind the PRIMARY KEY and UNIQUE constraints an op writes. */
+static void note_constraint_indexes(pb_journal *j, const pb_catalog *cat, const pb_op *op)
+{
+    for (size_t i = 0; i < op->nconstraints; i++) {
+        const pb_constraint *c = op->constraints[i];
+        if (c->kind != PB_CON_PRIMARY_KEY && c->kind != PB_CON_UNIQUE && c->kind != PB_CON_EXCLUSION)
+            continue;
+        const char *name = c->name ? c->name
+                                   : pb_catalog_default_constraint_name(j->arena, op->rel.name, c->kind,
+                                                                        (const char *const *)c->columns,
+                                                                        c->ncolumns);
+        note(j, cat, K_INDEX, (pb_qname){op->rel.schema, name});
+    }
+}
+
 void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
 {
     if (j->in_down) {
@@ -81,32 +139,63 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
         if (t)
             lost(j, pb_arena_sprintf(j->arena, "t:%s", op->rel.name));
         note_drop(j, cat, K_TABLE, op->rel, op->if_exists);
+        note_family(j, cat, op->rel, op->cascade, 0);
         break;
     case PB_OP_DROP_COLUMN:
         if (t && op->column && pb_catalog_column(t, op->column))
             lost(j, pb_arena_sprintf(j->arena, "c:%s.%s", op->rel.name, op->column));
-        note(j, cat, K_TABLE, op->rel);
+        note_family(j, cat, op->rel, false, 5);
         break;
-    case PB_OP_RENAME_TABLE: {
-        note(j, cat, K_TABLE, op->rel);
-        note(j, cat, K_TABLE, (pb_qname){op->rel.schema, op->new_name});
-        /* the rename moves the table's indexes to the new name */
-        size_t it = 0;
-        const pb_cat_index *x;
-        while ((x = pb_catalog_table_index(cat, op->rel, &it)))
-            note(j, cat, K_INDEX, x->name);
+    case PB_OP_RENAME_TABLE:
+    case PB_OP_RENAME_OTHER:
+        if (op->kind == PB_OP_RENAME_TABLE || op->object_kind == PB_OBJ_VIEW ||
+            op->object_kind == PB_OBJ_MATVIEW || op->object_kind == PB_OBJ_FOREIGN_TABLE) {
+            /* the rename moves the table's indexes, partitions, readers and
+               sequences to the new name */
+            note_family(j, cat, op->rel, true, 0);
+            note(j, cat, K_TABLE, (pb_qname){op->rel.schema, op->new_name});
+        }
+        if (op->object_kind == PB_OBJ_SEQUENCE || op->kind == PB_OP_RENAME_TABLE) {
+            note(j, cat, K_SEQUENCE, op->rel);
+            note(j, cat, K_SEQUENCE, (pb_qname){op->rel.schema, op->new_name});
+        }
+        if (op->object_kind == PB_OBJ_TYPE) {
+            note(j, cat, K_ENUM, op->obj);
+            note(j, cat, K_ENUM, (pb_qname){op->obj.schema, op->new_name});
+        }
         break;
-    }
     case PB_OP_CREATE_TABLE:
     case PB_OP_CREATE_TABLE_AS:
         j->last = NULL;
         note(j, cat, K_TABLE, op->rel);
         if (j->last && op->if_not_exists)
             j->last->if_not_exists = true;
+        if (t && !op->if_not_exists)
+            note_family(j, cat, op->rel, false, 0); /* replaced: what went with the old one */
+        for (size_t i = 0; i < op->ncolumns; i++)
+            note_serial(j, cat, op->rel, op->columns[i]);
+        break;
+    case PB_OP_ADD_COLUMN:
+        note(j, cat, K_TABLE, op->rel);
+        note_serial(j, cat, op->rel, op->col);
+        note_constraint_indexes(j, cat, op);
+        break;
+    case PB_OP_RENAME_COLUMN:
+        note_family(j, cat, op->rel, false, 5);
+        break;
+    case PB_OP_ALTER_TABLE_OTHER:
+        if (op->at == PB_AT_ATTACH_PARTITION || op->at == PB_AT_DETACH_PARTITION) {
+            note(j, cat, K_TABLE, op->rel);
+            note(j, cat, K_TABLE, op->obj);
+        } else if (op->at == PB_AT_ADD_IDENTITY || op->at == PB_AT_DROP_IDENTITY) {
+            note_family(j, cat, op->rel, false, 5);
+            if (op->column && op->rel.name)
+                note(j, cat, K_SEQUENCE,
+                     (pb_qname){op->rel.schema,
+                                pb_catalog_serial_sequence_name(j->arena, op->rel.name, op->column)});
+        }
         break;
     case PB_OP_CREATE_VIEW:
-    case PB_OP_ADD_COLUMN:
-    case PB_OP_RENAME_COLUMN:
     case PB_OP_ALTER_COLUMN_TYPE:
     case PB_OP_SET_NOT_NULL:
     case PB_OP_DROP_NOT_NULL:
@@ -115,18 +204,32 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
     case PB_OP_VALIDATE_CONSTRAINT:
         note(j, cat, K_TABLE, op->rel);
         /* constraints backed by an index add or drop it with them */
-        if ((op->kind == PB_OP_ADD_CONSTRAINT &&
-             (op->con_kind == PB_CON_UNIQUE || op->con_kind == PB_CON_PRIMARY_KEY)) ||
-            op->kind == PB_OP_DROP_CONSTRAINT)
+        if (op->kind == PB_OP_ADD_CONSTRAINT &&
+            (op->con_kind == PB_CON_UNIQUE || op->con_kind == PB_CON_PRIMARY_KEY ||
+             op->con_kind == PB_CON_EXCLUSION)) {
+            const char *name = op->con_name;
+            if (!name && op->using_index)
+                name = op->index_name;
+            if (!name && op->rel.name)
+                name = pb_catalog_default_constraint_name(j->arena, op->rel.name, op->con_kind,
+                                                          (const char *const *)op->con_columns,
+                                                          op->ncon_columns);
+            note(j, cat, K_INDEX, (pb_qname){op->rel.schema, name});
+        }
+        if (op->kind == PB_OP_DROP_CONSTRAINT)
             note(j, cat, K_INDEX, (pb_qname){op->rel.schema, op->con_name});
         if (op->kind == PB_OP_ADD_CONSTRAINT && op->using_index)
             note(j, cat, K_INDEX, (pb_qname){op->rel.schema, op->index_name});
         break;
     case PB_OP_DROP_OTHER:
-        if (op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW)
+        if (op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW) {
             note(j, cat, K_TABLE, op->rel);
-        else if (op->object_kind == PB_OBJ_TYPE)
+            note_family(j, cat, op->rel, op->cascade, 0);
+        } else if (op->object_kind == PB_OBJ_TYPE) {
             note(j, cat, K_ENUM, op->obj);
+        } else if (op->object_kind == PB_OBJ_SEQUENCE) {
+            note_drop(j, cat, K_SEQUENCE, op->rel, op->if_exists);
+        }
         break;
     case PB_OP_CREATE_INDEX:
         j->last = NULL;
@@ -141,7 +244,15 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
         break;
     case PB_OP_CREATE_SCHEMA: note(j, cat, K_SCHEMA, op->obj); break;
     case PB_OP_DROP_SCHEMA: note_drop(j, cat, K_SCHEMA, op->obj, op->if_exists); break;
-    case PB_OP_CREATE_ENUM: note(j, cat, K_ENUM, op->obj); break;
+    case PB_OP_CREATE_ENUM:
+    case PB_OP_ALTER_ENUM: note(j, cat, K_ENUM, op->obj); break;
+    case PB_OP_CREATE_SEQUENCE:
+        j->last = NULL;
+        note(j, cat, K_SEQUENCE, op->rel);
+        if (j->last && op->if_not_exists)
+            j->last->if_not_exists = true;
+        break;
+    case PB_OP_ALTER_SEQUENCE: note(j, cat, K_SEQUENCE, op->rel); break;
     default: break;
     }
 }
@@ -176,6 +287,47 @@ static bool was_lost(const pb_journal *j, const char *key)
 static const char *q(pb_arena *a, pb_qname n)
 {
     return pb_arena_sprintf(a, "\"%s\"", pb_qname_str(a, n));
+}
+
+/* The same relations read, in any order. */
+static bool same_reads(const pb_cat_table *x, const pb_cat_table *y)
+{
+    if (x->nreads != y->nreads)
+        return false;
+    for (size_t i = 0; i < x->nreads; i++) {
+        bool found = false;
+        for (size_t k = 0; k < y->nreads && !found; k++)
+            found = pb_qname_match(x->reads[i], y->reads[k]);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static const char *reads_text(pb_arena *a, const pb_cat_table *t)
+{
+    const char *s = "";
+    for (size_t i = 0; i < t->nreads; i++)
+        s = pb_arena_sprintf(a, "%s%s%s", s, i ? ", " : "", q(a, t->reads[i]));
+    return t->nreads ? s : "no table";
+}
+
+static const char *values_text(pb_arena *a, const pb_cat_enum *e)
+{
+    const char *s = "";
+    for (size_t i = 0; i < e->nvalues; i++)
+        s = pb_arena_sprintf(a, "%s%s'%s'", s, i ? ", " : "", e->values[i]);
+    return pb_arena_sprintf(a, "(%s)", s);
+}
+
+static bool same_values(const pb_cat_enum *x, const pb_cat_enum *y)
+{
+    if (x->nvalues != y->nvalues)
+        return false;
+    for (size_t i = 0; i < x->nvalues; i++)
+        if (strcmp(x->values[i], y->values[i]) != 0)
+            return false;
+    return true;
 }
 
 static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, const pb_cat_table *post)
@@ -231,6 +383,22 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
                     a, "constraint \"%s\" on %s added by the up part is left behind by the rollback", c->name,
                     tn));
     }
+    if (pre->parent.name && !post->parent.name)
+        add(d, false,
+            pb_arena_sprintf(a, "%s is no longer a partition of %s after the rollback", tn, q(a, pre->parent)));
+    else if (post->parent.name && !(pre->parent.name && pb_qname_match(pre->parent, post->parent)))
+        add(d, false,
+            pb_arena_sprintf(a, "%s is a partition of %s after the rollback, but was %s before the up part", tn,
+                             q(a, post->parent),
+                             pre->parent.name ? pb_arena_sprintf(a, "one of %s", q(a, pre->parent))
+                                              : "not a partition"));
+    if (pre->kind != PB_REL_TABLE && post->kind == pre->kind && !same_reads(pre, post))
+        add(d, false,
+            pb_arena_sprintf(a,
+                             "%s %s reads %s after the rollback, but read %s before the up part: the down part "
+                             "does not restore its query",
+                             pre->kind == PB_REL_VIEW ? "view" : "materialized view", tn, reads_text(a, post),
+                             reads_text(a, pre)));
 }
 
 /* An index is gone with its table, or with a key column the table no
@@ -293,11 +461,43 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
                 if (!e->unknown_shape)
                     compare_table(j, &d, e, post);
             }
+        } else if (e->kind == K_SEQUENCE) {
+            /* the sequence of a serial or identity column comes and goes
+               with its column, which is compared already */
+            const pb_cat_sequence *post = pb_catalog_sequence(after, e->name);
+            if ((post && (post->implicit || post->part == 0)) || (e->existed && e->sequence.implicit))
+                continue;
+            if (!e->existed && post && !e->if_not_exists)
+                add(&d, false,
+                    pb_arena_sprintf(
+                        a, "sequence %s created by the up part is left behind: the down part does not drop it",
+                        n));
+            else if (e->existed && !post)
+                add(&d, false,
+                    pb_arena_sprintf(
+                        a, "sequence %s is missing after the rollback, although it existed before the up part",
+                        n));
+            else if (e->existed && post && !e->unknown_shape && e->sequence.type.name && post->type.name &&
+                     !pb_type_equal(&e->sequence.type, &post->type))
+                add(&d, false,
+                    pb_arena_sprintf(a, "sequence %s is AS %s after the rollback, but was AS %s before the up part",
+                                     n, pb_type_str(a, &post->type), pb_type_str(a, &e->sequence.type)));
         } else {
             bool now = e->kind == K_INDEX    ? index_alive(after, pb_catalog_index(after, e->name))
                        : e->kind == K_SCHEMA ? pb_catalog_schema(after, e->name.name) != NULL
                                              : pb_catalog_enum(after, e->name) != NULL;
             const char *what = e->kind == K_INDEX ? "index" : e->kind == K_SCHEMA ? "schema" : "type";
+            const pb_cat_enum *post_enum = e->kind == K_ENUM ? pb_catalog_enum(after, e->name) : NULL;
+            if (e->existed && post_enum && !e->unknown_shape && !same_values(&e->enumeration, post_enum))
+                add(&d, false,
+                    pb_arena_sprintf(a,
+                                     "type %s has the values %s after the rollback, but had %s before the up "
+                                     "part%s",
+                                     n, values_text(a, post_enum), values_text(a, &e->enumeration),
+                                     post_enum->nvalues > e->enumeration.nvalues
+                                         ? " (PostgreSQL cannot drop an enum value: the down part must "
+                                           "re-create the type without it)"
+                                         : ""));
             if (!e->existed && now && !e->if_not_exists)
                 add(&d, false,
                     pb_arena_sprintf(
@@ -334,9 +534,10 @@ void pb_journal_undo(pb_journal *j, pb_catalog *cat)
         case K_SCHEMA:
             pb_catalog__restore_object(cat, &cat->schemas, e->name.name, e->present ? &e->object : NULL);
             break;
-        default:
-            pb_catalog__restore_object(cat, &cat->enums, e->name.name, e->present ? &e->object : NULL);
+        case K_SEQUENCE:
+            pb_catalog__restore_sequence(cat, e->name, e->present ? &e->sequence : NULL);
             break;
+        default: pb_catalog__restore_enum(cat, e->name, e->present ? &e->enumeration : NULL); break;
         }
     }
 }

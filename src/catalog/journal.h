@@ -1,7 +1,9 @@
 /* Journal: the state, before an up part ran, of every relation, index,
- * schema and enum type the up part touches, so that "does the down part
- * undo the up part?" can be answered by comparing those objects after
- * up + down with their pre-images, without copying the whole catalog. */
+ * sequence, schema and enum type the up part touches (an op that drops or
+ * renames a table also touches its indexes, owned sequences, partitions and
+ * the views that read it), so that "does the down part undo the up part?"
+ * can be answered by comparing those objects after up + down with their
+ * pre-images, without copying the whole catalog. */
 #ifndef PB_CATALOG_JOURNAL_H
 #define PB_CATALOG_JOURNAL_H
 
@@ -11,16 +13,18 @@
 #include "catalog/catalog.h"
 
 typedef struct pb_journal_entry {
-    int kind;             /* 0 table, 1 index, 2 schema, 3 enum type */
-    pb_qname name;        /* as the op named it */
-    bool existed;         /* present before the up part */
-    bool if_not_exists;   /* the up part created it with IF NOT EXISTS */
-    bool unknown;         /* state before the up part unknown: not compared */
-    bool unknown_shape;   /* existed, but its columns are unknown */
-    bool present;         /* really in the catalog when noted (for pb_journal_undo) */
-    pb_cat_object object; /* pre-image (kinds 2, 3, present) */
-    pb_cat_table table;   /* pre-image (kind 0, existed) */
-    pb_cat_index index;   /* pre-image (kind 1, existed) */
+    int kind;                 /* 0 table, 1 index, 2 schema, 3 enum type, 4 sequence */
+    pb_qname name;            /* as the op named it */
+    bool existed;             /* present before the up part */
+    bool if_not_exists;       /* the up part created it with IF NOT EXISTS */
+    bool unknown;             /* state before the up part unknown: not compared */
+    bool unknown_shape;       /* existed, but its columns (values) are unknown */
+    bool present;             /* really in the catalog when noted (for pb_journal_undo) */
+    pb_cat_object object;     /* pre-image (kind 2, present) */
+    pb_cat_table table;       /* pre-image (kind 0, present) */
+    pb_cat_index index;       /* pre-image (kind 1, present) */
+    pb_cat_enum enumeration;  /* pre-image (kind 3, present) */
+    pb_cat_sequence sequence; /* pre-image (kind 4, present) */
 } pb_journal_entry;
 
 typedef struct pb_journal {

@@ -65,6 +65,7 @@ static const char *const op_names[PB_OP__COUNT] = {
     [PB_OP_CREATE_ENUM] = "create_enum",
     [PB_OP_ALTER_SEQUENCE] = "alter_sequence",
     [PB_OP_COMMENT] = "comment",
+    [PB_OP_CREATE_SEQUENCE] = "create_sequence",
     [PB_OP_NON_TRANSACTIONAL] = "non_transactional",
 };
 

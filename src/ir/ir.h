@@ -70,15 +70,19 @@ typedef enum pb_op_kind {
     PB_OP_SET,       /* SET [LOCAL] name = value, RESET name; `setting`, `value` */
 
     /* tables */
-    PB_OP_CREATE_TABLE,    /* `rel`; `columns` the column definitions; `ref` first FK target */
-    PB_OP_CREATE_TABLE_AS, /* CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW (`matview`) */
+    PB_OP_CREATE_TABLE,    /* `rel`; `columns` the column definitions; `constraints` every constraint,
+                              inline or table-level; `ref` first FK target; PARTITION BY:
+                              `partition_strategy`, `partition_columns`; PARTITION OF: `obj` */
+    PB_OP_CREATE_TABLE_AS, /* CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW (`matview`);
+                              `reads` the relations its query reads */
     PB_OP_DROP_TABLE,      /* `rel`; `cascade`, `if_exists` */
     PB_OP_RENAME_TABLE,    /* `rel` -> `new_name` */
     PB_OP_TRUNCATE,        /* `rel`; `cascade` */
     PB_OP_LOCK_TABLE,      /* `rel`; `lock_mode` as requested, `nowait` */
 
     /* columns (ALTER TABLE subcommands) */
-    PB_OP_ADD_COLUMN,        /* `rel`, `column`, `type`, default facts, inline constraints */
+    PB_OP_ADD_COLUMN,        /* `rel`, `column`, `type`, default facts; `col`; its inline constraints
+                                also in `constraints` */
     PB_OP_DROP_COLUMN,       /* `rel`, `column` */
     PB_OP_ALTER_COLUMN_TYPE, /* `rel`, `column`, `type`; `has_using`, `using_vol` */
     PB_OP_SET_NOT_NULL,      /* `rel`, `column` */
@@ -88,7 +92,8 @@ typedef enum pb_op_kind {
     PB_OP_RENAME_COLUMN,     /* `rel`, `column` -> `new_name` */
 
     /* constraints (ALTER TABLE subcommands) */
-    PB_OP_ADD_CONSTRAINT,      /* `rel`, `con_kind`, `con_name`, `con_columns`, `not_valid`,
+    PB_OP_ADD_CONSTRAINT,      /* `rel`, `con_kind`, `con_name`, `con_columns` (CHECK: the columns its
+                                  expression reads), `not_valid`,
                                   `using_index` (`index_name`), `ref` for FKs,
                                   `check_not_null_column` for CHECK (c IS NOT NULL) */
     PB_OP_VALIDATE_CONSTRAINT, /* `rel`, `con_name` */
@@ -107,8 +112,9 @@ typedef enum pb_op_kind {
     /* schemas and other objects */
     PB_OP_CREATE_SCHEMA, /* `obj.name` */
     PB_OP_DROP_SCHEMA,   /* `obj.name`; `cascade` */
-    PB_OP_DROP_OTHER,    /* DROP of a view, sequence, type, function, ...: `obj`, `object_type` */
-    PB_OP_RENAME_OTHER,  /* RENAME of another object kind: `obj`, `object_type` */
+    PB_OP_DROP_OTHER,    /* DROP of a view, sequence, type, function, ...: `obj`, `object_kind`;
+                            `rel` too for views, materialized views, sequences, foreign tables */
+    PB_OP_RENAME_OTHER,  /* RENAME of another object kind: `obj` -> `new_name`, `object_kind` */
 
     /* maintenance */
     PB_OP_VACUUM,          /* `rel` may be empty; `full`, `analyze_only` */
@@ -122,11 +128,15 @@ typedef enum pb_op_kind {
 
     /* triggers, views, enums, sequences: kept because facts know their locks */
     PB_OP_CREATE_TRIGGER, /* `rel` */
-    PB_OP_CREATE_VIEW,    /* `rel`; `replace` */
-    PB_OP_ALTER_ENUM,     /* `obj` the type; `new_name` the value; `enum_rename` */
-    PB_OP_CREATE_ENUM,    /* `obj` */
-    PB_OP_ALTER_SEQUENCE, /* `rel` */
+    PB_OP_CREATE_VIEW,    /* `rel`; `replace`; `reads` the relations its query reads */
+    PB_OP_ALTER_ENUM,     /* `obj` the type; `new_name` the new value; ADD VALUE: `enum_neighbor`,
+                             `enum_after`, `if_not_exists`; RENAME VALUE (`enum_rename`):
+                             `enum_old_value` -> `new_name` */
+    PB_OP_CREATE_ENUM,    /* `obj`; `values` in order */
+    PB_OP_ALTER_SEQUENCE, /* `rel`; `type` when AS is given; `has_owned_by`, `owned_by` */
     PB_OP_COMMENT,        /* COMMENT ON: `rel` when on a table or column */
+    PB_OP_CREATE_SEQUENCE, /* `rel`; `type` when AS is given; `has_owned_by`, `owned_by`;
+                              `if_not_exists`, `temp` */
 
     /* statements that cannot run inside a transaction block, not covered
        above: CREATE/DROP DATABASE, tablespaces, ALTER SYSTEM, DISCARD ALL,
@@ -208,6 +218,26 @@ typedef enum pb_reindex_target {
     PB_REINDEX_DATABASE,
 } pb_reindex_target;
 
+/* A constraint written in CREATE TABLE (as a table element, or inline in a
+ * column definition) or inline in ADD COLUMN. ALTER TABLE ADD CONSTRAINT
+ * keeps the same facts on the op itself (`con_kind`, `con_name`, ...). */
+typedef struct pb_constraint {
+    pb_constraint_kind kind;   /* CHECK, FOREIGN KEY, UNIQUE, PRIMARY KEY or EXCLUDE */
+    const char *name;          /* CONSTRAINT name; NULL: PostgreSQL chooses one
+                                  (pb_catalog_default_constraint_name) */
+    const char **columns;      /* PRIMARY KEY / UNIQUE / EXCLUDE: the key columns; FOREIGN KEY: the
+                                  referencing columns; CHECK: the distinct columns its expression
+                                  reads, in order of appearance; inline: the column */
+    size_t ncolumns;
+    pb_qname ref;              /* FOREIGN KEY: the referenced table */
+    const char **ref_columns;  /* ... and its columns as written (none: its primary key) */
+    size_t nref_columns;
+    bool not_valid;            /* NOT VALID (a CREATE TABLE ignores it: the table is empty) */
+    bool is_inline;            /* written in a column definition */
+    const char *check_not_null_column; /* CHECK (c IS NOT NULL): c */
+    uint32_t at;               /* byte offset where it is written (CONSTRAINT or its keyword) */
+} pb_constraint;
+
 /* A column definition of CREATE TABLE or ADD COLUMN. */
 typedef struct pb_column {
     const char *name;
@@ -225,6 +255,8 @@ typedef struct pb_column {
     pb_qname ref;             /* referenced table of an inline REFERENCES */
     const char *ref_column;   /* its referenced column, REFERENCES t (c); NULL if not given */
     const char *collation;    /* COLLATE, or NULL */
+    pb_constraint **constraints; /* its inline CHECK, REFERENCES, PRIMARY KEY, UNIQUE */
+    size_t nconstraints;
 } pb_column;
 
 /* Lock modes, numbered as PostgreSQL's LOCKMODE (storage/lockdefs.h) so
@@ -259,6 +291,9 @@ typedef struct pb_op {
     pb_column *col;      /* ADD COLUMN: the full definition */
     pb_column **columns; /* CREATE TABLE: column definitions */
     size_t ncolumns;
+    pb_constraint **constraints; /* CREATE TABLE: every constraint in the order written (inline
+                                    ones with their column); ADD COLUMN: the column's */
+    size_t nconstraints;
 
     bool has_default;
     pb_volatility default_vol;
@@ -278,6 +313,28 @@ typedef struct pb_op {
     pb_object_kind object_kind;
     pb_reindex_target reindex_target;
     pb_lock_mode lock_mode; /* LOCK TABLE */
+
+    /* partitions: CREATE TABLE ... PARTITION BY */
+    const char *partition_strategy;  /* "range", "list" or "hash"; NULL if not partitioned */
+    const char **partition_columns;  /* its plain key columns (expressions are left out) */
+    size_t npartition_columns;
+
+    /* views: the relations the defining query reads (FROM, JOIN, subqueries,
+       CTE bodies; CTE names themselves are left out) */
+    pb_qname *reads;
+    size_t nreads;
+
+    /* enums: CREATE TYPE ... AS ENUM values; ALTER TYPE ... ADD VALUE placement */
+    const char **values;
+    size_t nvalues;
+    const char *enum_neighbor;  /* ADD VALUE ... BEFORE/AFTER 'neighbor', or NULL (at the end) */
+    bool enum_after;            /* AFTER the neighbor */
+    const char *enum_old_value; /* RENAME VALUE 'old' TO 'new' */
+
+    /* sequences: OWNED BY table.column (`owned_by` empty for OWNED BY NONE) */
+    bool has_owned_by;
+    pb_qname owned_by;
+    const char *owned_by_column;
 
     const char *setting; /* SET: lower-case name; NULL for RESET ALL */
     const char *value;   /* SET: the value as text; NULL for RESET / DEFAULT */

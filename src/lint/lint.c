@@ -181,6 +181,7 @@ typedef struct source_acc {
                    and template regions blanked (offsets unchanged) */
     bool copied;
     size_t nerrors;
+    pb_ptrvec tparts; /* parts with template regions whose names its findings may show */
 } source_acc;
 
 static void acc_begin(source_acc *acc, pb_source *src, pb_result *res)
@@ -222,6 +223,8 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
         }
         for (size_t i = 0; i < part->nopaque; i++)
             memset(acc->text + part->opaque[i].start, 'x', part->opaque[i].end - part->opaque[i].start);
+        if (part->nopaque)
+            pb_ptrvec_push(acc->res->arena, &acc->tparts, (void *)part);
         /* regions the tool removes or rewrites (psql meta-commands, marker
            prefixes, custom delimiters): filled with their own byte */
         for (size_t i = 0; i < part->nerase; i++)
@@ -278,6 +281,9 @@ static void lint_migration(const pb_options *opt, int v, source_acc *up_acc, sou
         pb_journal undo;
         pb_journal_init(&undo, ja);
         journal.in_down = true;
+        if (mig->up && mig->up->nopaque && mig->up->src != down_acc->src)
+            pb_ptrvec_push(down_acc->res->arena, &down_acc->tparts,
+                           mig->up); /* its names in rollback findings */
         lint_part(opt, v, down_acc, mig->down, cat, m, &journal, mig, &undo);
         pb_rollback_diff *d;
         size_t nd = pb_journal_diff(&journal, cat, &d);
@@ -294,6 +300,17 @@ static void acc_end(source_acc *acc)
 {
     if (acc->res->nstatements == 0 && acc->nerrors == 0)
         pb_rule__empty_file_emit(&acc->sink);
+    if (acc->tparts.len) {
+        /* names read from template regions ("xxxxxxxxx") shown as written */
+        pb_template_name *names = NULL;
+        size_t n = 0, cap = 0;
+        for (size_t i = 0; i < acc->tparts.len; i++) {
+            const pb_part *p = acc->tparts.items[i];
+            pb_rule__template_names(acc->res->arena, p->src, p->start, p->end, p->opaque, p->nopaque, &names,
+                                    &n, &cap);
+        }
+        pb_rule__restore_template_names(acc->res->arena, acc->sink.items, acc->sink.len, acc->src, names, n);
+    }
     if (acc->sink.len > 1)
         qsort(acc->sink.items, acc->sink.len, sizeof *acc->sink.items, diag_cmp);
     acc->res->diags = acc->sink.items;
@@ -324,10 +341,8 @@ static void lint_source(const pb_options *opt, pb_result *out)
 /* Replays a part into the catalog without checking it (a migration whose
  * findings are not wanted, or a schema seed): parse, then apply every op.
  * Syntax errors go to `on_error` (may be NULL) with their byte offset. */
-void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index,
-                          void (*on_error)(void *ud, uint32_t offset, const char *message), void *ud)
+char *pb_lint__part_text(pb_arena *pa, const pb_part *part)
 {
-    pb_arena *pa = pb_arena_new();
     char *text = part->src->text;
     if (part->nopaque || part->nerase || part->src->first_nul < part->src->len) {
         text = pb_arena_alloc(pa, part->src->len + 1);
@@ -341,6 +356,14 @@ void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index
             memset(text + part->erase[i].start, part->erase[i].fill,
                    part->erase[i].end - part->erase[i].start);
     }
+    return text;
+}
+
+void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index,
+                          void (*on_error)(void *ud, uint32_t offset, const char *message), void *ud)
+{
+    pb_arena *pa = pb_arena_new();
+    char *text = pb_lint__part_text(pa, part);
     pb_parse_result pr;
     pb_parse_range(pa, text, part->start, part->end, &pr);
     pb_catalog_begin_part(cat, mig_index);

@@ -23,6 +23,13 @@ typedef bool (*pb_lint_report_fn)(void *ud, const char *path);
 void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
                   pb_lint_report_fn report, void *rud);
 
+/* The text of a part's source as the parser must see it: NUL bytes as
+ * spaces, template regions as 'x', erased regions filled (a copy in `a`
+ * when anything changes, else the source's own text). The result must be
+ * writable for pb_parse_range, which NUL-terminates ranges in place and
+ * restores them. */
+char *pb_lint__part_text(pb_arena *a, const pb_part *part);
+
 /* Replays a part into `cat` as migration `mig_index` (SIZE_MAX: before
  * every migration, as a schema seed) without running rules. Syntax errors
  * go to `on_error` (may be NULL) with their byte offset into the source. */

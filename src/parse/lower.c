@@ -417,7 +417,223 @@ static const char *check_not_null_column(pb_lower_ctx *lc, Node *e, int depth)
     return NULL;
 }
 
+/* ---- names a raw tree mentions ---------------------------------------------- */
+
+/* What walk() collects: the distinct plain columns (ColumnRef) an
+ * expression reads, or the relations (RangeVar) a query reads and the CTE
+ * names it defines. */
+typedef struct names_acc {
+    pb_lower_ctx *lc;
+    const char **cols;
+    size_t ncols, capcols;
+    pb_qname *rels;
+    size_t nrels, caprels;
+    const char **ctes;
+    size_t nctes, capctes;
+} names_acc;
+
+static void *grow_array(pb_lower_ctx *lc, void *items, size_t len, size_t *cap, size_t size)
+{
+    if (len < *cap)
+        return items;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *n = pb_arena_alloc(lc->arena, ncap * size);
+    if (len)
+        memcpy(n, items, len * size);
+    *cap = ncap;
+    return n;
+}
+
+static void add_col_name(names_acc *acc, const char *name)
+{
+    for (size_t i = 0; i < acc->ncols; i++)
+        if (strcmp(acc->cols[i], name) == 0)
+            return;
+    acc->cols = grow_array(acc->lc, acc->cols, acc->ncols, &acc->capcols, sizeof *acc->cols);
+    acc->cols[acc->ncols++] = dup(acc->lc, name);
+}
+
+static void walk(names_acc *acc, Node *n, int depth);
+
+static void walk_list(names_acc *acc, List *l, int depth)
+{
+    ListCell *c;
+    foreach (c, l)
+        walk(acc, lfirst(c), depth + 1);
+}
+
+/* A walker over the raw-tree nodes that can hold a column or relation
+ * reference in a CHECK expression or a view's query. Written here rather
+ * than using raw_expression_tree_walker, which raises a PostgreSQL ERROR
+ * (a longjmp with no handler outside the parser) on a node it does not
+ * know; nodes not listed are skipped. */
+static void walk(names_acc *acc, Node *n, int depth)
+{
+    if (!n || depth > 200)
+        return;
+    switch (nodeTag(n)) {
+    case T_List: walk_list(acc, (List *)n, depth); break;
+    case T_ColumnRef: {
+        List *f = ((ColumnRef *)n)->fields;
+        if (list_length(f) >= 1 && IsA(llast(f), String))
+            add_col_name(acc, strVal(llast(f)));
+        break;
+    }
+    case T_RangeVar: {
+        RangeVar *rv = (RangeVar *)n;
+        if (!rv->relname)
+            break;
+        acc->rels = grow_array(acc->lc, acc->rels, acc->nrels, &acc->caprels, sizeof *acc->rels);
+        acc->rels[acc->nrels++] = rangevar_name(acc->lc, rv);
+        break;
+    }
+    case T_SelectStmt: {
+        SelectStmt *s = (SelectStmt *)n;
+        walk(acc, (Node *)s->withClause, depth + 1);
+        walk_list(acc, s->fromClause, depth);
+        walk_list(acc, s->targetList, depth);
+        walk(acc, s->whereClause, depth + 1);
+        walk(acc, s->havingClause, depth + 1);
+        walk_list(acc, s->valuesLists, depth);
+        walk(acc, (Node *)s->larg, depth + 1);
+        walk(acc, (Node *)s->rarg, depth + 1);
+        break;
+    }
+    case T_WithClause: walk_list(acc, ((WithClause *)n)->ctes, depth); break;
+    case T_CommonTableExpr: {
+        CommonTableExpr *cte = (CommonTableExpr *)n;
+        if (cte->ctename) {
+            acc->ctes = grow_array(acc->lc, acc->ctes, acc->nctes, &acc->capctes, sizeof *acc->ctes);
+            acc->ctes[acc->nctes++] = cte->ctename;
+        }
+        walk(acc, cte->ctequery, depth + 1);
+        break;
+    }
+    case T_JoinExpr:
+        walk(acc, ((JoinExpr *)n)->larg, depth + 1);
+        walk(acc, ((JoinExpr *)n)->rarg, depth + 1);
+        walk(acc, ((JoinExpr *)n)->quals, depth + 1);
+        break;
+    case T_RangeSubselect: walk(acc, ((RangeSubselect *)n)->subquery, depth + 1); break;
+    case T_RangeFunction: walk_list(acc, ((RangeFunction *)n)->functions, depth); break;
+    case T_SubLink:
+        walk(acc, ((SubLink *)n)->testexpr, depth + 1);
+        walk(acc, ((SubLink *)n)->subselect, depth + 1);
+        break;
+    case T_ResTarget: walk(acc, ((ResTarget *)n)->val, depth + 1); break;
+    case T_A_Expr:
+        walk(acc, ((A_Expr *)n)->lexpr, depth + 1);
+        walk(acc, ((A_Expr *)n)->rexpr, depth + 1);
+        break;
+    case T_BoolExpr: walk_list(acc, ((BoolExpr *)n)->args, depth); break;
+    case T_FuncCall:
+        walk_list(acc, ((FuncCall *)n)->args, depth);
+        walk(acc, (Node *)((FuncCall *)n)->agg_filter, depth + 1);
+        break;
+    case T_TypeCast: walk(acc, ((TypeCast *)n)->arg, depth + 1); break;
+    case T_CollateClause: walk(acc, ((CollateClause *)n)->arg, depth + 1); break;
+    case T_NamedArgExpr: walk(acc, (Node *)((NamedArgExpr *)n)->arg, depth + 1); break;
+    case T_NullTest: walk(acc, (Node *)((NullTest *)n)->arg, depth + 1); break;
+    case T_BooleanTest: walk(acc, (Node *)((BooleanTest *)n)->arg, depth + 1); break;
+    case T_CoalesceExpr: walk_list(acc, ((CoalesceExpr *)n)->args, depth); break;
+    case T_MinMaxExpr: walk_list(acc, ((MinMaxExpr *)n)->args, depth); break;
+    case T_RowExpr: walk_list(acc, ((RowExpr *)n)->args, depth); break;
+    case T_A_ArrayExpr: walk_list(acc, ((A_ArrayExpr *)n)->elements, depth); break;
+    case T_A_Indirection: walk(acc, ((A_Indirection *)n)->arg, depth + 1); break;
+    case T_CaseExpr: {
+        CaseExpr *ce = (CaseExpr *)n;
+        walk(acc, (Node *)ce->arg, depth + 1);
+        walk_list(acc, ce->args, depth);
+        walk(acc, (Node *)ce->defresult, depth + 1);
+        break;
+    }
+    case T_CaseWhen:
+        walk(acc, (Node *)((CaseWhen *)n)->expr, depth + 1);
+        walk(acc, (Node *)((CaseWhen *)n)->result, depth + 1);
+        break;
+    default: break;
+    }
+}
+
+/* The relations a view's (or materialized view's) query reads, without
+ * the names of its own CTEs. */
+static void query_reads(pb_lower_ctx *lc, pb_op *op, Node *query)
+{
+    names_acc acc = {.lc = lc};
+    walk(&acc, query, 0);
+    op->reads = pb_arena_alloc(lc->arena, (acc.nrels ? acc.nrels : 1) * sizeof *op->reads);
+    for (size_t i = 0; i < acc.nrels; i++) {
+        pb_qname r = acc.rels[i];
+        bool skip = false;
+        for (size_t k = 0; !r.schema && k < acc.nctes && !skip; k++)
+            skip = strcmp(acc.ctes[k], r.name) == 0;
+        for (size_t k = 0; k < op->nreads && !skip; k++)
+            skip = strcmp(op->reads[k].name, r.name) == 0 &&
+                   ((!r.schema && !op->reads[k].schema) ||
+                    (r.schema && op->reads[k].schema && strcmp(r.schema, op->reads[k].schema) == 0));
+        if (!skip)
+            op->reads[op->nreads++] = r;
+    }
+}
+
 /* ---- column definitions and constraints ---------------------------------- */
+
+static pb_constraint_kind constraint_kind(ConstrType t);
+
+/* A CHECK, FOREIGN KEY, UNIQUE, PRIMARY KEY or EXCLUDE constraint of a
+ * CREATE TABLE or ADD COLUMN; `column` for one written inline. NULL for the
+ * other Constraint kinds (NOT NULL, DEFAULT, IDENTITY, ...). */
+static pb_constraint *lower_constraint(pb_lower_ctx *lc, const Constraint *con, const char *column)
+{
+    pb_constraint_kind k = constraint_kind(con->contype);
+    if (k == PB_CON_NONE || k == PB_CON_NOT_NULL)
+        return NULL;
+    pb_constraint *pc = pb_arena_alloc(lc->arena, sizeof *pc);
+    pc->kind = k;
+    pc->name = dup(lc, con->conname);
+    pc->not_valid = con->skip_validation;
+    pc->is_inline = column != NULL;
+    pc->at = clamp_loc(lc, con->location);
+    if (k == PB_CON_FOREIGN_KEY) {
+        pc->ref = rangevar_name(lc, con->pktable);
+        pc->ref_columns = string_list(lc, con->pk_attrs, &pc->nref_columns);
+        pc->columns = string_list(lc, con->fk_attrs, &pc->ncolumns);
+    } else if (k == PB_CON_CHECK) {
+        names_acc acc = {.lc = lc};
+        walk(&acc, con->raw_expr, 0);
+        pc->columns = acc.cols;
+        pc->ncolumns = acc.ncols;
+        pc->check_not_null_column = check_not_null_column(lc, con->raw_expr, 0);
+    } else if (k == PB_CON_EXCLUSION) {
+        /* exclusions: (IndexElem, operator name) pairs */
+        pc->columns = pb_arena_alloc(lc->arena, ((size_t)list_length(con->exclusions) + 1) * sizeof(char *));
+        ListCell *c;
+        foreach (c, con->exclusions) {
+            List *pair = lfirst(c);
+            if (IsA(pair, List) && list_length(pair) >= 1 && IsA(linitial(pair), IndexElem) &&
+                ((IndexElem *)linitial(pair))->name)
+                pc->columns[pc->ncolumns++] = dup(lc, ((IndexElem *)linitial(pair))->name);
+        }
+    } else {
+        pc->columns = string_list(lc, con->keys, &pc->ncolumns);
+    }
+    if (column && k != PB_CON_CHECK) {
+        /* inline: the constraint is on its column (a CHECK keeps the
+           columns it reads, which name it: t_col_check or t_check) */
+        pc->columns = pb_arena_alloc(lc->arena, sizeof *pc->columns);
+        pc->columns[0] = dup(lc, column);
+        pc->ncolumns = 1;
+    }
+    return pc;
+}
+
+static void add_constraint(pb_lower_ctx *lc, pb_constraint ***items, size_t *n, size_t *cap, pb_constraint *c)
+{
+    if (!c)
+        return;
+    *items = grow_array(lc, *items, *n, cap, sizeof **items);
+    (*items)[(*n)++] = c;
+}
 
 static pb_column *lower_column(pb_lower_ctx *lc, const ColumnDef *cd)
 {
@@ -430,10 +646,12 @@ static pb_column *lower_column(pb_lower_ctx *lc, const ColumnDef *cd)
     if (cd->collClause)
         col->collation = list_name(lc, cd->collClause->collname).name;
     ListCell *c;
+    size_t cap = 0;
     foreach (c, cd->constraints) {
         Constraint *con = lfirst(c);
         if (!IsA(con, Constraint))
             continue;
+        add_constraint(lc, &col->constraints, &col->nconstraints, &cap, lower_constraint(lc, con, col->name));
         switch (con->contype) {
         case CONSTR_NOTNULL: col->not_null = true; break;
         case CONSTR_NULL: col->not_null = false; break;
@@ -488,14 +706,13 @@ static void lower_table_constraint(pb_lower_ctx *lc, pb_op *op, const Constraint
         op->using_index = true;
         op->index_name = dup(lc, con->indexname);
     }
-    if (con->contype == CONSTR_FOREIGN) {
-        op->ref = rangevar_name(lc, con->pktable);
-        op->con_columns = string_list(lc, con->fk_attrs, &op->ncon_columns);
-    } else {
-        op->con_columns = string_list(lc, con->keys, &op->ncon_columns);
+    const pb_constraint *pc = lower_constraint(lc, con, NULL);
+    if (pc) {
+        op->ref = pc->ref;
+        op->con_columns = pc->columns;
+        op->ncon_columns = pc->ncolumns;
+        op->check_not_null_column = pc->check_not_null_column;
     }
-    if (con->contype == CONSTR_CHECK)
-        op->check_not_null_column = check_not_null_column(lc, con->raw_expr, 0);
     set_focus(lc, op, con->location);
 }
 
@@ -569,6 +786,8 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
             op->has_default = op->col->has_default;
             op->default_vol = op->col->default_vol;
             op->default_func = op->col->default_func;
+            op->constraints = op->col->constraints;
+            op->nconstraints = op->col->nconstraints;
             set_focus(lc, op, cd->location);
         }
         op->if_not_exists = cmd->missing_ok;
@@ -896,7 +1115,19 @@ static void lower_create_table(pb_lower_ctx *lc, const CreateStmt *cs)
         if (list_length(cs->inhRelations) > 0 && IsA(linitial(cs->inhRelations), RangeVar))
             op->obj = rangevar_name(lc, linitial(cs->inhRelations));
     }
-    size_t n = (size_t)list_length(cs->tableElts);
+    if (cs->partspec) {
+        const PartitionSpec *ps = cs->partspec;
+        op->partition_strategy = dup(lc, ps->strategy ? ps->strategy : "?");
+        op->partition_columns =
+            pb_arena_alloc(lc->arena, ((size_t)list_length(ps->partParams) + 1) * sizeof(char *));
+        ListCell *k;
+        foreach (k, ps->partParams) {
+            PartitionElem *pe = lfirst(k);
+            if (IsA(pe, PartitionElem) && pe->name)
+                op->partition_columns[op->npartition_columns++] = dup(lc, pe->name);
+        }
+    }
+    size_t n = (size_t)list_length(cs->tableElts), ccap = 0;
     op->columns = pb_arena_alloc(lc->arena, (n ? n : 1) * sizeof *op->columns);
     ListCell *c;
     foreach (c, cs->tableElts) {
@@ -906,8 +1137,11 @@ static void lower_create_table(pb_lower_ctx *lc, const CreateStmt *cs)
             op->columns[op->ncolumns++] = col;
             if (col->references && !op->ref.name)
                 op->ref = col->ref;
+            for (size_t i = 0; i < col->nconstraints; i++)
+                add_constraint(lc, &op->constraints, &op->nconstraints, &ccap, col->constraints[i]);
         } else if (IsA(e, Constraint)) {
             Constraint *con = (Constraint *)e;
+            add_constraint(lc, &op->constraints, &op->nconstraints, &ccap, lower_constraint(lc, con, NULL));
             if (con->contype == CONSTR_FOREIGN && !op->ref.name)
                 op->ref = rangevar_name(lc, con->pktable);
             if (con->contype == CONSTR_PRIMARY) {
@@ -941,6 +1175,28 @@ static void lower_rels(pb_lower_ctx *lc, List *rels, pb_op_kind kind, const char
             set_focus(lc, op, rv->location);
         if (!*first)
             *first = op;
+    }
+}
+
+/* CREATE / ALTER SEQUENCE options the catalog keeps: AS type, OWNED BY
+ * table.column (OWNED BY NONE clears it). */
+static void sequence_options(pb_lower_ctx *lc, pb_op *op, List *options)
+{
+    ListCell *c;
+    foreach (c, options) {
+        DefElem *d = lfirst(c);
+        if (!IsA(d, DefElem) || !d->defname)
+            continue;
+        if (strcmp(d->defname, "as") == 0 && d->arg && IsA(d->arg, TypeName)) {
+            op->type = lower_type(lc, (TypeName *)d->arg);
+        } else if (strcmp(d->defname, "owned_by") == 0 && d->arg && IsA(d->arg, List)) {
+            List *l = (List *)d->arg;
+            op->has_owned_by = true;
+            if (list_length(l) >= 2 && IsA(llast(l), String)) {
+                op->owned_by = list_name_n(lc, l, list_length(l) - 1);
+                op->owned_by_column = dup(lc, strVal(llast(l)));
+            }
+        }
     }
 }
 
@@ -1038,6 +1294,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->rel = rangevar_name(lc, ct->into ? ct->into->rel : NULL);
         op->matview = ct->objtype == OBJECT_MATVIEW;
         op->if_not_exists = ct->if_not_exists;
+        query_reads(lc, op, ct->query);
         break;
     }
     case T_AlterTableStmt: {
@@ -1172,6 +1429,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->rel = rangevar_name(lc, ((ViewStmt *)n)->view);
         op->replace = ((ViewStmt *)n)->replace;
         op->object_kind = PB_OBJ_VIEW;
+        query_reads(lc, op, ((ViewStmt *)n)->query);
         break;
     case T_AlterEnumStmt: {
         AlterEnumStmt *ae = (AlterEnumStmt *)n;
@@ -1179,6 +1437,9 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->obj = list_name(lc, ae->typeName);
         op->new_name = dup(lc, ae->newVal);
         op->enum_rename = ae->oldVal != NULL;
+        op->enum_old_value = dup(lc, ae->oldVal);
+        op->enum_neighbor = dup(lc, ae->newValNeighbor);
+        op->enum_after = ae->newValIsAfter;
         op->if_not_exists = ae->skipIfNewValExists;
         op->object_kind = PB_OBJ_TYPE;
         break;
@@ -1186,12 +1447,25 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
     case T_CreateEnumStmt:
         op = new_op(lc, PB_OP_CREATE_ENUM, K);
         op->obj = list_name(lc, ((CreateEnumStmt *)n)->typeName);
+        op->values = string_list(lc, ((CreateEnumStmt *)n)->vals, &op->nvalues);
         op->object_kind = PB_OBJ_TYPE;
         break;
+    case T_CreateSeqStmt: {
+        CreateSeqStmt *cs = (CreateSeqStmt *)n;
+        op = new_op(lc, PB_OP_CREATE_SEQUENCE, K);
+        op->rel = rangevar_name(lc, cs->sequence);
+        op->if_not_exists = cs->if_not_exists;
+        op->temp = cs->sequence && cs->sequence->relpersistence == 't';
+        op->object_kind = PB_OBJ_SEQUENCE;
+        sequence_options(lc, op, cs->options);
+        break;
+    }
     case T_AlterSeqStmt:
         op = new_op(lc, PB_OP_ALTER_SEQUENCE, K);
         op->rel = rangevar_name(lc, ((AlterSeqStmt *)n)->sequence);
+        op->if_exists = ((AlterSeqStmt *)n)->missing_ok;
         op->object_kind = PB_OBJ_SEQUENCE;
+        sequence_options(lc, op, ((AlterSeqStmt *)n)->options);
         break;
     case T_CommentStmt: {
         CommentStmt *cs = (CommentStmt *)n;

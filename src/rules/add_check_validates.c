@@ -67,7 +67,17 @@ void pb_rule__add_check_validates(pb_rule_ctx *ctx, const pb_op *op)
         return;
     }
     const char *col = op->col->name ? op->col->name : "?";
-    const char *name = pb_sql_default_name(a, op->rel.name, &col, 1, "check");
+    /* the user's CONSTRAINT name, else the one PostgreSQL would choose */
+    const char *name = NULL;
+    for (size_t i = 0; i < op->col->nconstraints && !name; i++) {
+        const pb_constraint *pc = op->col->constraints[i];
+        if (pc->kind == PB_CON_CHECK)
+            name = pc->name ? pc->name
+                            : pb_catalog_default_constraint_name(a, op->rel.name ? op->rel.name : "t", PB_CON_CHECK,
+                                                                 (const char *const *)pc->columns, pc->ncolumns);
+    }
+    if (!name)
+        name = pb_sql_default_name(a, op->rel.name, &col, 1, "check");
     const char *expr = pb_sql_paren_after(a, ctx->src, op->focus.start, end, "check");
     const char *help =
         pb_arena_sprintf(a,

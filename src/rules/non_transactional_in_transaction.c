@@ -55,7 +55,7 @@ static const char *stmt_name(const pb_rule_ctx *ctx, const pb_op *op)
  * block that created the enum type (enum.c AlterEnum). */
 static bool enum_created_in_this_tx(const pb_rule_ctx *ctx, const pb_op *op)
 {
-    const pb_cat_object *e = pb_catalog_enum(ctx->cat, op->obj);
+    const pb_cat_enum *e = pb_catalog_enum(ctx->cat, op->obj);
     return e && e->tx == ctx->st->tx_id;
 }
 

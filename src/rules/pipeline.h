@@ -31,6 +31,33 @@ void pb_rule__rollback_emit(pb_diag_sink *sink, const pb_source *src, uint32_t s
 
 void pb_rule__rollback_data_loss_emit(pb_diag_sink *sink, const pb_source *src, uint32_t start, uint32_t end,
                                       const char *message);
+/* ---- names written with template regions ---------------------------------- */
+
+/* A name written with a template region of the migration tool (${schema},
+ * {{ .Table }}, :NAME), which the parser reads as the same number of 'x'
+ * bytes: as the parser read it ("xxxxxxxxx", "app_xxxxxx") and as written
+ * ("${schema}", "app_${env}"), the identifier at byte `at` of `src`. */
+typedef struct pb_template_name {
+    const char *parsed;
+    const char *written;
+    const pb_source *src;
+    uint32_t at;
+} pb_template_name;
+
+/* Appends to `*names` (arena array of `*n`, capacity `*cap`) the
+ * identifiers of `src` that contain one of its template `regions` (byte
+ * spans, in [start, end)). */
+void pb_rule__template_names(pb_arena *a, const pb_source *src, uint32_t start, uint32_t end,
+                             const pb_span *regions, size_t nregions, pb_template_name **names, size_t *n,
+                             size_t *cap);
+/* Rewrites the messages and help texts of `diags` (findings of `src`) so
+ * that each name the parser read from a template region shows as written
+ * ("xxxxxxxxx.users" becomes "${schema}.users"). Where one parsed name
+ * stands for several written ones, the one in the finding's statement
+ * wins, then the nearest one before it. New strings go to `a`. */
+void pb_rule__restore_template_names(pb_arena *a, pb_diag *diags, size_t ndiags, const pb_source *src,
+                                     const pb_template_name *names, size_t n);
+
 /* First token of [start, end) past blank lines and -- comments. */
 uint32_t pb_rule__part_first_token(const pb_source *src, uint32_t start, uint32_t end);
 

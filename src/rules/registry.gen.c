@@ -1368,6 +1368,12 @@ static const pb_rule_info r_add_column_rewrites = {
 static const pb_rule_example ex_add_column_not_null_no_default[] = {
     {true, "SET lock_timeout = '5s';\n"
     "ALTER TABLE users ADD COLUMN status text NOT NULL;", 0, false},
+    {true, "BEGIN;\n"
+    "SET LOCAL lock_timeout = '5s';\n"
+    "TRUNCATE users;\n"
+    "INSERT INTO users (id) VALUES (1);\n"
+    "ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
+    "COMMIT;", 0, false},
     {true, "SET lock_timeout = '5s';\n"
     "ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL REFERENCES tenants (id);", 0, false},
     {false, "SET lock_timeout = '5s';\n"
@@ -1376,6 +1382,11 @@ static const pb_rule_example ex_add_column_not_null_no_default[] = {
     "ALTER TABLE users ADD COLUMN status text NOT NULL;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
     "ALTER TABLE users ADD COLUMN status text;", 0, false},
+    {false, "BEGIN;\n"
+    "SET LOCAL lock_timeout = '5s';\n"
+    "TRUNCATE users;\n"
+    "ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
+    "COMMIT;", 0, false},
 };
 
 static const pb_rule_info r_add_column_not_null_no_default = {
@@ -1389,7 +1400,10 @@ static const pb_rule_info r_add_column_not_null_no_default = {
     "ACCESS EXCLUSIVE lock and fails with `column \"c\" of relation \"t\" contains\n"
     "null values` as soon as the table has a row, so the migration only works on\n"
     "an empty table (typically in development and CI, not in production). A\n"
-    "`PRIMARY KEY` column is NOT NULL too.\n"
+    "`PRIMARY KEY` column is NOT NULL too. The rule stays quiet when the table is\n"
+    "known to be empty: created earlier in the same part, or emptied by\n"
+    "`TRUNCATE` earlier in the same transaction (which holds its lock, so no rows\n"
+    "can arrive in between).\n"
     "(PostgreSQL manual: sql-altertable, ADD COLUMN and Notes; tablecmds.c\n"
     "ATRewriteTable.)\n"
     "",
@@ -1408,7 +1422,7 @@ static const pb_rule_info r_add_column_not_null_no_default = {
     .stage = "op",
     .check = pb_rule__add_column_not_null_no_default,
     .examples = ex_add_column_not_null_no_default,
-    .nexamples = 5,
+    .nexamples = 7,
     .explain = "PB111 add-column-not-null-no-default (warning)\n"
     "ADD COLUMN ... NOT NULL without a DEFAULT fails on a table that has rows\n"
     "\n"
@@ -1421,7 +1435,10 @@ static const pb_rule_info r_add_column_not_null_no_default = {
     "  ACCESS EXCLUSIVE lock and fails with `column \"c\" of relation \"t\" contains\n"
     "  null values` as soon as the table has a row, so the migration only works on\n"
     "  an empty table (typically in development and CI, not in production). A\n"
-    "  `PRIMARY KEY` column is NOT NULL too.\n"
+    "  `PRIMARY KEY` column is NOT NULL too. The rule stays quiet when the table is\n"
+    "  known to be empty: created earlier in the same part, or emptied by\n"
+    "  `TRUNCATE` earlier in the same transaction (which holds its lock, so no rows\n"
+    "  can arrive in between).\n"
     "  (PostgreSQL manual: sql-altertable, ADD COLUMN and Notes; tablecmds.c\n"
     "  ATRewriteTable.)\n"
     "\n"
@@ -1438,6 +1455,12 @@ static const pb_rule_info r_add_column_not_null_no_default = {
     "Flagged\n"
     "  SET lock_timeout = '5s';\n"
     "  ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
+    "  BEGIN;\n"
+    "  SET LOCAL lock_timeout = '5s';\n"
+    "  TRUNCATE users;\n"
+    "  INSERT INTO users (id) VALUES (1);\n"
+    "  ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
+    "  COMMIT;\n"
     "  SET lock_timeout = '5s';\n"
     "  ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL REFERENCES tenants (id);\n"
     "\n"
@@ -1448,6 +1471,11 @@ static const pb_rule_info r_add_column_not_null_no_default = {
     "  ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
     "  SET lock_timeout = '5s';\n"
     "  ALTER TABLE users ADD COLUMN status text;\n"
+    "  BEGIN;\n"
+    "  SET LOCAL lock_timeout = '5s';\n"
+    "  TRUNCATE users;\n"
+    "  ALTER TABLE users ADD COLUMN status text NOT NULL;\n"
+    "  COMMIT;\n"
     "",
 };
 

@@ -1,7 +1,31 @@
 /* rename-column: RENAME COLUMN breaks running code that uses the old name.
- * Quiet for tables created, and columns added, earlier in the part. */
+ * Quiet for tables created, and columns added, earlier in the part, and for
+ * the two renames of a column swap in one transaction (a -> a_old and
+ * a_new -> a: the name running code uses never goes away). */
+#include <string.h>
+
 #include "rules/rule.h"
 #include "rules/rule_util.h"
+
+/* Is `op` one half of a swap: another rename in the same transaction on
+ * the same table takes its old name, or gave up its new one? */
+static bool part_of_swap(const pb_rule_ctx *ctx, const pb_op *op)
+{
+    if (!ctx->st->in_tx)
+        return false;
+    size_t lo, hi;
+    pb_rule_tx_range(ctx, 256, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        const pb_op *o = ctx->ops->items[i];
+        if (o == op || o->kind != PB_OP_RENAME_COLUMN || !o->column || !o->new_name ||
+            !pb_qname_match(o->rel, op->rel))
+            continue;
+        if ((i > ctx->op_index && !strcmp(o->new_name, op->column)) ||
+            (i < ctx->op_index && !strcmp(o->column, op->new_name)))
+            return true;
+    }
+    return false;
+}
 
 void pb_rule__rename_column(pb_rule_ctx *ctx, const pb_op *op)
 {
@@ -9,7 +33,7 @@ void pb_rule__rename_column(pb_rule_ctx *ctx, const pb_op *op)
         return;
     bool view = op->object_kind == PB_OBJ_VIEW || op->object_kind == PB_OBJ_MATVIEW;
     if ((view ? pb_rule_relation_is_new(ctx, op->rel) : pb_rule_table_is_new(ctx, op->rel)) ||
-        pb_rule_column_is_new(ctx, op->rel, op->column))
+        pb_rule_column_is_new(ctx, op->rel, op->column) || part_of_swap(ctx, op))
         return;
     pb_fact f;
     pb_rule_facts(ctx, op, &f);

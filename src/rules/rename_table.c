@@ -1,12 +1,29 @@
 /* rename-table: RENAME TO of a table breaks running code that uses the old
- * name. Quiet for tables created earlier in the part. */
+ * name. Quiet for tables created earlier in the part, and when the same
+ * transaction creates a view under the old name (the compatibility view of
+ * expand and contract: reads and, for a simple view, writes keep working). */
 #include "rules/rule.h"
 #include "rules/rule_util.h"
+
+static bool view_keeps_old_name(const pb_rule_ctx *ctx, const pb_op *op)
+{
+    if (!ctx->st->in_tx)
+        return false;
+    size_t lo, hi;
+    pb_rule_tx_range(ctx, 256, &lo, &hi);
+    for (size_t i = ctx->op_index + 1; i < hi; i++) {
+        const pb_op *o = ctx->ops->items[i];
+        if (o->kind == PB_OP_CREATE_VIEW && pb_qname_match(o->rel, op->rel))
+            return true;
+    }
+    (void)lo;
+    return false;
+}
 
 void pb_rule__rename_table(pb_rule_ctx *ctx, const pb_op *op)
 {
     if (op->kind != PB_OP_RENAME_TABLE || !op->rel.name || !op->new_name ||
-        pb_rule_table_is_new(ctx, op->rel))
+        pb_rule_table_is_new(ctx, op->rel) || view_keeps_old_name(ctx, op))
         return;
     pb_fact f;
     pb_rule_facts(ctx, op, &f);

@@ -1,9 +1,15 @@
 /* Rule support shared by every rule: reporting, facts with catalog
- * knowledge, registry look-ups. */
+ * knowledge, registry look-ups, and names written with template regions
+ * shown as written. */
 #include "rules/rule.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "rules/pipeline.h"
 
 const char *pb_rule_id(const pb_rule_info *r)
 {
@@ -119,4 +125,127 @@ bool pb_rule_table_is_new(const pb_rule_ctx *ctx, pb_qname rel)
 const char *pb_rule_name(const pb_rule_ctx *ctx, pb_qname q)
 {
     return pb_arena_sprintf(ctx->arena, "\"%s\"", pb_qname_str(ctx->arena, q));
+}
+
+/* ---- names written with template regions ------------------------------------ */
+
+static bool ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           c >= 0x80;
+}
+
+/* Is byte `i` inside one of `regions`? */
+static bool in_region(const pb_span *regions, size_t n, uint32_t i)
+{
+    for (size_t k = 0; k < n; k++)
+        if (i >= regions[k].start && i < regions[k].end)
+            return true;
+    return false;
+}
+
+void pb_rule__template_names(pb_arena *a, const pb_source *src, uint32_t start, uint32_t end,
+                             const pb_span *regions, size_t nregions, pb_template_name **names, size_t *n,
+                             size_t *cap)
+{
+    const char *t = src->text;
+    for (size_t r = 0; r < nregions; r++) {
+        uint32_t s = regions[r].start, e = regions[r].end;
+        if (s < start || e > end || s >= e)
+            continue;
+        /* the identifier around the region, as the parser saw it: other
+           regions count as identifier bytes ('x') */
+        while (s > start && (in_region(regions, nregions, s - 1) || ident_byte((unsigned char)t[s - 1])))
+            s--;
+        while (e < end && (in_region(regions, nregions, e) || ident_byte((unsigned char)t[e])))
+            e++;
+        bool seen = false;
+        for (size_t k = 0; k < *n && !seen; k++)
+            seen = (*names)[k].src == src && (*names)[k].at == s;
+        if (seen)
+            continue;
+        char *parsed = pb_arena_strndup(a, t + s, e - s);
+        for (uint32_t i = s; i < e; i++)
+            if (in_region(regions, nregions, i))
+                parsed[i - s] = 'x';
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 8;
+            pb_template_name *g = pb_arena_alloc(a, ncap * sizeof *g);
+            if (*n)
+                memcpy(g, *names, *n * sizeof *g);
+            *names = g;
+            *cap = ncap;
+        }
+        (*names)[(*n)++] = (pb_template_name){parsed, pb_arena_strndup(a, t + s, e - s), src, s};
+    }
+}
+
+/* How well `nm` fits a finding of `src` about [lo, hi): lower is better. */
+static uint64_t name_distance(const pb_template_name *nm, const pb_source *src, uint32_t lo, uint32_t hi)
+{
+    if (nm->src != src)
+        return UINT64_MAX - 1;
+    if (nm->at >= lo && nm->at < hi)
+        return 0;
+    return nm->at < lo ? (uint64_t)(lo - nm->at) : ((uint64_t)1 << 32) + (nm->at - hi);
+}
+
+static const char *restore_in(pb_arena *a, const char *s, const pb_source *src, uint32_t lo, uint32_t hi,
+                              const pb_template_name *names, size_t n)
+{
+    if (!s || !strchr(s, 'x'))
+        return s;
+    bool first[256] = {false}; /* bytes a parsed name can start with (either case) */
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)names[k].parsed[0];
+        first[c] = true;
+        if (c >= 'a' && c <= 'z')
+            first[c - 'a' + 'A'] = true;
+        else if (c >= 'A' && c <= 'Z')
+            first[c - 'A' + 'a'] = true;
+    }
+    pb_buf out = {0};
+    bool changed = false;
+    for (size_t i = 0; s[i];) {
+        const pb_template_name *best = NULL;
+        size_t best_len = 0;
+        uint64_t best_d = UINT64_MAX;
+        /* a name starts where an identifier does (derived names such as
+           t_col_idx keep their tails) */
+        if (first[(unsigned char)s[i]] &&
+            (i == 0 || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') || (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
+                         (s[i - 1] >= '0' && s[i - 1] <= '9'))))
+            for (size_t k = 0; k < n; k++) {
+                size_t len = strlen(names[k].parsed);
+                if (len < best_len || strncasecmp(s + i, names[k].parsed, len) != 0)
+                    continue;
+                uint64_t d = name_distance(&names[k], src, lo, hi);
+                if (len > best_len || d < best_d) {
+                    best = &names[k];
+                    best_len = len;
+                    best_d = d;
+                }
+            }
+        if (best) {
+            pb_buf_puts(&out, best->written);
+            i += best_len;
+            changed = true;
+        } else {
+            pb_buf_putc(&out, s[i]);
+            i++;
+        }
+    }
+    const char *r = changed ? pb_arena_strdup(a, pb_buf_cstr(&out)) : s;
+    pb_buf_release(&out);
+    return r;
+}
+
+void pb_rule__restore_template_names(pb_arena *a, pb_diag *diags, size_t ndiags, const pb_source *src,
+                                     const pb_template_name *names, size_t n)
+{
+    for (size_t i = 0; n && i < ndiags; i++) {
+        pb_diag *d = &diags[i];
+        d->message = restore_in(a, d->message, src, d->stmt_start, d->stmt_end, names, n);
+        d->help = restore_in(a, d->help, src, d->stmt_start, d->stmt_end, names, n);
+    }
 }

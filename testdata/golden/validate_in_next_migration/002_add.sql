@@ -1,0 +1,4 @@
+BEGIN;
+SET LOCAL lock_timeout = '3s';
+ALTER TABLE t ADD CONSTRAINT t_n_pos CHECK (n > 0) NOT VALID;
+COMMIT;

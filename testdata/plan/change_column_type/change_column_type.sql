@@ -1,0 +1,1 @@
+ALTER TABLE invoices ALTER COLUMN account_id TYPE bigint;

@@ -1,0 +1,1 @@
+ALTER TABLE order_lines ADD CONSTRAINT order_lines_quantity_check CHECK (quantity > 0);

@@ -1,0 +1,1 @@
+ALTER TABLE products ALTER COLUMN name TYPE varchar(100);

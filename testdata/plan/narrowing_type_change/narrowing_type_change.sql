@@ -1,0 +1,1 @@
+ALTER TABLE invoices ALTER COLUMN note TYPE varchar(100);
