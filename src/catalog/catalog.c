@@ -176,6 +176,11 @@ const char *pb_catalog_default_constraint_name(pb_arena *a, const char *table, p
     return pb_catalog_object_name(a, table, name2, label);
 }
 
+const char *pb_catalog_default_index_name(pb_arena *a, const char *table, const char *const *cols, size_t n)
+{
+    return pb_catalog_object_name(a, table, n ? name_addition(a, cols, n) : "expr", "idx");
+}
+
 const char *pb_catalog_serial_sequence_name(pb_arena *a, const char *table, const char *column)
 {
     return pb_catalog_object_name(a, table, column, "seq");
@@ -950,6 +955,30 @@ static void set_parent(pb_catalog *cat, pb_cat_table *t, pb_qname parent)
     register_table(cat, t);
 }
 
+/* ---- columns of a user type ----------------------------------------------------- */
+
+static bool column_has_type(const pb_cat_column *c, pb_qname type)
+{
+    return c->type.name && type.name && !strcmp(c->type.name, type.name) &&
+           (!c->type.schema || !type.schema || !strcmp(c->type.schema, type.schema));
+}
+
+size_t pb_catalog__tables_using_type(const pb_catalog *cat, pb_qname type, pb_cat_table **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; type.name && i < cat->tables.cap && n < max; i++) {
+        if (!cat->tables.keys[i])
+            continue;
+        for (pb_cat_table *t = cat->tables.vals[i]; t && n < max; t = t->next_same_name)
+            for (size_t k = 0; k < t->columns.len; k++)
+                if (column_has_type(t->columns.items[k], type)) {
+                    out[n++] = t;
+                    break;
+                }
+    }
+    return n;
+}
+
 /* ---- replay -------------------------------------------------------------------- */
 
 static void create_table(pb_catalog *cat, const pb_op *op, uint32_t tx)
@@ -1107,6 +1136,15 @@ static void rename_op(pb_catalog *cat, const pb_op *op)
             e->name = (pb_qname){e->name.schema, cp(cat, op->new_name)};
             enm_link(cat->arena, &cat->enums, e);
         }
+        /* columns refer to the type by OID: they follow it */
+        pb_cat_table *users[256];
+        size_t n = pb_catalog__tables_using_type(cat, op->obj, users, 256);
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < users[i]->columns.len; k++) {
+                pb_cat_column *c = users[i]->columns.items[k];
+                if (column_has_type(c, op->obj))
+                    c->type.name = cp(cat, op->new_name);
+            }
     }
 }
 
@@ -1129,6 +1167,18 @@ static void drop_other(pb_catalog *cat, const pb_op *op)
         pb_cat_enum *e = pb_catalog_enum(cat, op->obj);
         if (e)
             enm_unlink(cat->arena, &cat->enums, e);
+        if (op->cascade && op->obj.name) {
+            /* DROP TYPE ... CASCADE drops the columns of that type
+               (manual: sql-droptype) */
+            pb_cat_table *users[256];
+            size_t n = pb_catalog__tables_using_type(cat, op->obj, users, 256);
+            for (size_t i = 0; i < n; i++)
+                for (size_t k = users[i]->columns.len; k-- > 0;) {
+                    pb_cat_column *c = users[i]->columns.items[k];
+                    if (column_has_type(c, op->obj))
+                        drop_column(cat, users[i], c->name);
+                }
+        }
         break;
     }
     default: break;
@@ -1198,12 +1248,8 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
            its numbering) */
         const char *iname = op->index_name;
         if (!iname && op->rel.name)
-            iname = pb_catalog_object_name(cat->arena, op->rel.name,
-                                           op->ncon_columns ? name_addition(cat->arena, (const char *const *)
-                                                                                            op->con_columns,
-                                                                            op->ncon_columns)
-                                                            : "expr",
-                                           "idx");
+            iname = pb_catalog_default_index_name(cat->arena, op->rel.name, (const char *const *)op->con_columns,
+                                                  op->ncon_columns);
         if (op->if_not_exists && pb_catalog_index(cat, (pb_qname){op->rel.schema, iname}))
             break;
         /* a partial index serves no foreign key look-up: record no columns */

@@ -150,6 +150,10 @@ void pb_catalog__restore_index(pb_catalog *cat, pb_qname name, const pb_cat_inde
 void pb_catalog__restore_sequence(pb_catalog *cat, pb_qname name, const pb_cat_sequence *pre);
 void pb_catalog__restore_enum(pb_catalog *cat, pb_qname name, const pb_cat_enum *pre);
 void pb_catalog__restore_object(pb_catalog *cat, pb_strmap *map, const char *name, const pb_cat_object *pre);
+/* The tables (at most `max`) with a column of the user type `type`: they
+ * follow a RENAME of the type and lose the column with DROP TYPE ...
+ * CASCADE. Costs a walk over all tables (type renames and drops are rare). */
+size_t pb_catalog__tables_using_type(const pb_catalog *cat, pb_qname type, pb_cat_table **out, size_t max);
 /* A deep copy of `src` in arena `a`, names included: it stays valid after
  * `src` and its arena are gone (a snapshot to compare against, or a
  * catalog to lint a down part on). */
@@ -209,6 +213,9 @@ const char *pb_catalog_object_name(pb_arena *a, const char *name1, const char *n
  * the number PostgreSQL appends when the name is taken.) */
 const char *pb_catalog_default_constraint_name(pb_arena *a, const char *table, pb_constraint_kind kind,
                                                const char *const *cols, size_t n);
+/* The name of CREATE INDEX ON table (cols) without a name: t_a_b_idx, or
+ * t_expr_idx when no key column is a plain column (ChooseIndexName). */
+const char *pb_catalog_default_index_name(pb_arena *a, const char *table, const char *const *cols, size_t n);
 /* The implicit sequence of a serial or identity column: "<table>_<column>_seq". */
 const char *pb_catalog_serial_sequence_name(pb_arena *a, const char *table, const char *column);
 

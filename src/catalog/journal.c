@@ -27,6 +27,14 @@ static void note(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name)
         e->existed = t != NULL;
         if (t)
             pb_catalog_copy_table(j->arena, &e->table, t);
+        size_t it = 0, n = 0;
+        while (pb_catalog_table_index(cat, name, &it))
+            n++;
+        e->indexes = pb_arena_alloc(j->arena, (n ? n : 1) * sizeof *e->indexes);
+        it = 0;
+        const pb_cat_index *x;
+        while (e->nindexes < n && (x = pb_catalog_table_index(cat, name, &it)))
+            e->indexes[e->nindexes++] = x;
     } else if (kind == K_INDEX) {
         const pb_cat_index *x = pb_catalog_index(cat, name);
         e->existed = x != NULL;
@@ -103,6 +111,15 @@ static void note_family(pb_journal *j, const pb_catalog *cat, pb_qname rel, bool
         note_family(j, cat, t->name, views, depth + 1);
 }
 
+/* The tables with a column of a type being renamed or dropped. */
+static void note_type_users(pb_journal *j, const pb_catalog *cat, pb_qname type)
+{
+    pb_cat_table *users[256];
+    size_t n = pb_catalog__tables_using_type(cat, type, users, 256);
+    for (size_t i = 0; i < n; i++)
+        note_family(j, cat, users[i]->name, false, 5);
+}
+
 /* The implicit sequence a serial or identity column creates. */
 static void note_serial(pb_journal *j, const pb_catalog *cat, pb_qname rel, const pb_column *col)
 {
@@ -162,6 +179,7 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
         if (op->object_kind == PB_OBJ_TYPE) {
             note(j, cat, K_ENUM, op->obj);
             note(j, cat, K_ENUM, (pb_qname){op->obj.schema, op->new_name});
+            note_type_users(j, cat, op->obj);
         }
         break;
     case PB_OP_CREATE_TABLE:
@@ -227,13 +245,21 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
             note_family(j, cat, op->rel, op->cascade, 0);
         } else if (op->object_kind == PB_OBJ_TYPE) {
             note(j, cat, K_ENUM, op->obj);
+            if (op->cascade)
+                note_type_users(j, cat, op->obj);
         } else if (op->object_kind == PB_OBJ_SEQUENCE) {
             note_drop(j, cat, K_SEQUENCE, op->rel, op->if_exists);
         }
         break;
     case PB_OP_CREATE_INDEX:
         j->last = NULL;
-        note(j, cat, K_INDEX, (pb_qname){op->rel.schema, op->index_name});
+        note(j, cat, K_INDEX,
+             (pb_qname){op->rel.schema,
+                        op->index_name || !op->rel.name
+                            ? op->index_name
+                            : pb_catalog_default_index_name(j->arena, op->rel.name,
+                                                            (const char *const *)op->con_columns,
+                                                            op->ncon_columns)});
         if (j->last && op->if_not_exists)
             j->last->if_not_exists = true;
         break;
@@ -312,6 +338,13 @@ static const char *reads_text(pb_arena *a, const pb_cat_table *t)
     return t->nreads ? s : "no table";
 }
 
+static const char *owner_text(pb_arena *a, const pb_cat_sequence *s)
+{
+    if (!s->owner.name)
+        return "no column";
+    return pb_arena_sprintf(a, "%s.\"%s\"", q(a, s->owner), s->owner_column ? s->owner_column : "?");
+}
+
 static const char *values_text(pb_arena *a, const pb_cat_enum *e)
 {
     const char *s = "";
@@ -320,17 +353,27 @@ static const char *values_text(pb_arena *a, const pb_cat_enum *e)
     return pb_arena_sprintf(a, "(%s)", s);
 }
 
-static bool same_values(const pb_cat_enum *x, const pb_cat_enum *y)
+/* Does `post` keep every value of `pre` in the same order? Values the up
+ * part added and the down part leaves are not a difference worth a
+ * finding: PostgreSQL cannot drop an enum value, so a down part can only
+ * re-create the type, which teams rightly avoid for a value that old code
+ * simply does not use. */
+static bool keeps_values(const pb_cat_enum *pre, const pb_cat_enum *post)
 {
-    if (x->nvalues != y->nvalues)
-        return false;
-    for (size_t i = 0; i < x->nvalues; i++)
-        if (strcmp(x->values[i], y->values[i]) != 0)
+    size_t k = 0;
+    for (size_t i = 0; i < pre->nvalues; i++) {
+        while (k < post->nvalues && strcmp(post->values[k], pre->values[i]) != 0)
+            k++;
+        if (k == post->nvalues)
             return false;
+        k++;
+    }
     return true;
 }
 
-static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, const pb_cat_table *post)
+/* `down_part`: the serial of the down part (what it added is its own). */
+static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, const pb_cat_table *post,
+                          uint32_t down_part)
 {
     pb_arena *a = j->arena;
     const pb_cat_table *pre = &e->table;
@@ -371,7 +414,11 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
     }
     for (size_t i = 0; i < pre->constraints.len; i++) {
         const pb_cat_constraint *c = pre->constraints.items[i];
-        if (c->name && !pb_catalog_constraint(post, c->name))
+        bool column_gone = false; /* then the constraint went with it, reported above */
+        for (size_t k = 0; k < c->ncolumns && !column_gone; k++)
+            column_gone = c->columns[k] && pb_catalog_column(pre, c->columns[k]) &&
+                          !pb_catalog_column(post, c->columns[k]);
+        if (c->name && !column_gone && !pb_catalog_constraint(post, c->name))
             add(d, false,
                 pb_arena_sprintf(a, "constraint \"%s\" on %s is missing after the rollback", c->name, tn));
     }
@@ -379,9 +426,15 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
         const pb_cat_constraint *c = post->constraints.items[i];
         if (c->name && !pb_catalog_constraint(pre, c->name))
             add(d, false,
-                pb_arena_sprintf(
-                    a, "constraint \"%s\" on %s added by the up part is left behind by the rollback", c->name,
-                    tn));
+                c->part == down_part
+                    ? pb_arena_sprintf(a,
+                                       "constraint \"%s\" on %s, added by the down part, was not there before the "
+                                       "up part",
+                                       c->name, tn)
+                    : pb_arena_sprintf(a,
+                                       "constraint \"%s\" on %s added by the up part is left behind by the "
+                                       "rollback",
+                                       c->name, tn));
     }
     if (pre->parent.name && !post->parent.name)
         add(d, false,
@@ -409,7 +462,7 @@ static bool index_alive(const pb_catalog *after, const pb_cat_index *x)
         return false;
     const pb_cat_table *t = pb_catalog_table(after, x->table);
     if (!t)
-        return false;
+        return true; /* a table pgbelay has not seen created (a dropped one takes its indexes along) */
     for (size_t i = 0; i < x->ncolumns; i++)
         if (x->columns[i] && !pb_catalog_column(t, x->columns[i]) && t->part != 0)
             return false;
@@ -459,7 +512,7 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
                             "it cannot be brought back",
                             n));
                 if (!e->unknown_shape)
-                    compare_table(j, &d, e, post);
+                    compare_table(j, &d, e, post, after->part);
             }
         } else if (e->kind == K_SEQUENCE) {
             /* the sequence of a serial or identity column comes and goes
@@ -482,28 +535,31 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
                 add(&d, false,
                     pb_arena_sprintf(a, "sequence %s is AS %s after the rollback, but was AS %s before the up part",
                                      n, pb_type_str(a, &post->type), pb_type_str(a, &e->sequence.type)));
+            if (e->existed && post && !e->unknown_shape && e->sequence.part != 0 &&
+                !(pb_qname_match(e->sequence.owner, post->owner) ||
+                  (!e->sequence.owner.name && !post->owner.name)))
+                add(&d, false,
+                    pb_arena_sprintf(a, "sequence %s is owned by %s after the rollback, but was owned by %s before "
+                                        "the up part",
+                                     n, owner_text(a, post), owner_text(a, &e->sequence)));
         } else {
             bool now = e->kind == K_INDEX    ? index_alive(after, pb_catalog_index(after, e->name))
                        : e->kind == K_SCHEMA ? pb_catalog_schema(after, e->name.name) != NULL
                                              : pb_catalog_enum(after, e->name) != NULL;
             const char *what = e->kind == K_INDEX ? "index" : e->kind == K_SCHEMA ? "schema" : "type";
             const pb_cat_enum *post_enum = e->kind == K_ENUM ? pb_catalog_enum(after, e->name) : NULL;
-            if (e->existed && post_enum && !e->unknown_shape && !same_values(&e->enumeration, post_enum))
+            if (e->existed && post_enum && !e->unknown_shape && !keeps_values(&e->enumeration, post_enum))
                 add(&d, false,
-                    pb_arena_sprintf(a,
-                                     "type %s has the values %s after the rollback, but had %s before the up "
-                                     "part%s",
-                                     n, values_text(a, post_enum), values_text(a, &e->enumeration),
-                                     post_enum->nvalues > e->enumeration.nvalues
-                                         ? " (PostgreSQL cannot drop an enum value: the down part must "
-                                           "re-create the type without it)"
-                                         : ""));
+                    pb_arena_sprintf(a, "type %s has the values %s after the rollback, but had %s before the up part",
+                                     n, values_text(a, post_enum), values_text(a, &e->enumeration)));
             if (!e->existed && now && !e->if_not_exists)
                 add(&d, false,
                     pb_arena_sprintf(
                         a, "%s %s created by the up part is left behind: the down part does not drop it",
                         what, n));
-            else if (e->existed && !now)
+            else if (e->existed && !now &&
+                     !(e->kind == K_INDEX && e->present && !pb_catalog_table(after, e->index.table)))
+                /* (an index whose table is missing is reported with the table) */
                 add(&d, false,
                     pb_arena_sprintf(
                         a, "%s %s is missing after the rollback, although it existed before the up part",
@@ -516,15 +572,21 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
 
 void pb_journal_undo(pb_journal *j, pb_catalog *cat)
 {
-    /* tables the noted ops created (absent before): their indexes go too */
+    /* indexes created since a table was noted (on a table the noted ops
+       created, all of them), whatever their names: they go too */
     for (size_t i = 0; i < j->entries.len; i++) {
         const pb_journal_entry *e = j->entries.items[i];
-        if (e->kind != K_TABLE || e->present || !pb_catalog_table(cat, e->name))
+        if (e->kind != K_TABLE)
             continue;
         size_t it = 0;
         const pb_cat_index *x;
-        while ((x = pb_catalog_table_index(cat, e->name, &it)))
-            pb_catalog__restore_index(cat, x->name, NULL);
+        while ((x = pb_catalog_table_index(cat, e->name, &it))) {
+            bool old = false;
+            for (size_t k = 0; k < e->nindexes && e->present && !old; k++)
+                old = e->indexes[k] == x;
+            if (!old)
+                pb_catalog__restore_index(cat, x->name, NULL);
+        }
     }
     for (size_t i = j->entries.len; i-- > 0;) {
         const pb_journal_entry *e = j->entries.items[i];

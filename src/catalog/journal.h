@@ -25,6 +25,9 @@ typedef struct pb_journal_entry {
     pb_cat_index index;       /* pre-image (kind 1, present) */
     pb_cat_enum enumeration;  /* pre-image (kind 3, present) */
     pb_cat_sequence sequence; /* pre-image (kind 4, present) */
+    const pb_cat_index **indexes; /* kind 0: the indexes on the table when noted (for
+                                     pb_journal_undo: others were created since) */
+    size_t nindexes;
 } pb_journal_entry;
 
 typedef struct pb_journal {

@@ -331,7 +331,7 @@ static const char *tag_name(NodeTag t)
     X(TypeName, L("", names) L(" mods=", typmods) L(" arr=", arrayBounds) I(" typemod=", typemod)           \
                     I(" @", location))                                                                      \
     X(ColumnRef, L("", fields))                                                                             \
-    X(FuncCall, L("", funcname) L(" args=", args))                                                          \
+    X(FuncCall, L("", funcname) L(" args=", args) N(" filter=", agg_filter))                                \
     X(TypeCast, N("", arg) Y(" as ", typeName, TypeName))                                                   \
     X(A_Expr, L("", name) N(" l=", lexpr) N(" r=", rexpr))                                                  \
     X(BoolExpr, E("", boolop, BoolExprType) L(" ", args))                                                   \
@@ -359,7 +359,7 @@ static const char *tag_name(NodeTag t)
     X(Constraint, E("", contype, ConstrType) S(" name=", conname) B(" nv=", skip_validation)                \
                       B(" iv=", initially_valid) S(" idx=", indexname) Y(" pk=", pktable, RangeVar)         \
                           L(" keys=", keys) L(" fk=", fk_attrs) L(" pkcols=", pk_attrs)                     \
-                              N(" expr=", raw_expr) I(" @", location))                                      \
+                              L(" excl=", exclusions) N(" expr=", raw_expr) I(" @", location))              \
     X(AlterTableCmd, E("", subtype, AlterTableType) S(" name=", name) B(" mok=", missing_ok)                \
                          E(" ", behavior, DropBehavior) N(" def=", def))                                    \
     X(AlterTableStmt, Y("", relation, RangeVar) E(" ", objtype, ObjectType) B(" mok=", missing_ok)          \
@@ -369,7 +369,10 @@ static const char *tag_name(NodeTag t)
                          B(" ine=", if_not_exists) L(" params=", indexParams)                               \
                              N(" where=", whereClause))                                                     \
     X(CreateStmt, Y("", relation, RangeVar) B(" ine=", if_not_exists) L(" inh=", inhRelations)              \
-                      Y(" bound=", partbound, PartitionBoundSpec) L(" elts=", tableElts))                   \
+                      Y(" bound=", partbound, PartitionBoundSpec) Y(" part=", partspec, PartitionSpec)      \
+                          L(" elts=", tableElts))                                                           \
+    X(PartitionSpec, S("", strategy) L(" ", partParams))                                                    \
+    X(PartitionElem, S("", name) N(" ", expr))                                                              \
     X(DropStmt, E("", removeType, ObjectType) E(" ", behavior, DropBehavior) B(" mok=", missing_ok)         \
                     B(" conc=", concurrent) L(" objs=", objects))                                           \
     X(RenameStmt, E("", renameType, ObjectType) E(" ", relationType, ObjectType)                            \
@@ -390,15 +393,18 @@ static const char *tag_name(NodeTag t)
     X(VariableSetStmt, E("", kind, VariableSetKind) S(" ", name) B(" local=", is_local)                     \
                            L(" args=", args))                                                               \
     X(CreateTableAsStmt, E("", objtype, ObjectType) B(" ine=", if_not_exists)                               \
-                             Y(" ", into, IntoClause))                                                      \
+                             Y(" ", into, IntoClause) N(" q=", query))                                      \
     X(CreateTrigStmt, S("", trigname) Y(" on ", relation, RangeVar) B(" replace=", replace)                 \
                           B(" row=", row) I(" timing=", timing) I(" events=", events))                      \
-    X(ViewStmt, Y("", view, RangeVar) B(" replace=", replace))                                              \
+    X(ViewStmt, Y("", view, RangeVar) B(" replace=", replace) N(" q=", query))                              \
     X(AlterEnumStmt, L("", typeName) S(" old=", oldVal) S(" new=", newVal)                                  \
                          S(" nb=", newValNeighbor) B(" after=", newValIsAfter)                              \
                              B(" sine=", skipIfNewValExists))                                               \
     X(CreateEnumStmt, L("", typeName) L(" vals=", vals))                                                    \
-    X(AlterSeqStmt, Y("", sequence, RangeVar) B(" mok=", missing_ok) B(" ident=", for_identity))            \
+    X(AlterSeqStmt, Y("", sequence, RangeVar) B(" mok=", missing_ok) B(" ident=", for_identity)             \
+                        L(" opts=", options))                                                               \
+    X(CreateSeqStmt, Y("", sequence, RangeVar) B(" ine=", if_not_exists) B(" ident=", for_identity)         \
+                         L(" opts=", options))                                                              \
     X(CommentStmt, E("", objtype, ObjectType) N(" ", object) S(" is ", comment))                            \
     X(CreateSchemaStmt, S("", schemaname) B(" ine=", if_not_exists))                                        \
     X(AlterSubscriptionStmt, E("", kind, AlterSubscriptionType) S(" ", subname))                            \
@@ -406,7 +412,17 @@ static const char *tag_name(NodeTag t)
     X(AlterDatabaseStmt, S("", dbname) L(" opts=", options))                                                \
     X(AlterObjectSchemaStmt, E("", objectType, ObjectType) Y(" rel=", relation, RangeVar)                   \
                                  N(" obj=", object) S(" to ", newschema) B(" mok=", missing_ok))            \
-    X(SelectStmt, L("", targetList) L(" from=", fromClause) N(" where=", whereClause))
+    X(SelectStmt, L("", targetList) L(" from=", fromClause) N(" where=", whereClause)                       \
+                      N(" having=", havingClause) L(" values=", valuesLists) Y(" with=", withClause, WithClause) \
+                          Y(" l=", larg, SelectStmt) Y(" r=", rarg, SelectStmt))                            \
+    X(WithClause, L("", ctes))                                                                              \
+    X(CommonTableExpr, S("", ctename) N(" ", ctequery))                                                     \
+    X(JoinExpr, N("", larg) N(" ", rarg) N(" on ", quals))                                                  \
+    X(RangeSubselect, N("", subquery))                                                                      \
+    X(RangeFunction, L("", functions))                                                                      \
+    X(SubLink, N("", testexpr) N(" ", subselect))                                                           \
+    X(BooleanTest, N("", arg))                                                                              \
+    X(A_Indirection, N("", arg))
 
 /* clang-format on */
 
