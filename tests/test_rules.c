@@ -70,6 +70,7 @@ static void regressions(void)
                mentions(d->help, "ON ${schema}.users_${env} (score)") && !mentions(d->message, "xxx") &&
                !mentions(d->help, "xxx"),
            "template names: %s / %s", d ? d->message : "(none)", d ? d->help : "");
+    pb_result_free(&res);
     d = finding(&res, goose, "rollback-does-not-undo");
     CHECK_(d && mentions(d->message, "\"${schema}.users_${env}_score_idx\""), "derived template name: %s",
            d ? d->message : "(none)");
@@ -84,21 +85,27 @@ static void regressions(void)
         const char *sql;
         bool fires;
     } empty[] = {
-        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nTRUNCATE t;\nALTER TABLE t ADD COLUMN c int NOT NULL;\nCOMMIT;",
+        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nTRUNCATE t;\nALTER TABLE t ADD COLUMN c int NOT "
+         "NULL;\nCOMMIT;",
          false},
-        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nDELETE FROM t;\nALTER TABLE t ADD COLUMN c int NOT NULL;\nCOMMIT;",
+        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nDELETE FROM t;\nALTER TABLE t ADD COLUMN c int NOT "
+         "NULL;\nCOMMIT;",
          false},
-        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nTRUNCATE other;\nALTER TABLE t ADD COLUMN c int NOT NULL;\nCOMMIT;",
-         true},
-        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nDELETE FROM t WHERE old;\nALTER TABLE t ADD COLUMN c int NOT "
+        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nTRUNCATE other;\nALTER TABLE t ADD COLUMN c int NOT "
          "NULL;\nCOMMIT;",
          true},
-        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nTRUNCATE t;\nCOPY t FROM '/data/t.csv';\nALTER TABLE t ADD COLUMN c int "
+        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nDELETE FROM t WHERE old;\nALTER TABLE t ADD COLUMN c int "
+         "NOT "
+         "NULL;\nCOMMIT;",
+         true},
+        {"BEGIN;\nSET LOCAL lock_timeout = '5s';\nTRUNCATE t;\nCOPY t FROM '/data/t.csv';\nALTER TABLE t ADD "
+         "COLUMN c int "
          "NOT NULL;\nCOMMIT;",
          true},
         /* autocommit: rows may arrive between the statements */
         {"SET lock_timeout = '5s';\nTRUNCATE t;\nALTER TABLE t ADD COLUMN c int NOT NULL;", true},
-        {"BEGIN;\nTRUNCATE t;\nCOMMIT;\nBEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE t ADD COLUMN c int "
+        {"BEGIN;\nTRUNCATE t;\nCOMMIT;\nBEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE t ADD COLUMN c "
+         "int "
          "NOT NULL;\nCOMMIT;",
          true},
     };
