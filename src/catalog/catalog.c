@@ -129,8 +129,8 @@ const char *pb_catalog_object_name(pb_arena *a, const char *name1, const char *n
     n1 = clip_utf8(name1, n1);
     if (name2)
         n2 = clip_utf8(name2, n2);
-    return pb_arena_sprintf(a, "%.*s%s%.*s%s%s", (int)n1, name1, name2 ? "_" : "", (int)n2, name2 ? name2 : "",
-                            label ? "_" : "", label ? label : "");
+    return pb_arena_sprintf(a, "%.*s%s%.*s%s%s", (int)n1, name1, name2 ? "_" : "", (int)n2,
+                            name2 ? name2 : "", label ? "_" : "", label ? label : "");
 }
 
 /* ChooseIndexNameAddition / ChooseForeignKeyConstraintNameAddition: the
@@ -237,14 +237,20 @@ static void note_name(pb_catalog *cat, pb_strmap *m, const char *key, pb_qname w
 {
     if (!key || !who.name)
         return;
+    /* once per (map, key, name): a hash look-up, not a scan of the list */
+    const char *link = pb_arena_sprintf(cat->arena, "%c%s\x1f%s\x1f%s",
+                                        m == &cat->partitions ? 'p'
+                                        : m == &cat->readers  ? 'r'
+                                                              : 'o',
+                                        key, who.schema ? who.schema : "", who.name);
+    if (pb_strmap_get(&cat->links, link))
+        return;
+    pb_strmap_put(cat->arena, &cat->links, link, (void *)1);
     pb_ptrvec *v = pb_strmap_get(m, key);
     if (!v) {
         v = pb_arena_alloc(cat->arena, sizeof *v);
         pb_strmap_put(cat->arena, m, cp(cat, key), v);
     }
-    for (size_t i = 0; i < v->len; i++)
-        if (qname_eq(*(const pb_qname *)v->items[i], who))
-            return;
     pb_qname *q = pb_arena_alloc(cat->arena, sizeof *q);
     *q = cpq(cat, who);
     pb_ptrvec_push(cat->arena, v, q);
@@ -331,11 +337,9 @@ const pb_cat_table *pb_catalog_partition(const pb_catalog *cat, pb_qname parent,
         const pb_cat_table *t = pb_catalog_table(cat, *(const pb_qname *)v->items[k]);
         if (!t || !t->parent.name || !pb_qname_match(t->parent, parent))
             continue;
-        /* two entries may name the same table ("p1", "public.p1") */
-        bool seen = false;
-        for (size_t j = 0; j < k && !seen; j++)
-            seen = pb_catalog_table(cat, *(const pb_qname *)v->items[j]) == t;
-        if (!seen)
+        /* only the entry that names the table as the catalog does: another
+           one ("p1" for "public.p1") would yield it twice */
+        if (qname_eq(t->name, *(const pb_qname *)v->items[k]))
             return t;
     }
     return NULL;
@@ -352,10 +356,7 @@ const pb_cat_table *pb_catalog_dependent_view(const pb_catalog *cat, pb_qname re
         bool reads = false;
         for (size_t r = 0; r < t->nreads && !reads; r++)
             reads = pb_qname_match(t->reads[r], rel);
-        bool seen = false;
-        for (size_t j = 0; j < k && reads && !seen; j++)
-            seen = pb_catalog_table(cat, *(const pb_qname *)v->items[j]) == t;
-        if (reads && !seen)
+        if (reads && qname_eq(t->name, *(const pb_qname *)v->items[k]))
             return t;
     }
     return NULL;
@@ -519,7 +520,8 @@ static void link_sequence(pb_catalog *cat, pb_cat_sequence *s)
     register_sequence(cat, s);
 }
 
-static pb_cat_sequence *create_sequence(pb_catalog *cat, pb_qname name, pb_type type, uint32_t tx, bool created)
+static pb_cat_sequence *create_sequence(pb_catalog *cat, pb_qname name, pb_type type, uint32_t tx,
+                                        bool created)
 {
     pb_cat_sequence *old = pb_catalog_sequence(cat, name);
     if (old)
@@ -543,25 +545,15 @@ static void set_owner(pb_catalog *cat, pb_cat_sequence *s, pb_qname table, const
     register_sequence(cat, s);
 }
 
-/* The sequences owned by `table` (by its `column`, when not NULL), at most
- * `max`; returns how many. */
-static size_t owned_sequences(const pb_catalog *cat, pb_qname table, const char *column, pb_cat_sequence **out,
-                              size_t max)
+/* Appends to `out` (in the catalog's arena) the sequences owned by
+ * `table` (by its `column`, when not NULL). */
+static void owned_sequences(pb_catalog *cat, pb_qname table, const char *column, pb_ptrvec *out)
 {
-    const pb_ptrvec *v = table.name ? pb_strmap_get(&cat->owned, table.name) : NULL;
-    size_t n = 0;
-    for (size_t i = 0; v && i < v->len && n < max; i++) {
-        pb_cat_sequence *s = pb_catalog_sequence(cat, *(const pb_qname *)v->items[i]);
-        if (!s || !s->owner.name || !pb_qname_match(s->owner, table) ||
-            (column && !str_eq(s->owner_column, column)))
-            continue;
-        bool dup = false;
-        for (size_t k = 0; k < n && !dup; k++)
-            dup = out[k] == s;
-        if (!dup)
-            out[n++] = s;
-    }
-    return n;
+    size_t it = 0;
+    const pb_cat_sequence *s;
+    while ((s = pb_catalog_owned_sequence(cat, table, &it)))
+        if (!column || str_eq(s->owner_column, column))
+            pb_ptrvec_push(cat->arena, out, (void *)s);
 }
 
 const pb_cat_sequence *pb_catalog_owned_sequence(const pb_catalog *cat, pb_qname table, size_t *i)
@@ -572,10 +564,7 @@ const pb_cat_sequence *pb_catalog_owned_sequence(const pb_catalog *cat, pb_qname
         const pb_cat_sequence *s = pb_catalog_sequence(cat, *(const pb_qname *)v->items[k]);
         if (!s || !s->owner.name || !pb_qname_match(s->owner, table))
             continue;
-        bool seen = false;
-        for (size_t j = 0; j < k && !seen; j++)
-            seen = pb_catalog_sequence(cat, *(const pb_qname *)v->items[j]) == s;
-        if (!seen)
+        if (qname_eq(s->name, *(const pb_qname *)v->items[k]))
             return s;
     }
     return NULL;
@@ -583,10 +572,10 @@ const pb_cat_sequence *pb_catalog_owned_sequence(const pb_catalog *cat, pb_qname
 
 static void drop_owned_sequences(pb_catalog *cat, pb_qname table, const char *column)
 {
-    pb_cat_sequence *seqs[64];
-    size_t n = owned_sequences(cat, table, column, seqs, 64);
-    for (size_t i = 0; i < n; i++)
-        seq_unlink(cat->arena, &cat->sequences, seqs[i]);
+    pb_ptrvec seqs = {0};
+    owned_sequences(cat, table, column, &seqs);
+    for (size_t i = 0; i < seqs.len; i++)
+        seq_unlink(cat->arena, &cat->sequences, seqs.items[i]);
 }
 
 /* The type of the sequence behind a serial or identity column. */
@@ -594,7 +583,9 @@ static pb_type serial_type(const pb_type *col)
 {
     pb_type t = {0};
     if (col->serial && col->name)
-        t.name = !strcmp(col->name, "bigserial") ? "int8" : !strcmp(col->name, "smallserial") ? "int2" : "int4";
+        t.name = !strcmp(col->name, "bigserial")     ? "int8"
+                 : !strcmp(col->name, "smallserial") ? "int2"
+                                                     : "int4";
     else
         t = *col;
     return t;
@@ -607,7 +598,8 @@ static void implicit_sequence(pb_catalog *cat, pb_qname table, const pb_column *
     if (!col->name || !(col->type.serial || col->identity) || !table.name)
         return;
     const char *name = pb_catalog_serial_sequence_name(cat->arena, table.name, col->name);
-    pb_cat_sequence *s = create_sequence(cat, (pb_qname){table.schema, name}, serial_type(&col->type), tx, true);
+    pb_cat_sequence *s =
+        create_sequence(cat, (pb_qname){table.schema, name}, serial_type(&col->type), tx, true);
     s->implicit = true;
     set_owner(cat, s, table, col->name);
 }
@@ -713,9 +705,9 @@ static const char *choose_constraint_name(pb_catalog *cat, const pb_cat_table *t
 }
 
 static pb_cat_constraint *add_constraint(pb_catalog *cat, pb_cat_table *t, pb_constraint_kind kind,
-                                         const char *name, const char *const *cols, size_t ncols, pb_qname ref,
-                                         const char *check_not_null_column, bool validated, uint32_t tx,
-                                         uint32_t at)
+                                         const char *name, const char *const *cols, size_t ncols,
+                                         pb_qname ref, const char *check_not_null_column, bool validated,
+                                         uint32_t tx, uint32_t at)
 {
     if (!name)
         name = choose_constraint_name(cat, t, kind, cols, ncols);
@@ -775,28 +767,35 @@ static void add_table_constraint(pb_catalog *cat, const pb_op *op, uint32_t tx)
         name = used ? used->name.name : op->index_name;
     if (used)
         unlink_index(cat, used);
-    const pb_cat_constraint *c = add_constraint(cat, t, op->con_kind, name, cols, ncols, op->ref,
-                                                op->check_not_null_column, !op->not_valid, tx, op->span.start);
-    if (op->con_kind == PB_CON_PRIMARY_KEY || op->con_kind == PB_CON_UNIQUE || op->con_kind == PB_CON_EXCLUSION)
-        add_index(cat, (pb_qname){op->rel.schema, c->name}, op->rel, op->con_kind != PB_CON_EXCLUSION, c->columns,
-                  c->ncolumns);
+    const pb_cat_constraint *c =
+        add_constraint(cat, t, op->con_kind, name, cols, ncols, op->ref, op->check_not_null_column,
+                       !op->not_valid, tx, op->span.start);
+    if (op->con_kind == PB_CON_PRIMARY_KEY || op->con_kind == PB_CON_UNIQUE ||
+        op->con_kind == PB_CON_EXCLUSION)
+        add_index(cat, (pb_qname){op->rel.schema, c->name}, op->rel, op->con_kind != PB_CON_EXCLUSION,
+                  c->columns, c->ncolumns);
 }
 
 /* ---- drops and renames ------------------------------------------------------------- */
 
 static void drop_relation(pb_catalog *cat, pb_qname name, bool cascade, int depth);
 
-/* Drops the relations `collect` yields for `name` (partitions, dependent
- * views): gathered first, as dropping changes what the look-up sees. */
+/* The partitions (or with `views`, the views that read) `name`, gathered
+ * before anything changes what the look-ups see. */
+static void related(pb_catalog *cat, pb_qname name, bool views, pb_ptrvec *out)
+{
+    size_t i = 0;
+    const pb_cat_table *t;
+    while ((t = views ? pb_catalog_dependent_view(cat, name, &i) : pb_catalog_partition(cat, name, &i)))
+        pb_ptrvec_push(cat->arena, out, (void *)t);
+}
+
 static void drop_related(pb_catalog *cat, pb_qname name, bool views, int depth)
 {
-    pb_qname found[64];
-    size_t n = 0, i = 0;
-    const pb_cat_table *t;
-    while (n < 64 && (t = views ? pb_catalog_dependent_view(cat, name, &i) : pb_catalog_partition(cat, name, &i)))
-        found[n++] = t->name;
-    for (size_t k = 0; k < n; k++)
-        drop_relation(cat, found[k], true, depth + 1);
+    pb_ptrvec found = {0};
+    related(cat, name, views, &found);
+    for (size_t k = 0; k < found.len; k++)
+        drop_relation(cat, ((pb_cat_table *)found.items[k])->name, true, depth + 1);
 }
 
 /* DROP TABLE / VIEW: the relation, its indexes, the sequences its columns
@@ -869,10 +868,10 @@ static void rename_column(pb_catalog *cat, pb_cat_table *t, const char *from, co
     const pb_cat_index *x;
     while ((x = pb_catalog_table_index(cat, t->name, &i)))
         ((pb_cat_index *)x)->columns = renamed(cat, x->columns, x->ncolumns, from, to);
-    pb_cat_sequence *seqs[64];
-    size_t n = owned_sequences(cat, t->name, from, seqs, 64);
-    for (size_t k = 0; k < n; k++)
-        seqs[k]->owner_column = cp(cat, to);
+    pb_ptrvec seqs = {0};
+    owned_sequences(cat, t->name, from, &seqs);
+    for (size_t k = 0; k < seqs.len; k++)
+        ((pb_cat_sequence *)seqs.items[k])->owner_column = cp(cat, to);
 }
 
 /* RENAME of a table or view (`t`, or NULL when pgbelay has not seen it
@@ -897,32 +896,28 @@ static void rename_relation(pb_catalog *cat, pb_cat_table *t, pb_qname old, cons
         x->table = (pb_qname){x->table.schema, now.name};
         on_table(cat, x);
     }
-    const pb_cat_table *p;
-    pb_cat_table *found[64];
-    size_t n = 0;
-    k = 0;
-    while (n < 64 && (p = pb_catalog_partition(cat, old, &k)))
-        found[n++] = (pb_cat_table *)p;
-    for (size_t i = 0; i < n; i++) {
-        found[i]->parent = now;
-        register_table(cat, found[i]);
+    pb_ptrvec parts = {0}, views = {0}, seqs = {0};
+    related(cat, old, false, &parts);
+    related(cat, old, true, &views);
+    owned_sequences(cat, old, NULL, &seqs);
+    for (size_t i = 0; i < parts.len; i++) {
+        pb_cat_table *p = parts.items[i];
+        p->parent = now;
+        register_table(cat, p);
     }
-    n = 0;
-    k = 0;
-    while (n < 64 && (p = pb_catalog_dependent_view(cat, old, &k)))
-        found[n++] = (pb_cat_table *)p;
-    for (size_t i = 0; i < n; i++) {
-        pb_qname *r = dup_qnames(cat->arena, found[i]->reads, found[i]->nreads);
-        for (size_t j = 0; j < found[i]->nreads; j++)
+    for (size_t i = 0; i < views.len; i++) {
+        pb_cat_table *v = views.items[i];
+        pb_qname *r = dup_qnames(cat->arena, v->reads, v->nreads);
+        for (size_t j = 0; j < v->nreads; j++)
             if (pb_qname_match(r[j], old))
                 r[j] = (pb_qname){r[j].schema, now.name};
-        found[i]->reads = r;
-        register_table(cat, found[i]);
+        v->reads = r;
+        register_table(cat, v);
     }
-    pb_cat_sequence *seqs[64];
-    n = owned_sequences(cat, old, NULL, seqs, 64);
-    for (size_t i = 0; i < n; i++)
-        set_owner(cat, seqs[i], now, seqs[i]->owner_column);
+    for (size_t i = 0; i < seqs.len; i++) {
+        pb_cat_sequence *q = seqs.items[i];
+        set_owner(cat, q, now, q->owner_column);
+    }
 }
 
 static void rename_sequence(pb_catalog *cat, pb_cat_sequence *s, const char *new_name)
@@ -963,20 +958,18 @@ static bool column_has_type(const pb_cat_column *c, pb_qname type)
            (!c->type.schema || !type.schema || !strcmp(c->type.schema, type.schema));
 }
 
-size_t pb_catalog__tables_using_type(const pb_catalog *cat, pb_qname type, pb_cat_table **out, size_t max)
+void pb_catalog__tables_using_type(const pb_catalog *cat, pb_arena *a, pb_qname type, pb_ptrvec *out)
 {
-    size_t n = 0;
-    for (size_t i = 0; type.name && i < cat->tables.cap && n < max; i++) {
+    for (size_t i = 0; type.name && i < cat->tables.cap; i++) {
         if (!cat->tables.keys[i])
             continue;
-        for (pb_cat_table *t = cat->tables.vals[i]; t && n < max; t = t->next_same_name)
+        for (pb_cat_table *t = cat->tables.vals[i]; t; t = t->next_same_name)
             for (size_t k = 0; k < t->columns.len; k++)
                 if (column_has_type(t->columns.items[k], type)) {
-                    out[n++] = t;
+                    pb_ptrvec_push(a, out, t);
                     break;
                 }
     }
-    return n;
 }
 
 /* ---- replay -------------------------------------------------------------------- */
@@ -1137,11 +1130,11 @@ static void rename_op(pb_catalog *cat, const pb_op *op)
             enm_link(cat->arena, &cat->enums, e);
         }
         /* columns refer to the type by OID: they follow it */
-        pb_cat_table *users[256];
-        size_t n = pb_catalog__tables_using_type(cat, op->obj, users, 256);
-        for (size_t i = 0; i < n; i++)
-            for (size_t k = 0; k < users[i]->columns.len; k++) {
-                pb_cat_column *c = users[i]->columns.items[k];
+        pb_ptrvec users = {0};
+        pb_catalog__tables_using_type(cat, cat->arena, op->obj, &users);
+        for (size_t i = 0; i < users.len; i++)
+            for (size_t k = 0; k < ((pb_cat_table *)users.items[i])->columns.len; k++) {
+                pb_cat_column *c = ((pb_cat_table *)users.items[i])->columns.items[k];
                 if (column_has_type(c, op->obj))
                     c->type.name = cp(cat, op->new_name);
             }
@@ -1170,14 +1163,16 @@ static void drop_other(pb_catalog *cat, const pb_op *op)
         if (op->cascade && op->obj.name) {
             /* DROP TYPE ... CASCADE drops the columns of that type
                (manual: sql-droptype) */
-            pb_cat_table *users[256];
-            size_t n = pb_catalog__tables_using_type(cat, op->obj, users, 256);
-            for (size_t i = 0; i < n; i++)
-                for (size_t k = users[i]->columns.len; k-- > 0;) {
-                    pb_cat_column *c = users[i]->columns.items[k];
+            pb_ptrvec users = {0};
+            pb_catalog__tables_using_type(cat, cat->arena, op->obj, &users);
+            for (size_t i = 0; i < users.len; i++) {
+                pb_cat_table *t = users.items[i];
+                for (size_t k = t->columns.len; k-- > 0;) {
+                    pb_cat_column *c = t->columns.items[k];
                     if (column_has_type(c, op->obj))
-                        drop_column(cat, users[i], c->name);
+                        drop_column(cat, t, c->name);
                 }
+            }
         }
         break;
     }
@@ -1248,8 +1243,8 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
            its numbering) */
         const char *iname = op->index_name;
         if (!iname && op->rel.name)
-            iname = pb_catalog_default_index_name(cat->arena, op->rel.name, (const char *const *)op->con_columns,
-                                                  op->ncon_columns);
+            iname = pb_catalog_default_index_name(cat->arena, op->rel.name,
+                                                  (const char *const *)op->con_columns, op->ncon_columns);
         if (op->if_not_exists && pb_catalog_index(cat, (pb_qname){op->rel.schema, iname}))
             break;
         /* a partial index serves no foreign key look-up: record no columns */
@@ -1568,12 +1563,13 @@ static void diff_tables(differ *d, const pb_cat_table *x, const pb_cat_table *y)
             differ_add(d, pb_arena_sprintf(a, "column %s.\"%s\" is only in the first catalog", tn, c->name));
             continue;
         }
-        if ((c->type.name || o->type.name) && !(c->type.name && o->type.name && pb_type_equal(&c->type, &o->type)))
-            differ_add(d, pb_arena_sprintf(a, "column %s.\"%s\" is %s in the first catalog, %s in the second", tn,
-                                           c->name, pb_type_str(a, &c->type), pb_type_str(a, &o->type)));
+        if ((c->type.name || o->type.name) &&
+            !(c->type.name && o->type.name && pb_type_equal(&c->type, &o->type)))
+            differ_add(d, pb_arena_sprintf(a, "column %s.\"%s\" is %s in the first catalog, %s in the second",
+                                           tn, c->name, pb_type_str(a, &c->type), pb_type_str(a, &o->type)));
         if (c->not_null != o->not_null)
-            differ_add(d, pb_arena_sprintf(a, "column %s.\"%s\" is %s in the first catalog, %s in the second", tn,
-                                           c->name, c->not_null ? "NOT NULL" : "nullable",
+            differ_add(d, pb_arena_sprintf(a, "column %s.\"%s\" is %s in the first catalog, %s in the second",
+                                           tn, c->name, c->not_null ? "NOT NULL" : "nullable",
                                            o->not_null ? "NOT NULL" : "nullable"));
     }
     for (size_t i = 0; i < y->columns.len; i++) {
@@ -1585,51 +1581,55 @@ static void diff_tables(differ *d, const pb_cat_table *x, const pb_cat_table *y)
         const pb_cat_constraint *c = x->constraints.items[i];
         const pb_cat_constraint *o = pb_catalog_constraint(y, c->name);
         if (!o) {
-            differ_add(d, pb_arena_sprintf(a, "constraint \"%s\" on %s is only in the first catalog", c->name, tn));
+            differ_add(
+                d, pb_arena_sprintf(a, "constraint \"%s\" on %s is only in the first catalog", c->name, tn));
             continue;
         }
         if (c->kind != o->kind || !strs_eq(c->columns, c->ncolumns, o->columns, o->ncolumns) ||
             !qname_eq(c->ref, o->ref))
-            differ_add(d, pb_arena_sprintf(a, "constraint \"%s\" on %s is %s %s%s%s in the first catalog, %s %s%s%s "
-                                              "in the second",
-                                           c->name, tn, pb_constraint_kind_name(c->kind),
-                                           list_str(a, c->columns, c->ncolumns), c->ref.name ? " REFERENCES " : "",
-                                           c->ref.name ? qn(a, c->ref) : "", pb_constraint_kind_name(o->kind),
-                                           list_str(a, o->columns, o->ncolumns), o->ref.name ? " REFERENCES " : "",
-                                           o->ref.name ? qn(a, o->ref) : ""));
+            differ_add(
+                d, pb_arena_sprintf(a,
+                                    "constraint \"%s\" on %s is %s %s%s%s in the first catalog, %s %s%s%s "
+                                    "in the second",
+                                    c->name, tn, pb_constraint_kind_name(c->kind),
+                                    list_str(a, c->columns, c->ncolumns), c->ref.name ? " REFERENCES " : "",
+                                    c->ref.name ? qn(a, c->ref) : "", pb_constraint_kind_name(o->kind),
+                                    list_str(a, o->columns, o->ncolumns), o->ref.name ? " REFERENCES " : "",
+                                    o->ref.name ? qn(a, o->ref) : ""));
         if (c->validated != o->validated)
-            differ_add(d, pb_arena_sprintf(a, "constraint \"%s\" on %s is %s in the first catalog, %s in the second",
-                                           c->name, tn, c->validated ? "validated" : "NOT VALID",
-                                           o->validated ? "validated" : "NOT VALID"));
+            differ_add(
+                d, pb_arena_sprintf(a, "constraint \"%s\" on %s is %s in the first catalog, %s in the second",
+                                    c->name, tn, c->validated ? "validated" : "NOT VALID",
+                                    o->validated ? "validated" : "NOT VALID"));
     }
     for (size_t i = 0; i < y->constraints.len; i++) {
         const pb_cat_constraint *o = y->constraints.items[i];
         if (!pb_catalog_constraint(x, o->name))
-            differ_add(d, pb_arena_sprintf(a, "constraint \"%s\" on %s is only in the second catalog", o->name, tn));
+            differ_add(
+                d, pb_arena_sprintf(a, "constraint \"%s\" on %s is only in the second catalog", o->name, tn));
     }
     if (x->partitioned != y->partitioned ||
         (x->partitioned && (!str_eq(x->partition_strategy, y->partition_strategy) ||
                             !strs_eq(x->partition_columns, x->npartition_columns, y->partition_columns,
                                      y->npartition_columns))))
-        differ_add(d, pb_arena_sprintf(a, "%s is %s in the first catalog, %s in the second", tn,
-                                       x->partitioned ? pb_arena_sprintf(a, "partitioned by %s %s",
-                                                                         x->partition_strategy ? x->partition_strategy
-                                                                                               : "?",
-                                                                         list_str(a, x->partition_columns,
-                                                                                  x->npartition_columns))
-                                                      : "not partitioned",
-                                       y->partitioned ? pb_arena_sprintf(a, "partitioned by %s %s",
-                                                                         y->partition_strategy ? y->partition_strategy
-                                                                                               : "?",
-                                                                         list_str(a, y->partition_columns,
-                                                                                  y->npartition_columns))
-                                                      : "not partitioned"));
+        differ_add(
+            d, pb_arena_sprintf(
+                   a, "%s is %s in the first catalog, %s in the second", tn,
+                   x->partitioned ? pb_arena_sprintf(a, "partitioned by %s %s",
+                                                     x->partition_strategy ? x->partition_strategy : "?",
+                                                     list_str(a, x->partition_columns, x->npartition_columns))
+                                  : "not partitioned",
+                   y->partitioned ? pb_arena_sprintf(a, "partitioned by %s %s",
+                                                     y->partition_strategy ? y->partition_strategy : "?",
+                                                     list_str(a, y->partition_columns, y->npartition_columns))
+                                  : "not partitioned"));
     if (!qname_eq(x->parent, y->parent))
-        differ_add(d, pb_arena_sprintf(a, "%s is %s in the first catalog, %s in the second", tn,
-                                       x->parent.name ? pb_arena_sprintf(a, "a partition of %s", qn(a, x->parent))
-                                                      : "not a partition",
-                                       y->parent.name ? pb_arena_sprintf(a, "a partition of %s", qn(a, y->parent))
-                                                      : "not a partition"));
+        differ_add(
+            d, pb_arena_sprintf(a, "%s is %s in the first catalog, %s in the second", tn,
+                                x->parent.name ? pb_arena_sprintf(a, "a partition of %s", qn(a, x->parent))
+                                               : "not a partition",
+                                y->parent.name ? pb_arena_sprintf(a, "a partition of %s", qn(a, y->parent))
+                                               : "not a partition"));
     if (!reads_eq(x, y))
         differ_add(d, pb_arena_sprintf(a, "%s reads %s in the first catalog, %s in the second", tn,
                                        reads_str(a, x), reads_str(a, y)));
@@ -1669,55 +1669,62 @@ size_t pb_catalog_diff(pb_arena *a, const pb_catalog *x, const pb_catalog *y, pb
         for (size_t i = 0; i < n; i++) {
             const pb_cat_index *t = items[i], *o = idx_exact(&other->indexes, t->name);
             if (!o)
-                differ_add(&d, pb_arena_sprintf(a, "index %s is only in the %s catalog", qn(a, t->name), which[side]));
+                differ_add(&d, pb_arena_sprintf(a, "index %s is only in the %s catalog", qn(a, t->name),
+                                                which[side]));
             else if (side == 0 && (!qname_eq(t->table, o->table) || t->unique != o->unique ||
                                    !strs_eq(t->columns, t->ncolumns, o->columns, o->ncolumns)))
-                differ_add(&d, pb_arena_sprintf(a, "index %s is %son %s %s in the first catalog, %son %s %s in the "
-                                                   "second",
-                                                qn(a, t->name), t->unique ? "UNIQUE " : "", qn(a, t->table),
-                                                list_str(a, t->columns, t->ncolumns), o->unique ? "UNIQUE " : "",
-                                                qn(a, o->table), list_str(a, o->columns, o->ncolumns)));
+                differ_add(&d,
+                           pb_arena_sprintf(a,
+                                            "index %s is %son %s %s in the first catalog, %son %s %s in the "
+                                            "second",
+                                            qn(a, t->name), t->unique ? "UNIQUE " : "", qn(a, t->table),
+                                            list_str(a, t->columns, t->ncolumns), o->unique ? "UNIQUE " : "",
+                                            qn(a, o->table), list_str(a, o->columns, o->ncolumns)));
         }
         n = chain_items(a, &me->sequences, offsetof(pb_cat_sequence, next_same_name), &items);
         for (size_t i = 0; i < n; i++) {
             const pb_cat_sequence *t = items[i], *o = seq_exact(&other->sequences, t->name);
             if (!o) {
-                differ_add(&d,
-                           pb_arena_sprintf(a, "sequence %s is only in the %s catalog", qn(a, t->name), which[side]));
+                differ_add(&d, pb_arena_sprintf(a, "sequence %s is only in the %s catalog", qn(a, t->name),
+                                                which[side]));
                 continue;
             }
             if (side == 1)
                 continue;
             if (!str_eq(t->type.name, o->type.name))
-                differ_add(&d, pb_arena_sprintf(a, "sequence %s is AS %s in the first catalog, AS %s in the second",
-                                                qn(a, t->name), pb_type_str(a, &t->type), pb_type_str(a, &o->type)));
+                differ_add(
+                    &d, pb_arena_sprintf(a, "sequence %s is AS %s in the first catalog, AS %s in the second",
+                                         qn(a, t->name), pb_type_str(a, &t->type), pb_type_str(a, &o->type)));
             if (!qname_eq(t->owner, o->owner) || !str_eq(t->owner_column, o->owner_column))
-                differ_add(&d, pb_arena_sprintf(a, "sequence %s is owned by %s in the first catalog, by %s in the "
-                                                   "second",
-                                                qn(a, t->name),
-                                                t->owner.name ? pb_arena_sprintf(a, "%s.\"%s\"", qn(a, t->owner),
-                                                                                 t->owner_column ? t->owner_column
-                                                                                                 : "?")
-                                                              : "nothing",
-                                                o->owner.name ? pb_arena_sprintf(a, "%s.\"%s\"", qn(a, o->owner),
-                                                                                 o->owner_column ? o->owner_column
-                                                                                                 : "?")
-                                                              : "nothing"));
+                differ_add(&d, pb_arena_sprintf(
+                                   a,
+                                   "sequence %s is owned by %s in the first catalog, by %s in the "
+                                   "second",
+                                   qn(a, t->name),
+                                   t->owner.name ? pb_arena_sprintf(a, "%s.\"%s\"", qn(a, t->owner),
+                                                                    t->owner_column ? t->owner_column : "?")
+                                                 : "nothing",
+                                   o->owner.name ? pb_arena_sprintf(a, "%s.\"%s\"", qn(a, o->owner),
+                                                                    o->owner_column ? o->owner_column : "?")
+                                                 : "nothing"));
         }
         n = chain_items(a, &me->enums, offsetof(pb_cat_enum, next_same_name), &items);
         for (size_t i = 0; i < n; i++) {
             const pb_cat_enum *t = items[i], *o = enm_exact(&other->enums, t->name);
             if (!o)
-                differ_add(&d, pb_arena_sprintf(a, "type %s is only in the %s catalog", qn(a, t->name), which[side]));
+                differ_add(&d, pb_arena_sprintf(a, "type %s is only in the %s catalog", qn(a, t->name),
+                                                which[side]));
             else if (side == 0 && !strs_eq(t->values, t->nvalues, o->values, o->nvalues))
-                differ_add(&d, pb_arena_sprintf(a, "type %s has the values %s in the first catalog, %s in the second",
-                                                qn(a, t->name), list_str(a, t->values, t->nvalues),
-                                                list_str(a, o->values, o->nvalues)));
+                differ_add(&d, pb_arena_sprintf(
+                                   a, "type %s has the values %s in the first catalog, %s in the second",
+                                   qn(a, t->name), list_str(a, t->values, t->nvalues),
+                                   list_str(a, o->values, o->nvalues)));
         }
         for (size_t i = 0; i < me->schemas.cap; i++) {
             const pb_cat_object *o = me->schemas.keys[i] ? me->schemas.vals[i] : NULL;
             if (o && !pb_catalog_schema(other, o->name))
-                differ_add(&d, pb_arena_sprintf(a, "schema \"%s\" is only in the %s catalog", o->name, which[side]));
+                differ_add(
+                    &d, pb_arena_sprintf(a, "schema \"%s\" is only in the %s catalog", o->name, which[side]));
         }
     }
     return d.n;

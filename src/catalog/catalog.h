@@ -89,11 +89,11 @@ typedef struct pb_cat_index {
 
 typedef struct pb_cat_sequence {
     pb_qname name;
-    pb_type type;                 /* AS type; int8 (bigint) when not given; name NULL if unknown */
-    pb_qname owner;               /* OWNED BY table (name NULL: owned by nothing) */
-    const char *owner_column;     /* ... and column; dropped with it */
-    bool implicit;                /* made by a serial or identity column */
-    uint32_t part, mig, tx;       /* as pb_cat_table; 0 = known only from an ALTER */
+    pb_type type;             /* AS type; int8 (bigint) when not given; name NULL if unknown */
+    pb_qname owner;           /* OWNED BY table (name NULL: owned by nothing) */
+    const char *owner_column; /* ... and column; dropped with it */
+    bool implicit;            /* made by a serial or identity column */
+    uint32_t part, mig, tx;   /* as pb_cat_table; 0 = known only from an ALTER */
     struct pb_cat_sequence *next_same_name;
 } pb_cat_sequence;
 
@@ -127,6 +127,7 @@ typedef struct pb_catalog {
                                 were recorded reading it (pb_catalog_dependent_view checks them) */
     pb_strmap owned;         /* unqualified table name -> pb_ptrvec* of pb_qname* of sequences that
                                 were made owned by one of its columns (checked on use) */
+    pb_strmap links;         /* the entries of the three maps above, to add each once */
     size_t ntables;
     uint32_t part; /* serial of the part being replayed (starts at 1) */
     uint32_t mig;  /* index + 1 of the migration being replayed */
@@ -150,10 +151,11 @@ void pb_catalog__restore_index(pb_catalog *cat, pb_qname name, const pb_cat_inde
 void pb_catalog__restore_sequence(pb_catalog *cat, pb_qname name, const pb_cat_sequence *pre);
 void pb_catalog__restore_enum(pb_catalog *cat, pb_qname name, const pb_cat_enum *pre);
 void pb_catalog__restore_object(pb_catalog *cat, pb_strmap *map, const char *name, const pb_cat_object *pre);
-/* The tables (at most `max`) with a column of the user type `type`: they
- * follow a RENAME of the type and lose the column with DROP TYPE ...
- * CASCADE. Costs a walk over all tables (type renames and drops are rare). */
-size_t pb_catalog__tables_using_type(const pb_catalog *cat, pb_qname type, pb_cat_table **out, size_t max);
+/* Appends to `out` (arena `a`) the tables with a column of the user type
+ * `type`: they follow a RENAME of the type and lose the column with DROP
+ * TYPE ... CASCADE. Costs a walk over all tables (type renames and drops
+ * are rare). */
+void pb_catalog__tables_using_type(const pb_catalog *cat, pb_arena *a, pb_qname type, pb_ptrvec *out);
 /* A deep copy of `src` in arena `a`, names included: it stays valid after
  * `src` and its arena are gone (a snapshot to compare against, or a
  * catalog to lint a down part on). */
@@ -235,6 +237,7 @@ typedef void (*pb_catalog_diff_fn)(void *ud, const char *difference);
  * was created (part, migration, transaction) is not compared, nor column
  * order. Calls `fn` (may be NULL) once per difference, with messages
  * allocated in `a`; returns how many there are (0: equal). */
-size_t pb_catalog_diff(pb_arena *a, const pb_catalog *x, const pb_catalog *y, pb_catalog_diff_fn fn, void *ud);
+size_t pb_catalog_diff(pb_arena *a, const pb_catalog *x, const pb_catalog *y, pb_catalog_diff_fn fn,
+                       void *ud);
 
 #endif

@@ -114,10 +114,10 @@ static void note_family(pb_journal *j, const pb_catalog *cat, pb_qname rel, bool
 /* The tables with a column of a type being renamed or dropped. */
 static void note_type_users(pb_journal *j, const pb_catalog *cat, pb_qname type)
 {
-    pb_cat_table *users[256];
-    size_t n = pb_catalog__tables_using_type(cat, type, users, 256);
-    for (size_t i = 0; i < n; i++)
-        note_family(j, cat, users[i]->name, false, 5);
+    pb_ptrvec users = {0};
+    pb_catalog__tables_using_type(cat, j->arena, type, &users);
+    for (size_t i = 0; i < users.len; i++)
+        note_family(j, cat, ((const pb_cat_table *)users.items[i])->name, false, 5);
 }
 
 /* The implicit sequence a serial or identity column creates. */
@@ -135,10 +135,10 @@ static void note_constraint_indexes(pb_journal *j, const pb_catalog *cat, const 
         const pb_constraint *c = op->constraints[i];
         if (c->kind != PB_CON_PRIMARY_KEY && c->kind != PB_CON_UNIQUE && c->kind != PB_CON_EXCLUSION)
             continue;
-        const char *name = c->name ? c->name
-                                   : pb_catalog_default_constraint_name(j->arena, op->rel.name, c->kind,
-                                                                        (const char *const *)c->columns,
-                                                                        c->ncolumns);
+        const char *name =
+            c->name ? c->name
+                    : pb_catalog_default_constraint_name(j->arena, op->rel.name, c->kind,
+                                                         (const char *const *)c->columns, c->ncolumns);
         note(j, cat, K_INDEX, (pb_qname){op->rel.schema, name});
     }
 }
@@ -198,9 +198,7 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
         note_serial(j, cat, op->rel, op->col);
         note_constraint_indexes(j, cat, op);
         break;
-    case PB_OP_RENAME_COLUMN:
-        note_family(j, cat, op->rel, false, 5);
-        break;
+    case PB_OP_RENAME_COLUMN: note_family(j, cat, op->rel, false, 5); break;
     case PB_OP_ALTER_TABLE_OTHER:
         if (op->at == PB_AT_ATTACH_PARTITION || op->at == PB_AT_DETACH_PARTITION) {
             note(j, cat, K_TABLE, op->rel);
@@ -254,12 +252,11 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
     case PB_OP_CREATE_INDEX:
         j->last = NULL;
         note(j, cat, K_INDEX,
-             (pb_qname){op->rel.schema,
-                        op->index_name || !op->rel.name
-                            ? op->index_name
-                            : pb_catalog_default_index_name(j->arena, op->rel.name,
-                                                            (const char *const *)op->con_columns,
-                                                            op->ncon_columns)});
+             (pb_qname){op->rel.schema, op->index_name || !op->rel.name
+                                            ? op->index_name
+                                            : pb_catalog_default_index_name(
+                                                  j->arena, op->rel.name,
+                                                  (const char *const *)op->con_columns, op->ncon_columns)});
         if (j->last && op->if_not_exists)
             j->last->if_not_exists = true;
         break;
@@ -427,10 +424,11 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
         if (c->name && !pb_catalog_constraint(pre, c->name))
             add(d, false,
                 c->part == down_part
-                    ? pb_arena_sprintf(a,
-                                       "constraint \"%s\" on %s, added by the down part, was not there before the "
-                                       "up part",
-                                       c->name, tn)
+                    ? pb_arena_sprintf(
+                          a,
+                          "constraint \"%s\" on %s, added by the down part, was not there before the "
+                          "up part",
+                          c->name, tn)
                     : pb_arena_sprintf(a,
                                        "constraint \"%s\" on %s added by the up part is left behind by the "
                                        "rollback",
@@ -438,20 +436,22 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
     }
     if (pre->parent.name && !post->parent.name)
         add(d, false,
-            pb_arena_sprintf(a, "%s is no longer a partition of %s after the rollback", tn, q(a, pre->parent)));
+            pb_arena_sprintf(a, "%s is no longer a partition of %s after the rollback", tn,
+                             q(a, pre->parent)));
     else if (post->parent.name && !(pre->parent.name && pb_qname_match(pre->parent, post->parent)))
         add(d, false,
-            pb_arena_sprintf(a, "%s is a partition of %s after the rollback, but was %s before the up part", tn,
-                             q(a, post->parent),
+            pb_arena_sprintf(a, "%s is a partition of %s after the rollback, but was %s before the up part",
+                             tn, q(a, post->parent),
                              pre->parent.name ? pb_arena_sprintf(a, "one of %s", q(a, pre->parent))
                                               : "not a partition"));
     if (pre->kind != PB_REL_TABLE && post->kind == pre->kind && !same_reads(pre, post))
         add(d, false,
-            pb_arena_sprintf(a,
-                             "%s %s reads %s after the rollback, but read %s before the up part: the down part "
-                             "does not restore its query",
-                             pre->kind == PB_REL_VIEW ? "view" : "materialized view", tn, reads_text(a, post),
-                             reads_text(a, pre)));
+            pb_arena_sprintf(
+                a,
+                "%s %s reads %s after the rollback, but read %s before the up part: the down part "
+                "does not restore its query",
+                pre->kind == PB_REL_VIEW ? "view" : "materialized view", tn, reads_text(a, post),
+                reads_text(a, pre)));
 }
 
 /* An index is gone with its table, or with a key column the table no
@@ -523,25 +523,30 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
             if (!e->existed && post && !e->if_not_exists)
                 add(&d, false,
                     pb_arena_sprintf(
-                        a, "sequence %s created by the up part is left behind: the down part does not drop it",
+                        a,
+                        "sequence %s created by the up part is left behind: the down part does not drop it",
                         n));
             else if (e->existed && !post)
                 add(&d, false,
                     pb_arena_sprintf(
-                        a, "sequence %s is missing after the rollback, although it existed before the up part",
+                        a,
+                        "sequence %s is missing after the rollback, although it existed before the up part",
                         n));
             else if (e->existed && post && !e->unknown_shape && e->sequence.type.name && post->type.name &&
                      !pb_type_equal(&e->sequence.type, &post->type))
                 add(&d, false,
-                    pb_arena_sprintf(a, "sequence %s is AS %s after the rollback, but was AS %s before the up part",
-                                     n, pb_type_str(a, &post->type), pb_type_str(a, &e->sequence.type)));
+                    pb_arena_sprintf(
+                        a, "sequence %s is AS %s after the rollback, but was AS %s before the up part", n,
+                        pb_type_str(a, &post->type), pb_type_str(a, &e->sequence.type)));
             if (e->existed && post && !e->unknown_shape && e->sequence.part != 0 &&
                 !(pb_qname_match(e->sequence.owner, post->owner) ||
                   (!e->sequence.owner.name && !post->owner.name)))
                 add(&d, false,
-                    pb_arena_sprintf(a, "sequence %s is owned by %s after the rollback, but was owned by %s before "
-                                        "the up part",
-                                     n, owner_text(a, post), owner_text(a, &e->sequence)));
+                    pb_arena_sprintf(
+                        a,
+                        "sequence %s is owned by %s after the rollback, but was owned by %s before "
+                        "the up part",
+                        n, owner_text(a, post), owner_text(a, &e->sequence)));
         } else {
             bool now = e->kind == K_INDEX    ? index_alive(after, pb_catalog_index(after, e->name))
                        : e->kind == K_SCHEMA ? pb_catalog_schema(after, e->name.name) != NULL
@@ -550,8 +555,9 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
             const pb_cat_enum *post_enum = e->kind == K_ENUM ? pb_catalog_enum(after, e->name) : NULL;
             if (e->existed && post_enum && !e->unknown_shape && !keeps_values(&e->enumeration, post_enum))
                 add(&d, false,
-                    pb_arena_sprintf(a, "type %s has the values %s after the rollback, but had %s before the up part",
-                                     n, values_text(a, post_enum), values_text(a, &e->enumeration)));
+                    pb_arena_sprintf(
+                        a, "type %s has the values %s after the rollback, but had %s before the up part", n,
+                        values_text(a, post_enum), values_text(a, &e->enumeration)));
             if (!e->existed && now && !e->if_not_exists)
                 add(&d, false,
                     pb_arena_sprintf(
@@ -596,9 +602,7 @@ void pb_journal_undo(pb_journal *j, pb_catalog *cat)
         case K_SCHEMA:
             pb_catalog__restore_object(cat, &cat->schemas, e->name.name, e->present ? &e->object : NULL);
             break;
-        case K_SEQUENCE:
-            pb_catalog__restore_sequence(cat, e->name, e->present ? &e->sequence : NULL);
-            break;
+        case K_SEQUENCE: pb_catalog__restore_sequence(cat, e->name, e->present ? &e->sequence : NULL); break;
         default: pb_catalog__restore_enum(cat, e->name, e->present ? &e->enumeration : NULL); break;
         }
     }

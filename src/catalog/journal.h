@@ -13,18 +13,18 @@
 #include "catalog/catalog.h"
 
 typedef struct pb_journal_entry {
-    int kind;                 /* 0 table, 1 index, 2 schema, 3 enum type, 4 sequence */
-    pb_qname name;            /* as the op named it */
-    bool existed;             /* present before the up part */
-    bool if_not_exists;       /* the up part created it with IF NOT EXISTS */
-    bool unknown;             /* state before the up part unknown: not compared */
-    bool unknown_shape;       /* existed, but its columns (values) are unknown */
-    bool present;             /* really in the catalog when noted (for pb_journal_undo) */
-    pb_cat_object object;     /* pre-image (kind 2, present) */
-    pb_cat_table table;       /* pre-image (kind 0, present) */
-    pb_cat_index index;       /* pre-image (kind 1, present) */
-    pb_cat_enum enumeration;  /* pre-image (kind 3, present) */
-    pb_cat_sequence sequence; /* pre-image (kind 4, present) */
+    int kind;                     /* 0 table, 1 index, 2 schema, 3 enum type, 4 sequence */
+    pb_qname name;                /* as the op named it */
+    bool existed;                 /* present before the up part */
+    bool if_not_exists;           /* the up part created it with IF NOT EXISTS */
+    bool unknown;                 /* state before the up part unknown: not compared */
+    bool unknown_shape;           /* existed, but its columns (values) are unknown */
+    bool present;                 /* really in the catalog when noted (for pb_journal_undo) */
+    pb_cat_object object;         /* pre-image (kind 2, present) */
+    pb_cat_table table;           /* pre-image (kind 0, present) */
+    pb_cat_index index;           /* pre-image (kind 1, present) */
+    pb_cat_enum enumeration;      /* pre-image (kind 3, present) */
+    pb_cat_sequence sequence;     /* pre-image (kind 4, present) */
     const pb_cat_index **indexes; /* kind 0: the indexes on the table when noted (for
                                      pb_journal_undo: others were created since) */
     size_t nindexes;

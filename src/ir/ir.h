@@ -127,14 +127,14 @@ typedef enum pb_op_kind {
     PB_OP_DELETE, /* `rel`; `has_where` */
 
     /* triggers, views, enums, sequences: kept because facts know their locks */
-    PB_OP_CREATE_TRIGGER, /* `rel` */
-    PB_OP_CREATE_VIEW,    /* `rel`; `replace`; `reads` the relations its query reads */
-    PB_OP_ALTER_ENUM,     /* `obj` the type; `new_name` the new value; ADD VALUE: `enum_neighbor`,
-                             `enum_after`, `if_not_exists`; RENAME VALUE (`enum_rename`):
-                             `enum_old_value` -> `new_name` */
-    PB_OP_CREATE_ENUM,    /* `obj`; `values` in order */
-    PB_OP_ALTER_SEQUENCE, /* `rel`; `type` when AS is given; `has_owned_by`, `owned_by` */
-    PB_OP_COMMENT,        /* COMMENT ON: `rel` when on a table or column */
+    PB_OP_CREATE_TRIGGER,  /* `rel` */
+    PB_OP_CREATE_VIEW,     /* `rel`; `replace`; `reads` the relations its query reads */
+    PB_OP_ALTER_ENUM,      /* `obj` the type; `new_name` the new value; ADD VALUE: `enum_neighbor`,
+                              `enum_after`, `if_not_exists`; RENAME VALUE (`enum_rename`):
+                              `enum_old_value` -> `new_name` */
+    PB_OP_CREATE_ENUM,     /* `obj`; `values` in order */
+    PB_OP_ALTER_SEQUENCE,  /* `rel`; `type` when AS is given; `has_owned_by`, `owned_by` */
+    PB_OP_COMMENT,         /* COMMENT ON: `rel` when on a table or column */
     PB_OP_CREATE_SEQUENCE, /* `rel`; `type` when AS is given; `has_owned_by`, `owned_by`;
                               `if_not_exists`, `temp` */
 
@@ -222,20 +222,20 @@ typedef enum pb_reindex_target {
  * column definition) or inline in ADD COLUMN. ALTER TABLE ADD CONSTRAINT
  * keeps the same facts on the op itself (`con_kind`, `con_name`, ...). */
 typedef struct pb_constraint {
-    pb_constraint_kind kind;   /* CHECK, FOREIGN KEY, UNIQUE, PRIMARY KEY or EXCLUDE */
-    const char *name;          /* CONSTRAINT name; NULL: PostgreSQL chooses one
-                                  (pb_catalog_default_constraint_name) */
-    const char **columns;      /* PRIMARY KEY / UNIQUE / EXCLUDE: the key columns; FOREIGN KEY: the
-                                  referencing columns; CHECK: the distinct columns its expression
-                                  reads, in order of appearance; inline: the column */
+    pb_constraint_kind kind; /* CHECK, FOREIGN KEY, UNIQUE, PRIMARY KEY or EXCLUDE */
+    const char *name;        /* CONSTRAINT name; NULL: PostgreSQL chooses one
+                                (pb_catalog_default_constraint_name) */
+    const char **columns;    /* PRIMARY KEY / UNIQUE / EXCLUDE: the key columns; FOREIGN KEY: the
+                                referencing columns; CHECK: the distinct columns its expression
+                                reads, in order of appearance; inline: the column */
     size_t ncolumns;
-    pb_qname ref;              /* FOREIGN KEY: the referenced table */
-    const char **ref_columns;  /* ... and its columns as written (none: its primary key) */
+    pb_qname ref;             /* FOREIGN KEY: the referenced table */
+    const char **ref_columns; /* ... and its columns as written (none: its primary key) */
     size_t nref_columns;
-    bool not_valid;            /* NOT VALID (a CREATE TABLE ignores it: the table is empty) */
-    bool is_inline;            /* written in a column definition */
+    bool not_valid;                    /* NOT VALID (a CREATE TABLE ignores it: the table is empty) */
+    bool is_inline;                    /* written in a column definition */
     const char *check_not_null_column; /* CHECK (c IS NOT NULL): c */
-    uint32_t at;               /* byte offset where it is written (CONSTRAINT or its keyword) */
+    uint32_t at;                       /* byte offset where it is written (CONSTRAINT or its keyword) */
 } pb_constraint;
 
 /* A column definition of CREATE TABLE or ADD COLUMN. */
@@ -247,14 +247,14 @@ typedef struct pb_column {
     bool unique;
     bool has_default;
     pb_volatility default_vol;
-    const char *default_func; /* the function that decided the volatility, if any */
-    bool identity;            /* GENERATED ... AS IDENTITY */
-    bool generated_stored;    /* GENERATED ALWAYS AS (...) STORED */
-    bool has_check;           /* inline CHECK */
-    bool references;          /* inline REFERENCES */
-    pb_qname ref;             /* referenced table of an inline REFERENCES */
-    const char *ref_column;   /* its referenced column, REFERENCES t (c); NULL if not given */
-    const char *collation;    /* COLLATE, or NULL */
+    const char *default_func;    /* the function that decided the volatility, if any */
+    bool identity;               /* GENERATED ... AS IDENTITY */
+    bool generated_stored;       /* GENERATED ALWAYS AS (...) STORED */
+    bool has_check;              /* inline CHECK */
+    bool references;             /* inline REFERENCES */
+    pb_qname ref;                /* referenced table of an inline REFERENCES */
+    const char *ref_column;      /* its referenced column, REFERENCES t (c); NULL if not given */
+    const char *collation;       /* COLLATE, or NULL */
     pb_constraint **constraints; /* its inline CHECK, REFERENCES, PRIMARY KEY, UNIQUE */
     size_t nconstraints;
 } pb_column;
@@ -315,8 +315,8 @@ typedef struct pb_op {
     pb_lock_mode lock_mode; /* LOCK TABLE */
 
     /* partitions: CREATE TABLE ... PARTITION BY */
-    const char *partition_strategy;  /* "range", "list" or "hash"; NULL if not partitioned */
-    const char **partition_columns;  /* its plain key columns (expressions are left out) */
+    const char *partition_strategy; /* "range", "list" or "hash"; NULL if not partitioned */
+    const char **partition_columns; /* its plain key columns (expressions are left out) */
     size_t npartition_columns;
 
     /* views: the relations the defining query reads (FROM, JOIN, subqueries,

@@ -72,9 +72,11 @@ void pb_rule__add_check_validates(pb_rule_ctx *ctx, const pb_op *op)
     for (size_t i = 0; i < op->col->nconstraints && !name; i++) {
         const pb_constraint *pc = op->col->constraints[i];
         if (pc->kind == PB_CON_CHECK)
-            name = pc->name ? pc->name
-                            : pb_catalog_default_constraint_name(a, op->rel.name ? op->rel.name : "t", PB_CON_CHECK,
-                                                                 (const char *const *)pc->columns, pc->ncolumns);
+            name =
+                pc->name
+                    ? pc->name
+                    : pb_catalog_default_constraint_name(a, op->rel.name ? op->rel.name : "t", PB_CON_CHECK,
+                                                         (const char *const *)pc->columns, pc->ncolumns);
     }
     if (!name)
         name = pb_sql_default_name(a, op->rel.name, &col, 1, "check");

@@ -131,8 +131,8 @@ const char *pb_rule_name(const pb_rule_ctx *ctx, pb_qname q)
 
 static bool ident_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-           c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || c >= 0x80;
 }
 
 /* Is byte `i` inside one of `regions`? */
