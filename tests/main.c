@@ -14,16 +14,11 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } suites[] = {
-    {"unit", test_unit},
-    {"facts", test_facts},
-    {"parse", test_parse},
-    {"catalog", test_catalog},
-    {"write", test_write},
-    {"rules", test_rules_examples},
-    {"abi-guard", test_abi_guard},
-    {"plan", test_plan},
-    {"golden", test_golden},
-    {"cli", test_cli},
+    {"unit", test_unit},           {"facts", test_facts},
+    {"parse", test_parse},         {"catalog", test_catalog},
+    {"write", test_write},         {"rules", test_rules_examples},
+    {"abi-guard", test_abi_guard}, {"plan", test_plan},
+    {"golden", test_golden},       {"cli", test_cli},
 };
 
 int main(int argc, char **argv)

@@ -2,7 +2,10 @@
 #ifndef PB_CLI_H
 #define PB_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 /* Process exit codes (documented in --help and the README). */
 enum pb_exit {
@@ -16,6 +19,23 @@ int pb_cmd_rules(int argc, char **argv);
 int pb_cmd_explain(int argc, char **argv);
 
 int pb_cmd_plan(int argc, char **argv);
+
+/* One command-line option, documented once: --help is printed from it. */
+typedef struct pb_opt_doc {
+    struct option o;
+    const char *arg, *help;
+} pb_opt_doc;
+
+/* Fills `lo` (n + 1 entries) with the getopt_long table of `docs`. */
+void pb_cli_long_options(const pb_opt_doc *docs, size_t n, struct option *lo);
+/* Prints "  --name ARG   help" for each option. */
+void pb_cli_print_options(FILE *f, const pb_opt_doc *docs, size_t n);
+
+/* The directory whose files form one migration set with `path` (malloc'd):
+ * its parent directory, or for per-migration folders (diesel up.sql /
+ * down.sql, Prisma migration.sql) the folder above, or for sqitch scripts
+ * the directory holding sqitch.plan. */
+char *pb_cli_set_dir(const char *path);
 
 /* Walks `root` with fts(3), following symbolic links, in name order,
  * skipping dot-directories: `add` gets each *.sql file (error NULL), and

@@ -23,10 +23,7 @@
 #include "report/report.h"
 
 /* Each option documented once: the --help text is generated from this. */
-static const struct opt_doc {
-    struct option o;
-    const char *arg, *help;
-} opts[] = {
+static const pb_opt_doc opts[] = {
     {{"format", required_argument, NULL, 'f'}, "FORMAT", "output format: text (default), json, gcc"},
     {{"pg-version", required_argument, NULL, 'p'},
      "N",
@@ -71,12 +68,7 @@ static void lint_usage(FILE *f)
                "Lints SQL migration files. A directory is searched recursively for *.sql\n"
                "files (in name order); - reads standard input. Without PATH, lints '.'.\n\n"
                "options:\n");
-    for (size_t i = 0; i < NOPTS; i++) {
-        char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", opts[i].o.name, opts[i].arg ? " " : "",
-                 opts[i].arg ? opts[i].arg : "");
-        fprintf(f, "  %-28s %s\n", left, opts[i].help);
-    }
+    pb_cli_print_options(f, opts, NOPTS);
     fprintf(f, "\nexit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n");
 }
 
@@ -146,60 +138,6 @@ typedef struct job {
     size_t n;
 } job;
 
-/* The directory whose files form one migration set: the parent directory,
- * or for per-migration folders (diesel up.sql/down.sql, Prisma
- * migration.sql) the folder above it, or for sqitch scripts (below
- * deploy/, revert/ or verify/ of a directory holding sqitch.plan) that
- * directory. */
-static char *group_key(const char *path)
-{
-    char *k = strdup(path);
-    char *slash = strrchr(k, '/');
-    if (!slash) {
-        strcpy(k, ".");
-        return k;
-    }
-    const char *base = slash + 1;
-    bool per_folder = !strcmp(base, "up.sql") || !strcmp(base, "down.sql") || !strcmp(base, "migration.sql");
-    *slash = '\0';
-    /* sqitch: change names may hold '/', so look up a few levels */
-    char *d = k;
-    for (int depth = 0; depth < 16; depth++) {
-        char *s = strrchr(d, '/');
-        const char *name = s ? s + 1 : d;
-        if (!strcmp(name, "deploy") || !strcmp(name, "revert") || !strcmp(name, "verify")) {
-            size_t rl = s ? (size_t)(s - d) : 0;
-            char *plan = malloc(rl + 16);
-            snprintf(plan, rl + 16, "%.*s%ssqitch.plan", (int)rl, d, s ? "/" : "");
-            bool found = access(plan, F_OK) == 0;
-            free(plan);
-            if (found) {
-                if (s)
-                    *s = '\0';
-                else
-                    strcpy(k, ".");
-                return k;
-            }
-        }
-        if (!s)
-            break;
-        *s = '\0';
-    }
-    /* nothing found: undo the cuts */
-    free(k);
-    k = strdup(path);
-    slash = strrchr(k, '/');
-    *slash = '\0';
-    if (per_folder) {
-        char *up = strrchr(k, '/');
-        if (up)
-            *up = '\0';
-        else
-            strcpy(k, ".");
-    }
-    return k;
-}
-
 /* Groups the inputs into jobs, in order of first appearance: the files of
  * one directory found under one directory argument form one migration set;
  * files named one by one join only adjacent files of the same directory, so
@@ -216,10 +154,10 @@ static job *make_jobs(const inputs *in, size_t *njobs)
         job *j = NULL;
         char *key = NULL;
         if (x->path && !x->error) {
-            char *dir = group_key(x->path);
+            char *dir = pb_cli_set_dir(x->path);
             if (!x->walked && i > 0 && !in->items[i - 1].walked && in->items[i - 1].path &&
                 !in->items[i - 1].error) {
-                char *prev = group_key(in->items[i - 1].path);
+                char *prev = pb_cli_set_dir(in->items[i - 1].path);
                 if (strcmp(prev, dir) != 0)
                     run++;
                 free(prev);
@@ -495,9 +433,7 @@ static bool read_stdin(char **buf, size_t *len, size_t *total, size_t cap)
 int pb_cmd_lint(int argc, char **argv)
 {
     struct option lo[NOPTS + 1];
-    for (size_t i = 0; i < NOPTS; i++)
-        lo[i] = opts[i].o;
-    memset(&lo[NOPTS], 0, sizeof lo[NOPTS]);
+    pb_cli_long_options(opts, NOPTS, lo);
 
     pb_options opt = {0};
     pb_format format = PB_FORMAT_TEXT;

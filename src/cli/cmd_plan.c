@@ -21,10 +21,7 @@
 #include "pgbelay/pgbelay.h"
 #include "plan/plan.h"
 
-static const struct opt_doc {
-    struct option o;
-    const char *arg, *help;
-} opts[] = {
+static const pb_opt_doc opts[] = {
     {{"format", required_argument, NULL, 'f'}, "FORMAT", "output format: text (default), json"},
     {{"write", required_argument, NULL, 'W'},
      "DIR",
@@ -60,12 +57,7 @@ static void plan_usage(FILE *f)
                "contract phases. A file is planned with the migrations before it in its\n"
                "directory replayed for context; a directory plans every migration in it.\n\n"
                "options:\n");
-    for (size_t i = 0; i < NOPTS; i++) {
-        char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", opts[i].o.name, opts[i].arg ? " " : "",
-                 opts[i].arg ? opts[i].arg : "");
-        fprintf(f, "  %-28s %s\n", left, opts[i].help);
-    }
+    pb_cli_print_options(f, opts, NOPTS);
     fprintf(f, "\nexit codes: 0 planned (or nothing to change), 2 usage, input or write error\n");
 }
 
@@ -103,31 +95,6 @@ static void free_files(files *f)
         free(f->v[i]);
     free(f->v);
     memset(f, 0, sizeof *f);
-}
-
-/* The directory whose files form the migration set of `path`: its parent,
- * or the folder above for per-migration folders (up.sql, migration.sql). */
-static char *set_dir(const char *path)
-{
-    char *d = strdup(path);
-    char *slash = strrchr(d, '/');
-    if (!slash) {
-        free(d);
-        return strdup(".");
-    }
-    const char *base = slash + 1;
-    bool per_folder = !strcmp(base, "up.sql") || !strcmp(base, "down.sql") || !strcmp(base, "migration.sql");
-    *slash = '\0';
-    if (per_folder) {
-        char *s2 = strrchr(d, '/');
-        if (s2)
-            *s2 = '\0';
-        else
-            strcpy(d, ".");
-    }
-    if (!*d)
-        strcpy(d, "/");
-    return d;
 }
 
 typedef struct collected {
@@ -302,9 +269,7 @@ static bool write_plan(pb_arena *a, const pb_plan *pl, pb_framework fw, const ch
 int pb_cmd_plan(int argc, char **argv)
 {
     struct option lo[NOPTS + 1];
-    for (size_t i = 0; i < NOPTS; i++)
-        lo[i] = opts[i].o;
-    memset(&lo[NOPTS], 0, sizeof lo[NOPTS]);
+    pb_cli_long_options(opts, NOPTS, lo);
     pb_options opt = {0};
     pb_plan_options po = {0};
     bool json = false, forced = false;
@@ -406,7 +371,7 @@ int pb_cmd_plan(int argc, char **argv)
             pb_cli_walk_sql(arg, add_file, &ctx);
             pb_cli_walk_sql(arg, add_file, &targets);
         } else {
-            char *dir = set_dir(arg);
+            char *dir = pb_cli_set_dir(arg);
             pb_cli_walk_sql(dir, add_file, &ctx);
             free(dir);
             add_file(&ctx, arg, NULL);
@@ -424,13 +389,7 @@ int pb_cmd_plan(int argc, char **argv)
         }
         collected res = {0};
         pb_lint__set(&opt, &set, collect, &res, NULL, NULL);
-        pb_catalog *cat;
-        if (opt.schema) {
-            cat = pb_catalog_clone(a, pb_schema__catalog(opt.schema));
-        } else {
-            cat = pb_arena_alloc(a, sizeof *cat);
-            pb_catalog_init(cat, a);
-        }
+        pb_catalog *cat = pb_lint__start_catalog(&opt, a);
         for (size_t m = 0; m < set.len; m++) {
             const pb_migration *mig = set.items[m];
             bool target = false;

@@ -22,7 +22,8 @@ static const struct {
     const char *help;
 } commands[] = {
     {"lint", pb_cmd_lint, "lint migration files or directories (- for stdin)"},
-    {"plan", pb_cmd_plan, "rewrite risky migrations into expand/contract phases (--write: as migration files)"},
+    {"plan", pb_cmd_plan,
+     "rewrite risky migrations into expand/contract phases (--write: as migration files)"},
     {"rules", pb_cmd_rules, "list every rule with its code, severity and summary"},
     {"explain", pb_cmd_explain, "print one rule's documentation"},
 };

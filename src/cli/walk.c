@@ -1,6 +1,9 @@
-/* Directory walking shared by the subcommands: *.sql files below a
- * directory, in name order, with fts(3). */
+/* What the subcommands share: option tables, directory walking (*.sql
+ * files below a directory, in name order, with fts(3)) and the grouping of
+ * files into migration sets. */
 #include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <fts.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -71,4 +74,75 @@ void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, c
         }
     }
     fts_close(fts);
+}
+
+/* The directory whose files form one migration set: the parent directory,
+ * or for per-migration folders (diesel up.sql/down.sql, Prisma
+ * migration.sql) the folder above it, or for sqitch scripts (below
+ * deploy/, revert/ or verify/ of a directory holding sqitch.plan) that
+ * directory. */
+char *pb_cli_set_dir(const char *path)
+{
+    char *k = strdup(path);
+    char *slash = strrchr(k, '/');
+    if (!slash) {
+        strcpy(k, ".");
+        return k;
+    }
+    const char *base = slash + 1;
+    bool per_folder = !strcmp(base, "up.sql") || !strcmp(base, "down.sql") || !strcmp(base, "migration.sql");
+    *slash = '\0';
+    /* sqitch: change names may hold '/', so look up a few levels */
+    char *d = k;
+    for (int depth = 0; depth < 16; depth++) {
+        char *s = strrchr(d, '/');
+        const char *name = s ? s + 1 : d;
+        if (!strcmp(name, "deploy") || !strcmp(name, "revert") || !strcmp(name, "verify")) {
+            size_t rl = s ? (size_t)(s - d) : 0;
+            char *plan = malloc(rl + 16);
+            snprintf(plan, rl + 16, "%.*s%ssqitch.plan", (int)rl, d, s ? "/" : "");
+            bool found = access(plan, F_OK) == 0;
+            free(plan);
+            if (found) {
+                if (s)
+                    *s = '\0';
+                else
+                    strcpy(k, ".");
+                return k;
+            }
+        }
+        if (!s)
+            break;
+        *s = '\0';
+    }
+    /* nothing found: undo the cuts */
+    free(k);
+    k = strdup(path);
+    slash = strrchr(k, '/');
+    *slash = '\0';
+    if (per_folder) {
+        char *up = strrchr(k, '/');
+        if (up)
+            *up = '\0';
+        else
+            strcpy(k, ".");
+    }
+    return k;
+}
+
+void pb_cli_long_options(const pb_opt_doc *docs, size_t n, struct option *lo)
+{
+    for (size_t i = 0; i < n; i++)
+        lo[i] = docs[i].o;
+    memset(&lo[n], 0, sizeof lo[n]);
+}
+
+void pb_cli_print_options(FILE *f, const pb_opt_doc *docs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", docs[i].o.name, docs[i].arg ? " " : "",
+                 docs[i].arg ? docs[i].arg : "");
+        fprintf(f, "  %-28s %s\n", left, docs[i].help);
+    }
 }

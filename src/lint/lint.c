@@ -317,8 +317,6 @@ static void acc_end(source_acc *acc)
     acc->res->ndiags = acc->sink.len;
 }
 
-static pb_catalog *start_catalog(const pb_options *opt, pb_arena *a);
-
 /* Lints one source on its own: its parts as its markers split it (goose,
  * dbmate, ...; plain SQL is one part), against a fresh catalog. */
 static void lint_source(const pb_options *opt, pb_result *out)
@@ -332,7 +330,7 @@ static void lint_source(const pb_options *opt, pb_result *out)
     for (size_t i = 0; i < set.nproblems; i++)
         pb_rule__migration_layout_emit(&acc.sink, set.problems[i].src ? set.problems[i].offset : 0,
                                        set.problems[i].message);
-    pb_catalog *cat = start_catalog(opt, out->arena);
+    pb_catalog *cat = pb_lint__start_catalog(opt, out->arena);
     for (size_t m = 0; m < set.len; m++)
         lint_migration(opt, v, &acc, &acc, set.items[m], cat, m);
     acc_end(&acc);
@@ -376,7 +374,7 @@ void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index
 }
 
 /* The catalog a run starts from: a copy of the --schema seed, or empty. */
-static pb_catalog *start_catalog(const pb_options *opt, pb_arena *a)
+pb_catalog *pb_lint__start_catalog(const pb_options *opt, pb_arena *a)
 {
     if (opt && opt->schema)
         return pb_catalog_clone(a, pb_schema__catalog(opt->schema));
@@ -416,7 +414,7 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
             if (parts[k])
                 pb_strmap_put(run, &last, parts[k]->src->path, (void *)(uintptr_t)(m + 1));
     }
-    pb_catalog *cat = start_catalog(opt, run);
+    pb_catalog *cat = pb_lint__start_catalog(opt, run);
     source_acc open[4];
     size_t nopen = 0;
     bool layout_reported = false;

@@ -36,6 +36,9 @@ char *pb_lint__part_text(pb_arena *a, const pb_part *part);
 void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index,
                           void (*on_error)(void *ud, uint32_t offset, const char *message), void *ud);
 
+/* The catalog a run starts from, in `a`: a copy of opt->schema's, or empty. */
+pb_catalog *pb_lint__start_catalog(const pb_options *opt, pb_arena *a);
+
 /* The catalog of a loaded schema (schema.c); read-only. */
 const pb_catalog *pb_schema__catalog(const pb_schema *s);
 

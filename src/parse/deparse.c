@@ -221,93 +221,98 @@ static PgQuery__ColumnDef *cmd_coldef(PgQuery__AlterTableCmd *c)
     return c && c->def && c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? c->def->column_def : NULL;
 }
 
-const char *pb_deparse_cmd_default(pb_arena *a, const char *stmt, size_t len, size_t cmd)
+enum piece { P_DEFAULT, P_USING, P_CHECK, P_TYPE };
+
+static const char *default_text(pb_arena *a, PgQuery__AlterTableCmd *c)
+{
+    if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault)
+        return expr_text(a, c->def);
+    PgQuery__ColumnDef *cd = c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn ? cmd_coldef(c) : NULL;
+    for (size_t i = 0; cd && i < cd->n_constraints; i++) {
+        PgQuery__Node *k = cd->constraints[i];
+        if (k->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+            k->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
+            return expr_text(a, k->constraint->raw_expr);
+    }
+    return cd && cd->raw_default ? expr_text(a, cd->raw_default) : NULL;
+}
+
+/* "character varying(100)", with COLLATE when the column definition has one. */
+static const char *coltype_text(pb_arena *a, PgQuery__ColumnDef *cd)
+{
+    const char *r = cd ? type_text(a, cd->type_name) : NULL;
+    if (!r || !cd->coll_clause || cd->coll_clause->n_collname == 0)
+        return r;
+    pb_buf b = {0};
+    pb_buf_puts(&b, r);
+    pb_buf_puts(&b, " COLLATE ");
+    for (size_t i = 0; i < cd->coll_clause->n_collname; i++) {
+        PgQuery__Node *s = cd->coll_clause->collname[i];
+        if (s->node_case != PG_QUERY__NODE__NODE_STRING)
+            continue;
+        if (i)
+            pb_buf_putc(&b, '.');
+        /* always quoted: valid for every name, and keeps "C" from folding to c */
+        pb_buf_putc(&b, '"');
+        for (const char *p = s->string->sval; *p; p++) {
+            if (*p == '"')
+                pb_buf_putc(&b, '"');
+            pb_buf_putc(&b, *p);
+        }
+        pb_buf_putc(&b, '"');
+    }
+    r = pb_arena_strndup(a, b.data, b.len);
+    pb_buf_release(&b);
+    return r;
+}
+
+/* One piece of the `cmd`-th subcommand of an ALTER TABLE statement. */
+static const char *cmd_piece(pb_arena *a, const char *stmt, size_t len, size_t cmd, enum piece which)
 {
     tree t;
     if (!tree_parse(&t, stmt, len))
         return NULL;
     const char *r = NULL;
     PgQuery__AlterTableCmd *c = alter_cmd(&t, cmd);
-    if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault) {
-        r = expr_text(a, c->def);
-    } else if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn) {
-        PgQuery__ColumnDef *cd = cmd_coldef(c);
-        for (size_t i = 0; cd && i < cd->n_constraints && !r; i++) {
-            PgQuery__Node *k = cd->constraints[i];
-            if (k->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-                k->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
-                r = expr_text(a, k->constraint->raw_expr);
+    if (c) {
+        switch (which) {
+        case P_DEFAULT: r = default_text(a, c); break;
+        case P_USING:
+            if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType && cmd_coldef(c) &&
+                cmd_coldef(c)->raw_default)
+                r = expr_text(a, cmd_coldef(c)->raw_default);
+            break;
+        case P_CHECK:
+            if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint && c->def &&
+                c->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+                c->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+                r = expr_text(a, c->def->constraint->raw_expr);
+            break;
+        case P_TYPE: r = coltype_text(a, cmd_coldef(c)); break;
         }
-        if (cd && !r && cd->raw_default)
-            r = expr_text(a, cd->raw_default);
     }
     tree_free(&t);
     return r;
+}
+
+const char *pb_deparse_cmd_default(pb_arena *a, const char *stmt, size_t len, size_t cmd)
+{
+    return cmd_piece(a, stmt, len, cmd, P_DEFAULT);
 }
 
 const char *pb_deparse_cmd_using(pb_arena *a, const char *stmt, size_t len, size_t cmd)
 {
-    tree t;
-    if (!tree_parse(&t, stmt, len))
-        return NULL;
-    const char *r = NULL;
-    PgQuery__AlterTableCmd *c = alter_cmd(&t, cmd);
-    PgQuery__ColumnDef *cd =
-        c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType ? cmd_coldef(c) : NULL;
-    if (cd && cd->raw_default)
-        r = expr_text(a, cd->raw_default);
-    tree_free(&t);
-    return r;
+    return cmd_piece(a, stmt, len, cmd, P_USING);
 }
 
 const char *pb_deparse_cmd_check(pb_arena *a, const char *stmt, size_t len, size_t cmd)
 {
-    tree t;
-    if (!tree_parse(&t, stmt, len))
-        return NULL;
-    const char *r = NULL;
-    PgQuery__AlterTableCmd *c = alter_cmd(&t, cmd);
-    if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint && c->def &&
-        c->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-        c->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
-        r = expr_text(a, c->def->constraint->raw_expr);
-    tree_free(&t);
-    return r;
+    return cmd_piece(a, stmt, len, cmd, P_CHECK);
 }
 
 const char *pb_deparse_cmd_type(pb_arena *a, const char *stmt, size_t len, size_t cmd)
 {
-    tree t;
-    if (!tree_parse(&t, stmt, len))
-        return NULL;
-    const char *r = NULL;
-    PgQuery__ColumnDef *cd = cmd_coldef(alter_cmd(&t, cmd));
-    if (cd)
-        r = type_text(a, cd->type_name);
-    if (r && cd->coll_clause && cd->coll_clause->n_collname > 0) {
-        pb_buf b = {0};
-        pb_buf_puts(&b, r);
-        pb_buf_puts(&b, " COLLATE ");
-        for (size_t i = 0; i < cd->coll_clause->n_collname; i++) {
-            PgQuery__Node *s = cd->coll_clause->collname[i];
-            if (s->node_case != PG_QUERY__NODE__NODE_STRING)
-                continue;
-            if (i)
-                pb_buf_putc(&b, '.');
-            /* always quoted: valid for every name, and keeps "C" from folding to c */
-            pb_buf_putc(&b, '"');
-            for (const char *p = s->string->sval; *p; p++) {
-                if (*p == '"')
-                    pb_buf_putc(&b, '"');
-                pb_buf_putc(&b, *p);
-            }
-            pb_buf_putc(&b, '"');
-        }
-        r = pb_arena_strndup(a, b.data, b.len);
-        pb_buf_release(&b);
-    }
-    tree_free(&t);
-    return r;
+    return cmd_piece(a, stmt, len, cmd, P_TYPE);
 }
 
 bool pb_deparse_update_parts(pb_arena *a, const char *stmt, size_t len, const char **set, const char **where,

@@ -108,6 +108,29 @@ static void sv_add(pb_arena *a, strv *s, const char *x)
     s->v[s->n++] = x;
 }
 
+/* Adds `x` unless an equal string is there already. */
+static void sv_add_unique(pb_arena *a, strv *s, const char *x)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], x))
+            return;
+    sv_add(a, s, x);
+}
+
+/* The strings of `s` joined by `sep`, arena string ("" when empty). */
+static const char *sv_join(pb_arena *a, const strv *s, const char *sep)
+{
+    pb_buf b = {0};
+    for (size_t i = 0; i < s->n; i++) {
+        if (i)
+            pb_buf_puts(&b, sep);
+        pb_buf_puts(&b, s->v[i]);
+    }
+    const char *r = pb_arena_strndup(a, b.data ? b.data : "", b.len);
+    pb_buf_release(&b);
+    return r;
+}
+
 static const char *fmt(planner *p, const char *f, ...) __attribute__((format(printf, 2, 3)));
 static const char *fmt(planner *p, const char *f, ...)
 {
@@ -376,7 +399,7 @@ static void recipe_create_index(planner *p, const pb_op *op, const char *rule)
     const char *table = qn(p, op->rel);
     const char *name = op->index_name;
     if (!name) {
-        name = pb_sql_default_name(p->a, op->rel.name, op->con_columns, op->ncon_columns, "idx");
+        name = pb_catalog_default_index_name(p->a, op->rel.name, op->con_columns, op->ncon_columns);
     }
     size_t len;
     const char *raw = stmt_raw(p, op, &len);
@@ -422,17 +445,9 @@ static void recipe_drop_index(planner *p, const pb_op *op, const char *rule)
 
 static const char *con_name_for(planner *p, const pb_op *op)
 {
-    if (op->con_name)
-        return op->con_name;
-    const char *suffix = op->con_kind == PB_CON_FOREIGN_KEY   ? "fkey"
-                         : op->con_kind == PB_CON_CHECK       ? "check"
-                         : op->con_kind == PB_CON_PRIMARY_KEY ? "pkey"
-                         : op->con_kind == PB_CON_UNIQUE      ? "key"
-                                                              : "con";
-    if (op->con_kind == PB_CON_PRIMARY_KEY)
-        return pb_arena_sprintf(p->a, "%s_pkey", op->rel.name);
-    return pb_sql_default_name(p->a, op->rel.name, op->con_columns,
-                               op->con_kind == PB_CON_CHECK ? 0 : op->ncon_columns, suffix);
+    return op->con_name ? op->con_name
+                        : pb_catalog_default_constraint_name(p->a, op->rel.name, op->con_kind,
+                                                             op->con_columns, op->ncon_columns);
 }
 
 /* Does an index on `rel` (known to the catalog, or built earlier in this
@@ -473,7 +488,8 @@ static void recipe_add_fk_or_check(planner *p, const pb_op *op, const char *rule
              "existing rows under the lock";
     s->rollback = "the down part undoes it";
     if (fk && op->ncon_columns && !has_leading_index(p, op->rel, op->con_columns, op->ncon_columns)) {
-        const char *iname = pb_sql_default_name(p->a, op->rel.name, op->con_columns, op->ncon_columns, "idx");
+        const char *iname =
+            pb_catalog_default_index_name(p->a, op->rel.name, op->con_columns, op->ncon_columns);
         pb_qname iq = {op->rel.schema, iname};
         add_index_build(
             p, table, qn(p, iq),
@@ -1142,88 +1158,70 @@ static const char *finding(const pb_diag *diags, size_t n, const pb_op *op, cons
     return NULL;
 }
 
-/* The recipe for `op`, run when one of its findings asks for one; false
- * when the op is kept as written. */
-static bool plan_op(planner *p, const pb_op *op, const pb_diag *diags, size_t nd)
+static void recipe_narrowing(planner *p, const pb_op *op, const char *rule)
 {
-    const char *r;
-#define ANY(...) (r = finding(diags, nd, op, (const char *const[]){__VA_ARGS__, NULL}))
-    switch (op->kind) {
-    case PB_OP_CREATE_INDEX:
-        if (ANY("create-index-non-concurrent") && !op->concurrently) {
-            recipe_create_index(p, op, r);
-            return true;
+    recipe_type_change(p, op, rule, true);
+}
+
+static void recipe_rewriting_type(planner *p, const pb_op *op, const char *rule)
+{
+    recipe_type_change(p, op, rule, false);
+}
+
+static bool not_concurrent(const pb_op *op)
+{
+    return !op->concurrently;
+}
+
+static bool fk_or_check_validating(const pb_op *op)
+{
+    return (op->con_kind == PB_CON_FOREIGN_KEY || op->con_kind == PB_CON_CHECK) && !op->not_valid;
+}
+
+static bool unique_building_index(const pb_op *op)
+{
+    return (op->con_kind == PB_CON_UNIQUE || op->con_kind == PB_CON_PRIMARY_KEY) && !op->using_index;
+}
+
+/* Which recipe answers which finding, first match wins. */
+static const struct recipe {
+    pb_op_kind kind;
+    bool (*applies)(const pb_op *op); /* NULL: any op of the kind */
+    const char *rules[4];             /* NULL-terminated */
+    void (*plan)(planner *p, const pb_op *op, const char *rule);
+} recipes[] = {
+    {PB_OP_CREATE_INDEX, not_concurrent, {"create-index-non-concurrent"}, recipe_create_index},
+    {PB_OP_DROP_INDEX, NULL, {"drop-index-non-concurrent"}, recipe_drop_index},
+    {PB_OP_ADD_CONSTRAINT,
+     fk_or_check_validating,
+     {"add-foreign-key-validates", "add-check-validates", "foreign-key-without-index"},
+     recipe_add_fk_or_check},
+    {PB_OP_ADD_CONSTRAINT, unique_building_index, {"add-unique-builds-index"}, recipe_add_unique},
+    {PB_OP_SET_NOT_NULL, NULL, {"set-not-null-scans"}, recipe_set_not_null},
+    {PB_OP_ADD_COLUMN, NULL, {"add-column-rewrites", "add-column-not-null-no-default"}, recipe_add_column},
+    {PB_OP_ALTER_COLUMN_TYPE, NULL, {"narrowing-type-change"}, recipe_narrowing},
+    {PB_OP_ALTER_COLUMN_TYPE, NULL, {"alter-column-type-rewrites"}, recipe_rewriting_type},
+    {PB_OP_RENAME_COLUMN, NULL, {"rename-column"}, recipe_rename_column},
+    {PB_OP_RENAME_TABLE, NULL, {"rename-table"}, recipe_rename_table},
+    {PB_OP_DROP_COLUMN, NULL, {"drop-column"}, recipe_drop},
+    {PB_OP_DROP_TABLE, NULL, {"drop-table"}, recipe_drop},
+    {PB_OP_UPDATE, NULL, {"backfill-in-schema-migration"}, recipe_update},
+};
+
+/* Runs the recipe for `op` when one of its findings asks for one (the
+ * recipe records a change, or a note when it cannot rewrite the op). */
+static void plan_op(planner *p, const pb_op *op, const pb_diag *diags, size_t nd)
+{
+    for (size_t i = 0; i < sizeof recipes / sizeof recipes[0]; i++) {
+        const struct recipe *rc = &recipes[i];
+        if (rc->kind != op->kind || (rc->applies && !rc->applies(op)))
+            continue;
+        const char *rule = finding(diags, nd, op, rc->rules);
+        if (rule) {
+            rc->plan(p, op, rule);
+            return;
         }
-        return false;
-    case PB_OP_DROP_INDEX:
-        if (ANY("drop-index-non-concurrent")) {
-            recipe_drop_index(p, op, r);
-            return true;
-        }
-        return false;
-    case PB_OP_ADD_CONSTRAINT:
-        if ((op->con_kind == PB_CON_FOREIGN_KEY || op->con_kind == PB_CON_CHECK) &&
-            ANY("add-foreign-key-validates", "add-check-validates", "foreign-key-without-index") &&
-            !op->not_valid) {
-            recipe_add_fk_or_check(p, op, r);
-            return true;
-        }
-        if ((op->con_kind == PB_CON_UNIQUE || op->con_kind == PB_CON_PRIMARY_KEY) && !op->using_index &&
-            ANY("add-unique-builds-index")) {
-            recipe_add_unique(p, op, r);
-            return true;
-        }
-        return false;
-    case PB_OP_SET_NOT_NULL:
-        if (ANY("set-not-null-scans")) {
-            recipe_set_not_null(p, op, r);
-            return true;
-        }
-        return false;
-    case PB_OP_ADD_COLUMN:
-        if (ANY("add-column-rewrites", "add-column-not-null-no-default")) {
-            recipe_add_column(p, op, r);
-            return true;
-        }
-        return false;
-    case PB_OP_ALTER_COLUMN_TYPE:
-        if (ANY("narrowing-type-change")) {
-            recipe_type_change(p, op, r, true);
-            return true;
-        }
-        if (ANY("alter-column-type-rewrites")) {
-            recipe_type_change(p, op, r, false);
-            return true;
-        }
-        return false;
-    case PB_OP_RENAME_COLUMN:
-        if (ANY("rename-column")) {
-            recipe_rename_column(p, op, r);
-            return true;
-        }
-        return false;
-    case PB_OP_RENAME_TABLE:
-        if (ANY("rename-table")) {
-            recipe_rename_table(p, op, r);
-            return true;
-        }
-        return false;
-    case PB_OP_DROP_COLUMN:
-    case PB_OP_DROP_TABLE:
-        if (ANY("drop-column", "drop-table")) {
-            recipe_drop(p, op, r);
-            return true;
-        }
-        return false;
-    case PB_OP_UPDATE:
-        if (ANY("backfill-in-schema-migration")) {
-            recipe_update(p, op, r);
-            return true;
-        }
-        return false;
-    default: return false;
     }
-#undef ANY
 }
 
 static int step_cmp(const void *x, const void *y)
@@ -1290,23 +1288,12 @@ static void assemble(planner *p, pb_plan *out)
             for (size_t q = 0; q < t->up.n; q++)
                 sv_add(p->a, &upv, t->up.v[q]);
             sv_add(p->a, &titles, t->title);
-            bool seen = false;
-            for (size_t q = 0; t->why && q < whys.n; q++)
-                seen |= !strcmp(whys.v[q], t->why);
-            if (t->why && !seen)
-                sv_add(p->a, &whys, t->why);
-            seen = false;
-            for (size_t q = 0; t->rollback && q < rbs.n; q++)
-                seen |= !strcmp(rbs.v[q], t->rollback);
-            if (t->rollback && !seen)
-                sv_add(p->a, &rbs, t->rollback);
-            if (t->gate) {
-                bool dup = false;
-                for (size_t q = 0; q < gates.n; q++)
-                    dup |= !strcmp(gates.v[q], t->gate);
-                if (!dup)
-                    sv_add(p->a, &gates, t->gate);
-            }
+            if (t->why)
+                sv_add_unique(p->a, &whys, t->why);
+            if (t->rollback)
+                sv_add_unique(p->a, &rbs, t->rollback);
+            if (t->gate)
+                sv_add_unique(p->a, &gates, t->gate);
             for (size_t q = 0; q < t->nlocks && f->nlocks < PB_PLAN_MAX_LOCKS; q++) {
                 bool dup = false;
                 for (size_t r = 0; r < f->nlocks; r++)
@@ -1334,31 +1321,10 @@ static void assemble(planner *p, pb_plan *out)
         }
         f->up = upv.v;
         f->nup = upv.n;
-        pb_buf b = {0};
-        for (size_t q = 0; q < titles.n; q++) {
-            pb_buf_puts(&b, q ? "; " : "");
-            pb_buf_puts(&b, titles.v[q]);
-        }
-        f->title = pb_arena_strndup(p->a, b.data ? b.data : "", b.len);
-        b.len = 0;
-        for (size_t q = 0; q < whys.n; q++) {
-            pb_buf_puts(&b, q ? "; " : "");
-            pb_buf_puts(&b, whys.v[q]);
-        }
-        f->why = pb_arena_strndup(p->a, b.data ? b.data : "", b.len);
-        b.len = 0;
-        for (size_t q = 0; q < rbs.n; q++) {
-            pb_buf_puts(&b, q ? "; " : "");
-            pb_buf_puts(&b, rbs.v[q]);
-        }
-        f->rollback = pb_arena_strndup(p->a, b.data ? b.data : "", b.len);
-        b.len = 0;
-        for (size_t q = 0; q < gates.n; q++) {
-            pb_buf_puts(&b, q ? "; " : "");
-            pb_buf_puts(&b, gates.v[q]);
-        }
-        f->gate_before = gates.n ? pb_arena_strndup(p->a, b.data, b.len) : NULL;
-        pb_buf_release(&b);
+        f->title = sv_join(p->a, &titles, "; ");
+        f->why = sv_join(p->a, &whys, "; ");
+        f->rollback = sv_join(p->a, &rbs, "; ");
+        f->gate_before = gates.n ? sv_join(p->a, &gates, "; ") : NULL;
         n++;
         i = j;
     }
@@ -1406,22 +1372,22 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
                 sv_add(a, &p.settings, stmt_text(&p, first));
         } else {
             /* one op per ALTER TABLE subcommand: plan each risky one, keep the others */
-            bool planned[64] = {false}, any = false;
+            bool *planned = pb_arena_alloc(a, (j - i + 1) * sizeof *planned), any = false;
+            memset(planned, 0, (j - i + 1) * sizeof *planned);
             for (size_t k = i; k <= j; k++) {
                 p.op_index = k;
                 size_t before = p.nchanges;
                 plan_op(&p, pr.ops.items[k], diags, ndiags);
                 if (p.nchanges > before) {
                     any = true;
-                    if (k - i < 64)
-                        planned[k - i] = true;
+                    planned[k - i] = true;
                 }
             }
             if (!any) {
                 keep(&p, i, j, NULL);
             } else {
                 risky = true;
-                for (size_t k = i; k <= j && k - i < 64; k++) {
+                for (size_t k = i; k <= j; k++) {
                     if (planned[k - i])
                         continue;
                     size_t len;
