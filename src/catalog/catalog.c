@@ -1435,6 +1435,7 @@ pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src)
     pb_catalog_init(c, a);
     c->part = src->part;
     c->mig = src->mig;
+    c->tx_seq = src->tx_seq;
     void **items;
     size_t n = chain_items(a, &src->tables, offsetof(pb_cat_table, next_same_name), &items);
     for (size_t i = 0; i < n; i++) {

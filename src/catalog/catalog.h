@@ -42,8 +42,7 @@ typedef struct pb_cat_constraint {
     size_t ncolumns;
     const char *check_not_null_column; /* CHECK (c IS NOT NULL) */
     pb_qname ref;                      /* FOREIGN KEY: the referenced table */
-    uint32_t tx;                       /* transaction it was added in (pb_lint_state.tx_id; ids restart
-                                          in each part, so compare `part` too) */
+    uint32_t tx;                       /* transaction it was added in (pb_lint_state.tx_id) */
     uint32_t part;                     /* serial of the part that added it */
     uint32_t added_at;                 /* byte offset of the statement that added it */
 } pb_cat_constraint;
@@ -129,8 +128,11 @@ typedef struct pb_catalog {
                                 were made owned by one of its columns (checked on use) */
     pb_strmap links;         /* the entries of the three maps above, to add each once */
     size_t ntables;
-    uint32_t part; /* serial of the part being replayed (starts at 1) */
-    uint32_t mig;  /* index + 1 of the migration being replayed */
+    uint32_t part;   /* serial of the part being replayed (starts at 1) */
+    uint32_t mig;    /* index + 1 of the migration being replayed */
+    uint32_t tx_seq; /* the last transaction id handed out: ids never repeat across the parts
+                        replayed into one catalog, so "added in this transaction" cannot match
+                        a transaction of an earlier migration */
 } pb_catalog;
 
 /* Starts replaying a new part of migration `mig_index` (0-based): objects

@@ -170,6 +170,7 @@ static void run_rules(const pb_options *opt, int v, const pb_source *src, const 
         bool last = i + 1 == ops->len || ops->items[i + 1]->stmt != op->stmt;
         advance_state(&st, op, last);
     }
+    cat->tx_seq = st.tx_id; /* the next part starts after every id used here */
 }
 
 /* What is collected for one source while its parts are linted. */
@@ -244,7 +245,7 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
     acc->res->nstatements += pr.nstmts;
 
     pb_lint_state st = {0};
-    st.tx_id = 1;
+    st.tx_id = cat->tx_seq + 1;
     st.down = part->down;
     if (part->tx == PB_TX_NONE && part->tx_reason)
         st.no_tx_reason = part->tx_reason;
@@ -365,8 +366,9 @@ void pb_lint__replay_part(const pb_part *part, pb_catalog *cat, size_t mig_index
     pb_parse_result pr;
     pb_parse_range(pa, text, part->start, part->end, &pr);
     pb_catalog_begin_part(cat, mig_index);
+    uint32_t tx = ++cat->tx_seq;
     for (size_t i = 0; i < pr.ops.len; i++)
-        pb_catalog_apply(cat, pr.ops.items[i], 1);
+        pb_catalog_apply(cat, pr.ops.items[i], tx);
     if (on_error)
         for (size_t i = 0; i < pr.nerrors; i++)
             on_error(ud, pr.errors[i].offset, pr.errors[i].message);

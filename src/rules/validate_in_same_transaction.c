@@ -12,8 +12,7 @@ void pb_rule__validate_in_same_transaction(pb_rule_ctx *ctx, const pb_op *op)
         return;
     const pb_cat_table *t = pb_catalog_table(ctx->cat, op->rel);
     const pb_cat_constraint *c = pb_catalog_constraint(t, op->con_name);
-    if (!c || c->validated || c->tx != ctx->st->tx_id || c->part != ctx->cat->part ||
-        pb_catalog_in_part(ctx->cat, t->part))
+    if (!c || c->validated || c->tx != ctx->st->tx_id || pb_catalog_in_part(ctx->cat, t->part))
         return;
     /* the facts of the ADD CONSTRAINT ... NOT VALID that added it */
     const pb_op add_op = {

@@ -1,0 +1,3 @@
+BEGIN;
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+COMMIT;

@@ -1,0 +1,4 @@
+-- the type was created by the previous migration, not in this transaction
+BEGIN;
+ALTER TYPE mood ADD VALUE 'happy';
+COMMIT;
