@@ -323,11 +323,15 @@ static bool backfill(planner *p, step *s, pb_qname rel, const char *name, const 
            "DECLARE\n"
            "    last_key %s.%s%%TYPE;\n"
            "    batch_last %s.%s%%TYPE;\n"
+           "    upper_key %s.%s%%TYPE;\n"
            "BEGIN\n"
+           "    -- rows inserted from now on are covered by the change itself (default,\n"
+           "    -- trigger or application): stop at the last key that exists now\n"
+           "    SELECT max(%s) INTO upper_key FROM %s;\n"
            "    LOOP\n"
            "        WITH batch AS (\n"
            "            SELECT %s AS pgbelay_key FROM %s\n"
-           "            WHERE last_key IS NULL OR %s > last_key\n"
+           "            WHERE (last_key IS NULL OR %s > last_key) AND %s <= upper_key\n"
            "            ORDER BY %s LIMIT batch_size\n"
            "        ), done AS (\n"
            "            UPDATE %s AS %s SET %s\n"
@@ -343,7 +347,7 @@ static bool backfill(planner *p, step *s, pb_qname rel, const char *name, const 
            "$pgbelay$;",
            pq, p->po->batch_size ? p->po->batch_size : 1000,
            pb_sql_literal(p->a, p->po->batch_pause ? p->po->batch_pause : "100 milliseconds"), table, k,
-           table, k, k, table, k, k, table, al, set, al, k, todo));
+           table, k, table, k, k, table, k, table, k, k, k, table, al, set, al, k, todo));
     up(p, s, fmt(p, "CALL %s();", pq));
     up(p, s, fmt(p, "DROP PROCEDURE %s(integer, interval);", pq));
     down(p, s, fmt(p, "DROP PROCEDURE IF EXISTS %s(integer, interval);", pq));
