@@ -8,6 +8,8 @@
 //!   zig build gen                  regenerate registry and rule docs from rules/*.yaml
 //!   zig build valgrind             the test suite under valgrind (leak check)
 //!   zig build bench                the benchmark (tools/bench.sh)
+//!   zig build test-pg              `pgbelay plan` end to end on a throw-away
+//!                                  PostgreSQL 15 (tests/pg/, docs/testing.md)
 const std = @import("std");
 
 const c_flags_base = [_][]const u8{
@@ -170,6 +172,18 @@ pub fn build(b: *std.Build) void {
     vg.has_side_effects = true;
     vg.stdio = .inherit;
     b.step("valgrind", "Run the test suite (and the CLI it spawns) under valgrind").dependOn(&vg.step);
+
+    // End-to-end proof of `pgbelay plan` on a real PostgreSQL 15 (Python 3,
+    // standard library; Debian's PostgreSQL binaries, see tools/setup.sh).
+    // Arguments after `--` go to the harness: zig build test-pg -- --only rename
+    const pg_e2e = b.addSystemCommand(&.{ "python3", b.pathFromRoot("tests/pg/plan_e2e.py"), "--pgbelay" });
+    pg_e2e.addArtifactArg(exe);
+    pg_e2e.addArgs(&.{ "--root", b.pathFromRoot(".") });
+    if (b.args) |args| pg_e2e.addArgs(args);
+    pg_e2e.has_side_effects = true;
+    pg_e2e.stdio = .inherit;
+    if (sanitize) pg_e2e.setEnvironmentVariable("ASAN_OPTIONS", asan_options);
+    b.step("test-pg", "Prove `pgbelay plan` end to end against a throw-away PostgreSQL 15").dependOn(&pg_e2e.step);
 
     const bench = b.addSystemCommand(&.{ "bash", "tools/bench.sh" });
     bench.step.dependOn(b.getInstallStep());

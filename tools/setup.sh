@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything pgbelay needs to build and test on Debian bookworm:
-# the C libraries from Debian and Zig from PyPI (pinned). Idempotent: safe to
-# rerun; it installs only what is missing.
+# the C libraries from Debian, PostgreSQL 15 from Debian for the end-to-end
+# plan tests (zig build test-pg), and Zig from PyPI (pinned). Idempotent:
+# safe to rerun; it installs only what is missing.
 set -euo pipefail
 
 ZIG_VERSION=0.15.2 # keep in step with build.zig.zon minimum_zig_version
@@ -18,6 +19,10 @@ DEB_PACKAGES=(
   valgrind                 # zig build valgrind
   clang-format             # house style (.clang-format)
   diffutils
+  postgresql               # PostgreSQL 15 server + pgbench: zig build test-pg (tests/pg/)
+  postgresql-client        # psql, pg_dump for the same
+  python3                  # the test-pg harness (standard library only)
+  util-linux               # runuser: the test cluster runs as the postgres user under root
 )
 
 SUDO=""

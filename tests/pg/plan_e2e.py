@@ -2,31 +2,33 @@
 """End-to-end proof of `pgbelay plan` against a real PostgreSQL 15.
 
 For every case directory testdata/plan/e2e/<case>/ (seed.sql, migration.sql,
-workload.sql, expect.json) on one throw-away cluster (tools/pgcluster.py):
+workload.sql, expect.json) on one throw-away cluster (tools/pgcluster.py),
+each database a copy of a template seeded once with seed.sql:
 
-  plan      `pgbelay plan --format json --schema seed.sql migration.sql`
-            succeeds, has the expected status and recipes, and is well formed
-  claims    what the plan says of itself and can be checked cheaply: every
-            phase sets lock_timeout and statement_timeout before its first
-            other statement, statements end with ';', non-transactional work
-            is in non-transactional phases, contract phases that drop or
-            rename a column, table or view have a deploy gate before them
-  naive     database A: seed, then migration.sql with psql (ON_ERROR_STOP)
-  phases    database B: seed, then every phase in order (transactional ones
-            with psql -1, the others statement by statement in autocommit;
-            lock_timeout errors, SQLSTATE 55P03, are retried, as the plan
-            tells its users to; any other error fails, a syntax error is
-            reported as "does not parse")
+  naive     A: migration.sql applies with psql (ON_ERROR_STOP)
+  workload  W: workload.sql runs (pgbench) on the seed and after migration.sql
+  plan      `pgbelay plan --format json --framework plain --schema seed.sql
+            migration.sql` succeeds with a well-formed plan of the expected
+            status; a planner error is a failure, never a skip
+  recipes   the plan's recipes are expect.json's
+  claims    checked without a server: every phase sets lock_timeout and
+            statement_timeout before its first other statement, statements
+            end with ';', nothing that cannot run in a transaction block is
+            in a transactional phase, contract phases that drop or rename a
+            column, table or view have a deploy gate before them
+  phases    B: every phase in order (transactional ones with psql -1, the
+            others statement by statement in autocommit; lock_timeout
+            errors, SQLSTATE 55P03, are retried, as the plan tells its users
+            to; any other error fails, a syntax error as "does not parse")
+  rollback  D: each phase with a down part, then that down part, gives the
+            schema back as it was before the phase; then the phase again
   schema    pg_dump --schema-only of A and B are equal after normalization
   data      every table present in both has the same rows (as jsonb text,
             so column order does not matter), plus expect.json's queries
-  workload  database C: seed, then the phases again while pgbench runs
-            workload.sql with lock_timeout and statement_timeout set to the
-            plan's lock_timeout: zero failed or aborted transactions
+  under     C: the phases again while pgbench runs workload.sql with
+  workload  lock_timeout and statement_timeout set to the plan's
+            lock_timeout: zero failed transactions and no aborted client
   schema-C  the schema of C equals B's
-  rollback  database D: seed; for each phase with a down part: apply it,
-            apply its down part, the schema must be back to what it was
-            before the phase; apply the phase again and go on
 
 Prints one line per check and ends with "N passed, M failed"; exits 1 when
 anything failed, 2 on a usage or set-up error.
@@ -49,13 +51,24 @@ import threading
 import time
 
 ROOT_DEFAULT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True  # no __pycache__ left in tools/
 sys.path.insert(0, os.path.join(ROOT_DEFAULT, "tools"))
 from pgcluster import PgCluster, PgError  # noqa: E402
 
 LOCK_TIMEOUT_RETRIES = 5
-PHASE_TIMEOUT = 300  # seconds for one psql run: a hung phase fails instead of hanging CI
+PHASE_TIMEOUT = 120  # seconds for one psql run: a hung phase fails instead of hanging CI
 WORKLOAD_CLIENTS = 4  # across two staggered pgbench loops
 WORKLOAD_CHUNK = 1  # seconds per pgbench run (pgbench -T takes whole seconds)
+# Transactions per second per pgbench run (two run at once). Bounded so that
+# the suite's timing does not depend on how fast the machine is, and so that
+# a backfill is not outrun by inserts that an unbounded pgbench makes at
+# thousands per second: a few hundred transactions a second still meet any
+# lock held for longer than the plan's lock_timeout hundreds of times.
+WORKLOAD_RATE = 100
+# pgbench 15 counts serialization and deadlock errors as failed transactions
+# (and says which with these options); any other error aborts the client,
+# which it reports on stderr and with exit status 2.
+PGBENCH_ERRORS = ("--failures-detailed", "--verbose-errors")
 PHASE_KINDS = ("expand", "backfill", "switch", "contract")
 
 
@@ -130,11 +143,6 @@ def check_plan_shape(mig, expect):
     if status != expect.get("status", "plan"):
         raise CaseFailure("status %r, expected %r (notes: %s)" % (
             status, expect.get("status", "plan"), "; ".join(mig.get("notes") or []) or "none"))
-    changes = mig.get("changes") or []
-    got = sorted({c.get("recipe") for c in changes if isinstance(c, dict)}, key=str)
-    want = sorted(set(expect.get("recipes", [])))
-    if got != want:
-        problems.append("recipes %s, expected %s" % (got, want))
     phases = mig.get("phases")
     if status == "plan":
         if not isinstance(phases, list) or not phases:
@@ -161,8 +169,18 @@ def check_plan_shape(mig, expect):
                 problems.append("%s: 'locks' is not a list" % where)
     if problems:
         raise CaseFailure("\n".join(problems))
-    return "%d phases (%s), recipes %s" % (
-        len(phases or []), ", ".join(p["kind"] for p in phases or []), ", ".join(got) or "none")
+    return "%s, %d phases (%s)" % (status, len(phases or []), ", ".join(
+        p["kind"] + ("" if p["transactional"] else " (no transaction)") for p in phases or []))
+
+
+def check_recipes(mig, expect):
+    changes = mig.get("changes") or []
+    got = sorted({c.get("recipe") for c in changes if isinstance(c, dict)}, key=str)
+    want = sorted(set(expect.get("recipes", [])))
+    if got != want:
+        raise CaseFailure("recipes %s, expected %s (expect.json)%s" % (
+            got, want, "\nnotes: " + "; ".join(mig["notes"]) if mig.get("notes") else ""))
+    return ", ".join(got) or "none"
 
 
 _SET_LOCK = re.compile(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?lock_timeout\s*(?:=|TO)\s*'?\s*(\d+)\s*"
@@ -239,22 +257,27 @@ class Applier:
         self.tmpdir = tmpdir
         self.retries = 0
         self.durations = []
+        self.timeout = PHASE_TIMEOUT
+        self.timeout_reason = ""
 
-    def _psql_file(self, text, single_tx):
+    def _psql_file(self, text, single_tx, what):
         fd, path = tempfile.mkstemp(suffix=".sql", dir=self.tmpdir)
         with os.fdopen(fd, "w") as f:
             f.write("\\set VERBOSITY verbose\n" + text)
         args = ["-f", path] + (["-1"] if single_tx else [])
         try:
-            return self.pg.psql(self.db, *args, check=False, timeout=PHASE_TIMEOUT)
+            return self.pg.psql(self.db, *args, check=False, timeout=self.timeout)
         except subprocess.TimeoutExpired:
-            raise CaseFailure("psql did not finish within %d s" % PHASE_TIMEOUT)
+            raise CaseFailure("%s did not finish within %.0f s%s" % (
+                what, self.timeout, "" if self.timeout == PHASE_TIMEOUT else
+                " (%s s alone, in B; a backfill that never catches up with the rows the "
+                "workload inserts?)" % self.timeout_reason))
         finally:
             os.unlink(path)
 
     def _run(self, text, single_tx, what, on_lock_timeout=None):
         for attempt in range(1, LOCK_TIMEOUT_RETRIES + 1):
-            p = self._psql_file(text, single_tx)
+            p = self._psql_file(text, single_tx, what)
             if p.returncode == 0:
                 return
             state = sqlstate_of(p.stderr)
@@ -296,16 +319,17 @@ class Applier:
         if rows:
             self.pg.psql(self.db, "-c", "DROP INDEX CONCURRENTLY IF EXISTS %s" % name)
 
-    def apply_phase(self, ph, down=False):
+    def apply_phase(self, ph, down=False, timeout=None):
         stmts = ph["down"] if down else ph["statements"]
         what = "phase %d%s" % (ph["number"], " down" if down else "")
+        self.timeout = timeout or PHASE_TIMEOUT
         t0 = time.monotonic()
         self.apply_statements(stmts, ph["transactional"], what)
         self.durations.append(time.monotonic() - t0)
 
-    def apply_all(self, phases):
-        for ph in phases:
-            self.apply_phase(ph)
+    def apply_all(self, phases, timeouts=None):
+        for i, ph in enumerate(phases):
+            self.apply_phase(ph, timeout=timeouts[i] if timeouts else None)
 
 
 # --- schema and data ------------------------------------------------------------
@@ -361,6 +385,36 @@ def _finish_stmt(lines):
         body = sorted(ln.rstrip().rstrip(",") for ln in lines[1:close])
         lines = [lines[0]] + body + lines[close:]
     return "\n".join(ln.rstrip() for ln in lines)
+
+
+def without_validity(stmts):
+    """The same statements with the validation state of constraints erased,
+    for the rollback check only: undoing a VALIDATE CONSTRAINT phase is a
+    no-op by design (PostgreSQL cannot mark a constraint NOT VALID again,
+    and a validated constraint constrains new rows exactly as a NOT VALID
+    one does), but pg_dump writes a validated CHECK inside CREATE TABLE and
+    a NOT VALID one as a separate ALTER TABLE. Every constraint becomes one
+    'ALTER TABLE t ADD CONSTRAINT ...;' line without NOT VALID."""
+    out = []
+    for s in stmts:
+        lines = s.split("\n")
+        m = re.match(r"CREATE (?:UNLOGGED )?TABLE (\S+) \($", lines[0])
+        if m:
+            close = max(i for i, ln in enumerate(lines) if ln.startswith(")"))
+            keep = []
+            for ln in lines[1:close]:
+                c = re.match(r"\s+(CONSTRAINT \S+ CHECK .*)$", ln)
+                if c:
+                    out.append("ALTER TABLE %s ADD %s;" % (m.group(1), c.group(1)))
+                else:
+                    keep.append(ln)
+            s = "\n".join([lines[0]] + keep + lines[close:])
+        elif s.startswith("ALTER TABLE") and "ADD CONSTRAINT" in s:
+            s = " ".join(ln.strip() for ln in lines)
+            s = re.sub(r"^ALTER TABLE ONLY ", "ALTER TABLE ", s)
+            s = re.sub(r" NOT VALID;$", ";", s)
+        out.append(s)
+    return sorted(out)
 
 
 def dump_schema(pg, db, names_may_differ=False):
@@ -439,8 +493,10 @@ class Workload:
         while not self.stop_flag.is_set():
             t0 = time.monotonic()
             try:
-                p = self.pg.run("pgbench", "-n", "-c", str(clients), "-j", "1", "-T",
-                                str(WORKLOAD_CHUNK), "-f", self.script, "-d", self.db,
+                # (pgbench's -d is --debug: the database is the last argument)
+                p = self.pg.run("pgbench", *PGBENCH_ERRORS, "-n", "-c", str(clients), "-j", "1",
+                                "-T", str(WORKLOAD_CHUNK), "-R", str(WORKLOAD_RATE),
+                                "-f", self.script, self.db,
                                 check=False, env=self.env, timeout=WORKLOAD_CHUNK + 60)
             except Exception as e:  # noqa: BLE001 - reported as a failure
                 with self.lock:
@@ -449,7 +505,8 @@ class Workload:
             t1 = time.monotonic()
             m = re.search(r"number of transactions actually processed: (\d+)", p.stdout)
             f = re.search(r"number of failed transactions: (\d+)", p.stdout)
-            aborted = [ln for ln in p.stderr.split("\n") if "aborted" in ln or "ERROR" in ln]
+            aborted = [ln for ln in p.stderr.split("\n")
+                       if re.search(r"aborted|error|failed", ln, re.I)]
             with self.lock:
                 self.runs.append((t0, t1, p.returncode, int(m.group(1)) if m else 0,
                                   int(f.group(1)) if f else -1, aborted, p.stderr))
@@ -555,8 +612,8 @@ class Workload:
 
 def run_workload_once(pg, db, script, where):
     """A short pgbench run of the workload without anything concurrent."""
-    p = pg.run("pgbench", "-n", "-c", "2", "-j", "1", "-t", "25", "-f", script, "-d", db,
-               check=False, timeout=120)
+    p = pg.run("pgbench", *PGBENCH_ERRORS, "-n", "-c", "2", "-j", "1", "-t", "25", "-f", script,
+               db, check=False, timeout=120)
     m = re.search(r"number of transactions actually processed: (\d+)", p.stdout)
     f = re.search(r"number of failed transactions: (\d+)", p.stdout)
     if p.returncode != 0 or not m or not f or int(f.group(1)) != 0 or "aborted" in p.stderr:
@@ -641,6 +698,7 @@ def run_case(pg, args, name, case_dir, report):
         b = Applier(pg, dbs["b"], tmpdir)
         fresh(dbs["b"])
         b.apply_all(state["mig"]["phases"])
+        state["b_durations"] = list(b.durations)
         return "%d phases in %.2f s (%s)%s" % (
             len(b.durations), sum(b.durations), ", ".join("%.2f" % d for d in b.durations),
             ", %d lock-timeout retries" % b.retries if b.retries else "")
@@ -655,14 +713,14 @@ def run_case(pg, args, name, case_dir, report):
                 without.append(str(ph["number"]))
                 d.apply_phase(ph)
                 continue
-            before = dump_schema(pg, dbs["d"])
+            before = without_validity(dump_schema(pg, dbs["d"]))
             d.apply_phase(ph)
             d.apply_phase(ph, down=True)
-            after = dump_schema(pg, dbs["d"])
+            after = without_validity(dump_schema(pg, dbs["d"]))
             if before != after:
                 raise CaseFailure(
                     "phase %d then its down part leave a different schema than before phase %d "
-                    "(- before, + after down)\n%s" % (
+                    "(constraint validity ignored; - before, + after down)\n%s" % (
                         ph["number"], ph["number"],
                         short_diff("\n".join(before).split("\n"), "\n".join(after).split("\n"),
                                    "before", "after down")))
@@ -679,9 +737,15 @@ def run_case(pg, args, name, case_dir, report):
         if state["mig"].get("status") != "plan":
             return  # nothing to change, as expected: no phases to apply
         state["has_phases"] = True
+        check("recipes", lambda: check_recipes(state["mig"], expect))
         check("plan claims", lambda: check_claims(state["mig"]))
-        state["b_ok"] = check("phases apply (B)", phases_b)
+        # B and D side by side: most of a backfill is its pause between batches
+        def b():
+            state["b_ok"] = check("phases apply (B)", phases_b)
+        tb = threading.Thread(target=b, daemon=True)
+        tb.start()
         check("rollback (D)", rollback)
+        tb.join()
 
     try:
         def seed_template():
@@ -704,7 +768,7 @@ def run_case(pg, args, name, case_dir, report):
         plan_side()
         side.join()
         flush(["naive migration applies (A)", "workload runs before and after (W)", "plan",
-               "plan claims", "phases apply (B)", "rollback (D)"])
+               "recipes", "plan claims", "phases apply (B)", "rollback (D)"])
         if not state.get("has_phases"):
             return
         phases = state["mig"]["phases"]
@@ -728,12 +792,20 @@ def run_case(pg, args, name, case_dir, report):
                 raise CaseFailure("the plan sets no lock_timeout to hold the workload to")
             fresh(dbs["c"])
             c = Applier(pg, dbs["c"], tmpdir)
+            # Under the workload a phase may take longer than alone, but not
+            # ten times longer: fail early (and say why) instead of at 120 s.
+            limits = None
+            if len(state.get("b_durations", [])) == len(phases):
+                limits = [min(PHASE_TIMEOUT, 20 + 3 * d) for d in state["b_durations"]]
             wl = Workload(pg, dbs["c"], workload, timeout_ms)
             wl.start()
             t0 = time.monotonic()
             err = None
             try:
-                c.apply_all(phases)
+                for i, ph in enumerate(phases):
+                    if limits:
+                        c.timeout_reason = "%.1f" % state["b_durations"][i]
+                    c.apply_phase(ph, timeout=limits[i] if limits else None)
             except CaseFailure as e:
                 err = e
             t1 = time.monotonic()

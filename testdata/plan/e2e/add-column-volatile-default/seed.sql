@@ -7,4 +7,4 @@ CREATE TABLE users (
 
 INSERT INTO users (email, created_at)
 SELECT 'user' || g || '@example.com', timestamptz '2022-01-01 00:00+00' + g * interval '17 minutes'
-FROM generate_series(1, 30000) AS g;
+FROM generate_series(1, 20000) AS g;

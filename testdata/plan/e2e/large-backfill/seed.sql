@@ -12,4 +12,4 @@ INSERT INTO users (email, last_login, created_at)
 SELECT 'user' || g || '@example.com',
        CASE WHEN g % 4 = 0 THEN NULL ELSE timestamptz '2024-06-01 00:00+00' + g * interval '3 minutes' END,
        timestamptz '2022-01-01 00:00+00' + g * interval '17 minutes'
-FROM generate_series(1, 50000) AS g;
+FROM generate_series(1, 20000) AS g;

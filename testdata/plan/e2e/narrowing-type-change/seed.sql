@@ -11,4 +11,4 @@ CREATE TABLE products (
 INSERT INTO products (sku, name, price_cents, updated_at)
 SELECT 'SKU-' || g, 'Product ' || g || ' ' || repeat('x', g % 80), 100 + (g * 29) % 20000,
        timestamptz '2024-01-01 00:00+00' + g * interval '1 minute'
-FROM generate_series(1, 30000) AS g;
+FROM generate_series(1, 20000) AS g;

@@ -21,4 +21,4 @@ FROM generate_series(1, 10000) AS g;
 INSERT INTO transfers (account_id, amount_cents, created_at)
 SELECT 1 + (g * 7919) % 10000, (g * 37) % 100000 - 50000,
        timestamptz '2024-01-01 00:00+00' + g * interval '1 minute'
-FROM generate_series(1, 30000) AS g;
+FROM generate_series(1, 20000) AS g;

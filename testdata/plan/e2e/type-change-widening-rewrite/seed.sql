@@ -11,4 +11,4 @@ CREATE INDEX events_payload_size_idx ON events (payload_size);
 INSERT INTO events (kind, payload_size, created_at)
 SELECT (ARRAY['upload', 'download', 'share'])[1 + g % 3], ((g::bigint * 104729) % 2000000000)::integer,
        timestamptz '2024-01-01 00:00+00' + g * interval '10 seconds'
-FROM generate_series(1, 40000) AS g;
+FROM generate_series(1, 20000) AS g;
