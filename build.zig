@@ -10,6 +10,8 @@
 //!   zig build bench                the benchmark (tools/bench.sh)
 //!   zig build test-pg              `pgbelay plan` end to end on a throw-away
 //!                                  PostgreSQL 15 (tests/pg/, docs/testing.md)
+//!   zig build fuzz                 libFuzzer targets (clang) in zig-out/fuzz/;
+//!                                  run them with tools/fuzz.sh
 const std = @import("std");
 
 const c_flags_base = [_][]const u8{
@@ -184,6 +186,49 @@ pub fn build(b: *std.Build) void {
     pg_e2e.stdio = .inherit;
     if (sanitize) pg_e2e.setEnvironmentVariable("ASAN_OPTIONS", asan_options);
     b.step("test-pg", "Prove `pgbelay plan` end to end against a throw-away PostgreSQL 15").dependOn(&pg_e2e.step);
+
+    // libFuzzer targets (fuzz/fuzz_*.c; docs/testing.md "Fuzzing"): built by
+    // Debian's clang, which ships the libFuzzer runtime Zig lacks, with
+    // ASan + UBSan, from the library sources (plus the CLI's directory walk)
+    // and libpg_query.a. `zig build fuzz` installs them in zig-out/fuzz/;
+    // tools/fuzz.sh runs them.
+    {
+        const clang = b.option([]const u8, "clang", "clang with libFuzzer for `zig build fuzz` (default: clang)") orelse "clang";
+        const fuzz_step = b.step("fuzz", "Build the libFuzzer targets fuzz/fuzz_*.c (clang, ASan + UBSan) into zig-out/fuzz/");
+        const cflags = [_][]const u8{ "-std=gnu17", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=fuzzer-no-link,address,undefined", "-fno-sanitize-recover=undefined", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-MD" };
+        const incs = [_][]const u8{ "-I", b.pathFromRoot("include"), "-I", b.pathFromRoot("src"), "-isystem", pg_server_inc };
+        var objs: std.ArrayList(std.Build.LazyPath) = .empty;
+        const lib_srcs = cSources(b, "src", &.{"cli/"});
+        const extra_srcs = [_][]const u8{"src/cli/walk.c"};
+        for ([_][]const []const u8{ lib_srcs, &extra_srcs }) |group| for (group) |src| {
+            const cc = b.addSystemCommand(&.{clang});
+            cc.addArgs(&cflags);
+            cc.addArgs(&incs);
+            cc.addArg("-c");
+            cc.addFileArg(b.path(src));
+            cc.addArg("-o");
+            objs.append(b.allocator, cc.addOutputFileArg("o.o")) catch @panic("oom");
+            _ = cc.addPrefixedDepFileOutputArg("-MF", "o.d");
+        };
+        for (cSources(b, "fuzz", &.{})) |src| {
+            const base = std.fs.path.stem(src);
+            if (!std.mem.startsWith(u8, base, "fuzz_")) continue;
+            const cc = b.addSystemCommand(&.{clang});
+            cc.addArgs(&cflags);
+            cc.addArgs(&incs);
+            cc.addArg("-c");
+            cc.addFileArg(b.path(src));
+            cc.addArg("-o");
+            const obj = cc.addOutputFileArg("o.o");
+            _ = cc.addPrefixedDepFileOutputArg("-MF", "o.d");
+            const ld = b.addSystemCommand(&.{ clang, "-fsanitize=fuzzer,address,undefined", "-o" });
+            const bin = ld.addOutputFileArg(base);
+            ld.addFileArg(obj);
+            for (objs.items) |o| ld.addFileArg(o);
+            ld.addArgs(&.{ pg_query_lib, "-lpcre2-8", "-lyaml", "-ljansson", "-lm", "-lpthread" });
+            fuzz_step.dependOn(&b.addInstallFileWithDir(bin, .{ .custom = "fuzz" }, base).step);
+        }
+    }
 
     const bench = b.addSystemCommand(&.{ "bash", "tools/bench.sh" });
     bench.step.dependOn(b.getInstallStep());
