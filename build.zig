@@ -140,6 +140,17 @@ pub fn build(b: *std.Build) void {
     // test programs
     const test_mod = Mod.make(b, target, optimize, sanitize, pg_server_inc);
     test_mod.addCSourceFiles(.{ .files = cSources(b, "tests", &.{}), .flags = flags.items });
+    // the fuzz targets, for the regress suite (testdata/regress/, fuzz/fuzz.h)
+    test_mod.addCSourceFiles(.{ .files = &.{"src/cli/walk.c"}, .flags = flags.items });
+    for (cSources(b, "fuzz", &.{})) |src| {
+        const stem = std.fs.path.stem(src);
+        if (!std.mem.startsWith(u8, stem, "fuzz_")) continue;
+        var fflags: std.ArrayList([]const u8) = .empty;
+        fflags.appendSlice(b.allocator, flags.items) catch @panic("oom");
+        fflags.append(b.allocator, b.fmt("-DLLVMFuzzerTestOneInput=pb_fuzz__{s}", .{stem[5..]})) catch @panic("oom");
+        fflags.append(b.allocator, b.fmt("-DPB_FUZZ_NAME=\"{s}\"", .{stem[5..]})) catch @panic("oom");
+        test_mod.addCSourceFiles(.{ .files = &.{src}, .flags = fflags.items });
+    }
     link.deps(test_mod, lib, pg_query_lib, asan_rt);
     const tests = b.addExecutable(.{ .name = "pgbelay-test", .root_module = test_mod });
     b.installArtifact(tests);

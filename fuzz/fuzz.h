@@ -27,6 +27,19 @@
 #include "pgbelay/pgbelay.h"
 #include "report/report.h"
 
+/* The test suite builds every target into pgbelay-test too, with
+ * LLVMFuzzerTestOneInput renamed and PB_FUZZ_NAME set ("lint" for
+ * fuzz_lint.c): each target registers itself, and the "regress" suite
+ * (tests/test_regress.c) replays testdata/regress/<name>-*.fuzz through it. */
+#ifdef PB_FUZZ_NAME
+void pb_fuzz_register(const char *name, int (*fn)(const uint8_t *data, size_t size));
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+__attribute__((constructor)) static void fz_register(void)
+{
+    pb_fuzz_register(PB_FUZZ_NAME, LLVMFuzzerTestOneInput);
+}
+#endif
+
 /* The input being consumed: selector bytes are taken off the front. */
 typedef struct fz_in {
     const uint8_t *p;

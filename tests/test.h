@@ -54,5 +54,7 @@ void test_rules_examples(void);
 void test_golden(void);
 void test_abi_guard(void);
 void test_cli(void);
+void test_regress(void);
+void test_hostile(void);
 
 #endif

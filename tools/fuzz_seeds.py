@@ -64,7 +64,9 @@ def projects(root, corpus):
 
 
 def container(files):
-    return b"".join(b"==> " + rel.encode() + b" <==\n" + data for rel, data in files)
+    """Each file's text ends with a newline, so that the next header starts a line."""
+    return b"".join(b"==> " + rel.encode() + b" <==\n" + data + (b"" if data.endswith(b"\n") else b"\n")
+                    for rel, data in files)
 
 
 def seeds_dirs(args, prefix):

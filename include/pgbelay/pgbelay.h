@@ -150,7 +150,10 @@ void pb_result_free(pb_result *res);
  * (libpg_query keeps a top memory context per thread). Optional; call it
  * from the main thread before the process exits to leave nothing reachable.
  * Do not call it from other threads: libpg_query frees their memory itself
- * when they exit, and a second release would free it twice. */
+ * when they exit, and a second release would free it twice. Nothing may be
+ * linted on the thread after it: Debian's libpg_query 15-4 leaves the
+ * released contexts on its allocator's free list, and the next parse
+ * crashes in AllocSetContextCreateInternal (seen by the regress suite). */
 void pb_thread_cleanup(void);
 
 /* Loads a schema dump (`pg_dump --schema-only` output, a Rails

@@ -70,6 +70,21 @@ void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, c
                 add(ud, e->fts_path, msg);
             }
             break;
+        case FTS_DEFAULT:
+            /* a FIFO, socket or device named *.sql: opening a FIFO would
+               block the run until something writes to it, so it is not
+               opened; said, not silently dropped */
+            if (pb_cli_is_sql(e->fts_name)) {
+                mode_t m = e->fts_statp ? e->fts_statp->st_mode : 0;
+                snprintf(msg, sizeof msg, "cannot read '%s': not a regular file (%s); not opened", e->fts_path,
+                         S_ISFIFO(m)   ? "a FIFO"
+                         : S_ISSOCK(m) ? "a socket"
+                         : S_ISCHR(m)  ? "a character device"
+                         : S_ISBLK(m)  ? "a block device"
+                                       : "of an unknown kind");
+                add(ud, e->fts_path, msg);
+            }
+            break;
         default: break;
         }
     }

@@ -3,6 +3,8 @@
  * atlas.sum), and pairing of up and down files
  * (shared/reference/frameworks-and-formats.md Part A; docs/frameworks.md). */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -843,7 +845,17 @@ static void tern_check_sequence(pb_arena *a, pb_migration_set *out)
         pb_migration *m = out->items[k];
         if (m->rank)
             continue;
+        errno = 0;
         long v = strtol(m->version, NULL, 10);
+        if (errno == ERANGE || v == LONG_MAX) {
+            /* found by fuzzing: expect = v + 1 overflowed */
+            pb_framework__problem(a, out, m->up->src, 0,
+                                  pb_arena_sprintf(a,
+                                                   "migration number %s is too large: tern needs numbers "
+                                                   "contiguous from 1",
+                                                   m->version));
+            return;
+        }
         if (v == expect - 1 && k > 0)
             pb_framework__problem(
                 a, out, m->up->src, 0,
