@@ -214,6 +214,7 @@ typedef struct hcase {
     long max_rss_mb;   /* without sanitizers */
     bool slow;         /* skipped with --quick */
     bool as_nobody;    /* root ignores file permissions: run as nobody */
+    const char *unwanted; /* must not be in the output, or NULL */
 } hcase;
 
 static bool make_text(const char *dir, const char *text)
@@ -347,6 +348,25 @@ static bool mk_string(const char *dir)
                           "COMMENT ON TABLE orders IS 'what we sell;\nDROP TABLE orders;\n");
 }
 
+/* 30,000 SQL-standard function bodies (PG >= 14: BEGIN ATOMIC ... END,
+ * with ';' inside and CASE ... END nested): over 2 MiB, so the parser gets
+ * the file in pieces of about 1 MiB (src/parse/parse.c), and no piece may
+ * end inside a body. */
+static bool mk_atomic(const char *dir)
+{
+    size_t cap = 30000 * 140 + 200, k = 0;
+    char *b = malloc(cap);
+    for (int i = 0; i < 30000; i++)
+        k += (size_t)snprintf(b + k, cap - k,
+                              "CREATE FUNCTION f%d(x int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC SELECT CASE WHEN "
+                              "x > 0 THEN 1 ELSE 0 END; SELECT 2; END;\n",
+                              i);
+    k += (size_t)snprintf(b + k, cap - k, "CREATE INDEX orders_placed_idx ON orders (placed_at);\n");
+    bool ok = put(dir, HOSTILE, b, k);
+    free(b);
+    return ok;
+}
+
 static bool mk_identifier(const char *dir)
 {
     size_t n = 1000000, k = 0;
@@ -377,40 +397,42 @@ static bool mk_quoted_identifier(const char *dir)
 #define C63 "ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 
 static const hcase cases[] = {
-    {"unreadable file", mk_unreadable, 2, "cannot open '" HOSTILE "': Permission denied", NULL, 64, false, true},
+    {"unreadable file", mk_unreadable, 2, "cannot open '" HOSTILE "': Permission denied", NULL, 64, false, true, NULL},
     {"FIFO named .sql", mk_fifo, 2, "cannot read '" HOSTILE "': not a regular file (a FIFO)", NULL, 64, false,
-     false},
+     false, NULL},
     {"directory symlink loop", mk_dir_loop, 2, "directory cycle at 'mig/sub/up': it links back to 'mig'", NULL,
-     64, false, false},
+     64, false, false, NULL},
     {"file gone before it is read (dangling link)", mk_vanished, 2,
-     "cannot read '" HOSTILE "': dangling symbolic link", NULL, 64, false, false},
+     "cannot read '" HOSTILE "': dangling symbolic link", NULL, 64, false, false, NULL},
     {"binary data", mk_binary, 1, HOSTILE ":1:1: error: invalid UTF-8 byte 0xC3", "[invalid-utf8]", 64, false,
-     false},
+     false, NULL},
     {"invalid UTF-8 in an identifier", mk_utf8_ident, 1, HOSTILE ":1:33: error: invalid UTF-8 byte 0xE9",
-     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false},
+     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false, NULL},
     {"invalid UTF-8 in a string", mk_utf8_string, 1, HOSTILE ":1:27: error: invalid UTF-8 byte 0xE9",
-     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false},
+     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false, NULL},
     {"NUL bytes", mk_nul, 1, HOSTILE ":1:10: error: NUL byte in the file (2 in all)",
-     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false},
+     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false, NULL},
     {"100 MB file", mk_100mb, 1,
      HOSTILE ":1:1: error: the file is 100000000 bytes, over the 67108864-byte limit; it was not checked",
-     "[file-too-large]", 64, true, false},
+     "[file-too-large]", 64, true, false, NULL},
     {"100,000 statements in one file", mk_100k, 1, HOSTILE ":100001:1: warning: CREATE INDEX",
-     "[create-index-non-concurrent]", 512, true, false},
+     "[create-index-non-concurrent]", 256, true, false, NULL},
     {"10,000 nested parentheses", mk_parens, 1, HOSTILE ":1:10004: error: memory exhausted at or near \"(\"",
-     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false},
+     HOSTILE ":2:1: warning: CREATE INDEX", 64, false, false, NULL},
     {"unterminated dollar quote", mk_dollar, 1,
      HOSTILE ":2:57: error: unterminated dollar-quoted string at or near \"$body$",
-     HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false},
+     HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false, NULL},
     {"unterminated block comment", mk_comment, 1, HOSTILE ":2:1: error: unterminated /* comment",
-     HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false},
+     HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false, NULL},
     {"unterminated string", mk_string, 1, HOSTILE ":2:28: error: unterminated quoted string",
-     HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false},
+     HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false, NULL},
+    {"function bodies across parse pieces", mk_atomic, 1, HOSTILE ":60001:1: warning: CREATE INDEX", NULL, 256,
+     true, false, "[syntax-error]"},
     {"enormous identifier (1 MB)", mk_identifier, 1,
      HOSTILE ":1:1: warning: CREATE INDEX builds the index under a SHARE lock on \"" O63 "\" for", NULL, 64,
-     false, false},
+     false, false, NULL},
     {"enormous quoted identifier (1 MB)", mk_quoted_identifier, 1,
-     HOSTILE ":1:31: warning: ADD COLUMN \"" C63 "\" NOT NULL", NULL, 64, false, false},
+     HOSTILE ":1:31: warning: ADD COLUMN \"" C63 "\" NOT NULL", NULL, 64, false, false, NULL},
 };
 
 static void run_case(const hcase *c, const char *base, const char *baseline)
@@ -437,6 +459,9 @@ static void run_case(const hcase *c, const char *base, const char *baseline)
             CHECK_(strstr(r.out, wants[i]) || strstr(r.err, wants[i]),
                    "%s: the output must say \"%s\"; stdout: %.1500s\nstderr: %.500s", c->name, wants[i], r.out,
                    r.err);
+    if (c->unwanted)
+        CHECK_(!strstr(r.out, c->unwanted), "%s: the output must not say \"%s\"; stdout: %.1500s", c->name,
+               c->unwanted, r.out);
     char *w = witness_lines(r.out);
     CHECK_(!strcmp(w, baseline), "%s: the normal files' findings changed:\n--- with it:\n%s--- without:\n%s",
            c->name, w, baseline);

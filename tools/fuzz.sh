@@ -67,6 +67,8 @@ child_cpu() {
 }
 
 failed=0
+npassed=0
+nfailed=0
 for t in "${targets[@]}"; do
   bin=zig-out/fuzz/$t
   [ -x "$bin" ] || { echo "fuzz.sh: $bin is missing (zig build fuzz)" >&2; exit 2; }
@@ -97,8 +99,10 @@ for t in "${targets[@]}"; do
   corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")
   if [ "$rc" -eq 0 ]; then
     result=ok
+    npassed=$((npassed + 1))
   else
     failed=1
+    nfailed=$((nfailed + 1))
     art=$(sed -n 's/.*Test unit written to \(.*\)/\1/p' "$d/last.log" | tail -1)
     result="FAILED (exit $rc${art:+, input $art})"
   fi
@@ -108,4 +112,5 @@ for t in "${targets[@]}"; do
     echo "  log: $d/last.log"
   fi
 done
+echo "fuzz: $npassed passed, $nfailed failed"
 exit $failed

@@ -23,6 +23,8 @@ DEB_PACKAGES=(
   postgresql-client        # psql, pg_dump for the same
   python3                  # the test-pg harness (standard library only)
   util-linux               # runuser: the test cluster runs as the postgres user under root
+  clang                    # zig build fuzz: the libFuzzer targets (fuzz/, tools/fuzz.sh)
+  libclang-rt-dev          # the libFuzzer, ASan and UBSan runtimes clang links them with
 )
 
 SUDO=""
