@@ -3286,6 +3286,9 @@ static const pb_rule_example ex_expand_and_contract_in_one_migration[] = {
     "DROP TABLE teams;", 0, false},
     {false, "CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "ALTER TABLE drafts DROP COLUMN body;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "DROP TABLE old_exports;\n"
+    "DELETE FROM jobs WHERE name = 'export_old';", 0, false},
 };
 
 static const pb_rule_info r_expand_and_contract_in_one_migration = {
@@ -3313,8 +3316,12 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "pgbelay reports a drop of an existing column or table (not one created\n"
     "earlier in the same migration), a rename of an existing column or table,\n"
     "or a narrowing type change when the same migration also adds a column,\n"
-    "creates a table or index, adds a constraint, or inserts, updates or\n"
-    "deletes rows. It reports once per migration, at the first destructive\n"
+    "creates a table or index, adds a constraint, or inserts or updates rows\n"
+    "(a DELETE is itself a contract step, so a drop next to a DELETE is not\n"
+    "reported here; backfill-in-schema-migration judges the DELETE). When an\n"
+    "INSERT or UPDATE before the drop may have copied the data elsewhere, the\n"
+    "message says so instead of claiming the data is lost. It reports once\n"
+    "per migration, at the first destructive\n"
     "step, and names the other step. In a down part only drops of what the up\n"
     "part did not create count, since undoing the up part is what a down part\n"
     "is for.\n"
@@ -3333,7 +3340,7 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     .stage = "op",
     .check = pb_rule__expand_and_contract_in_one_migration,
     .examples = ex_expand_and_contract_in_one_migration,
-    .nexamples = 7,
+    .nexamples = 8,
     .explain = "PB129 expand-and-contract-in-one-migration (warning)\n"
     "A destructive step shares a migration with additive schema changes or data changes\n"
     "\n"
@@ -3359,8 +3366,12 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  pgbelay reports a drop of an existing column or table (not one created\n"
     "  earlier in the same migration), a rename of an existing column or table,\n"
     "  or a narrowing type change when the same migration also adds a column,\n"
-    "  creates a table or index, adds a constraint, or inserts, updates or\n"
-    "  deletes rows. It reports once per migration, at the first destructive\n"
+    "  creates a table or index, adds a constraint, or inserts or updates rows\n"
+    "  (a DELETE is itself a contract step, so a drop next to a DELETE is not\n"
+    "  reported here; backfill-in-schema-migration judges the DELETE). When an\n"
+    "  INSERT or UPDATE before the drop may have copied the data elsewhere, the\n"
+    "  message says so instead of claiming the data is lost. It reports once\n"
+    "  per migration, at the first destructive\n"
     "  step, and names the other step. In a down part only drops of what the up\n"
     "  part did not create count, since undoing the up part is what a down part\n"
     "  is for.\n"
@@ -3405,6 +3416,9 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  DROP TABLE teams;\n"
     "  CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "  ALTER TABLE drafts DROP COLUMN body;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE old_exports;\n"
+    "  DELETE FROM jobs WHERE name = 'export_old';\n"
     "",
 };
 
