@@ -2683,6 +2683,12 @@ static const pb_rule_example ex_narrowing_type_change[] = {
     {false, "SET lock_timeout = '5s';\n"
     "ALTER TABLE users ALTER COLUMN age TYPE smallint;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
+    "BEGIN;\n"
+    "ALTER TABLE f ALTER COLUMN url TYPE text;\n"
+    "UPDATE f SET url = substr(url, 1, 1024);\n"
+    "ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "COMMIT;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
     "SET TimeZone = 'UTC';\n"
     "ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
     "ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;", 0, false},
@@ -2732,7 +2738,11 @@ static const pb_rule_info r_narrowing_type_change = {
     "expression other than a plain cast of the column says what the values\n"
     "become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
     "back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
-    "every instant. Columns and tables created earlier in the same migration\n"
+    "every instant; nor is a change to `varchar(n)` or `char(n)` right after\n"
+    "an `UPDATE` without WHERE in the same transaction that already cut the\n"
+    "column to at most n characters (`SET c = substr(c, 1, n)`, `substring`,\n"
+    "`left(c, n)`): the loss is that UPDATE's, and the ALTER cannot fail.\n"
+    "Columns and tables created earlier in the same migration\n"
     "hold no old data and are not reported.\n"
     "(postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
     "sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
@@ -2763,7 +2773,7 @@ static const pb_rule_info r_narrowing_type_change = {
     .stage = "op",
     .check = pb_rule__narrowing_type_change,
     .examples = ex_narrowing_type_change,
-    .nexamples = 9,
+    .nexamples = 10,
     .explain = "PB125 narrowing-type-change (warning)\n"
     "ALTER COLUMN ... TYPE to a type that cannot hold every old value fails on some rows or silently changes them\n"
     "\n"
@@ -2809,7 +2819,11 @@ static const pb_rule_info r_narrowing_type_change = {
     "  expression other than a plain cast of the column says what the values\n"
     "  become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
     "  back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
-    "  every instant. Columns and tables created earlier in the same migration\n"
+    "  every instant; nor is a change to `varchar(n)` or `char(n)` right after\n"
+    "  an `UPDATE` without WHERE in the same transaction that already cut the\n"
+    "  column to at most n characters (`SET c = substr(c, 1, n)`, `substring`,\n"
+    "  `left(c, n)`): the loss is that UPDATE's, and the ALTER cannot fail.\n"
+    "  Columns and tables created earlier in the same migration\n"
     "  hold no old data and are not reported.\n"
     "  (postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
     "  sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
@@ -2861,6 +2875,12 @@ static const pb_rule_info r_narrowing_type_change = {
     "  ALTER TABLE users ALTER COLUMN email TYPE varchar(100);\n"
     "  SET lock_timeout = '5s';\n"
     "  ALTER TABLE users ALTER COLUMN age TYPE smallint;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  BEGIN;\n"
+    "  ALTER TABLE f ALTER COLUMN url TYPE text;\n"
+    "  UPDATE f SET url = substr(url, 1, 1024);\n"
+    "  ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "  COMMIT;\n"
     "  SET lock_timeout = '5s';\n"
     "  SET TimeZone = 'UTC';\n"
     "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
