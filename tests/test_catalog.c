@@ -138,6 +138,13 @@ static void rollbacks(void)
          "codes.id = "
          "users.id; DROP TABLE codes;",
          0, false},
+        /* DROP COLUMN IF EXISTS of a column pgbelay never saw: it may have
+           existed, so adding it back is no difference */
+        {"ALTER TABLE users DROP COLUMN IF EXISTS legacy;", "ALTER TABLE users ADD COLUMN legacy text;", 0,
+         false},
+        /* ... but another column the down part adds is */
+        {"ALTER TABLE users DROP COLUMN IF EXISTS legacy;",
+         "ALTER TABLE users ADD COLUMN legacy text, ADD COLUMN other int;", 1, false},
         /* the down part drops what the up part did not create */
         {"CREATE INDEX users_email_idx ON users (email);",
          "DROP INDEX users_email_idx; ALTER TABLE users DROP COLUMN code;", 1, false},

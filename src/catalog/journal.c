@@ -166,6 +166,9 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
     case PB_OP_DROP_COLUMN:
         if (t && op->column && pb_catalog_column(t, op->column))
             lost(j, pb_arena_sprintf(j->arena, "c:%s.%s", op->rel.name, op->column));
+        else if (t && op->column && op->if_exists && !j->in_down)
+            pb_strmap_put(j->arena, &j->maybe_there,
+                          pb_arena_sprintf(j->arena, "%s.%s", op->rel.name, op->column), (void *)1);
         note_family(j, cat, op->rel, false, 5);
         break;
     case PB_OP_RENAME_TABLE:
@@ -409,7 +412,9 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
     }
     for (size_t i = 0; i < post->columns.len; i++) {
         const pb_cat_column *p = post->columns.items[i];
-        if (!pb_catalog_column(pre, p->name))
+        if (!pb_catalog_column(pre, p->name) &&
+            !(p->part == down_part &&
+              pb_strmap_get(&j->maybe_there, pb_arena_sprintf(a, "%s.%s", e->name.name, p->name))))
             add(d, false,
                 p->part == down_part
                     ? pb_arena_sprintf(

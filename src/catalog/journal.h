@@ -39,6 +39,9 @@ typedef struct pb_journal {
     pb_ptrvec lost;         /* keys of destroyed data: "t:<table>", "c:<table>.<column>" */
     bool in_down;           /* notes now come from the down part */
     pb_strmap refilled;     /* tables the down part writes rows into (INSERT / UPDATE) */
+    pb_strmap maybe_there;  /* "<table>.<column>" the up part dropped with IF EXISTS without
+                               pgbelay knowing it: it may have existed, so a down part that
+                               adds it back is not a difference */
     pb_journal_entry *last; /* the entry the latest note made, if any */
 } pb_journal;
 
