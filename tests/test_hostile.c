@@ -90,7 +90,8 @@ static void hrun(hres *r, const char *cwd, bool as_nobody, const char *env, cons
         setenv("NO_COLOR", "1", 1);
         if (env)
             putenv((char *)env);
-        if (as_nobody && geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+        if (as_nobody && geteuid() == 0 &&
+            (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
             _exit(125);
         execv(av[0], av);
         _exit(127);
@@ -209,11 +210,11 @@ typedef struct hcase {
     /* makes the hostile entry below `dir` (HOSTILE unless it says otherwise) */
     bool (*make)(const char *dir);
     int exit_code;
-    const char *want;  /* in stdout or stderr: the message with its location */
-    const char *want2; /* a second such string, or NULL */
-    long max_rss_mb;   /* without sanitizers */
-    bool slow;         /* skipped with --quick */
-    bool as_nobody;    /* root ignores file permissions: run as nobody */
+    const char *want;     /* in stdout or stderr: the message with its location */
+    const char *want2;    /* a second such string, or NULL */
+    long max_rss_mb;      /* without sanitizers */
+    bool slow;            /* skipped with --quick */
+    bool as_nobody;       /* root ignores file permissions: run as nobody */
     const char *unwanted; /* must not be in the output, or NULL */
 } hcase;
 
@@ -357,10 +358,11 @@ static bool mk_atomic(const char *dir)
     size_t cap = 30000 * 140 + 200, k = 0;
     char *b = malloc(cap);
     for (int i = 0; i < 30000; i++)
-        k += (size_t)snprintf(b + k, cap - k,
-                              "CREATE FUNCTION f%d(x int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC SELECT CASE WHEN "
-                              "x > 0 THEN 1 ELSE 0 END; SELECT 2; END;\n",
-                              i);
+        k += (size_t)snprintf(
+            b + k, cap - k,
+            "CREATE FUNCTION f%d(x int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC SELECT CASE WHEN "
+            "x > 0 THEN 1 ELSE 0 END; SELECT 2; END;\n",
+            i);
     k += (size_t)snprintf(b + k, cap - k, "CREATE INDEX orders_placed_idx ON orders (placed_at);\n");
     bool ok = put(dir, HOSTILE, b, k);
     free(b);
@@ -397,11 +399,12 @@ static bool mk_quoted_identifier(const char *dir)
 #define C63 "ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 
 static const hcase cases[] = {
-    {"unreadable file", mk_unreadable, 2, "cannot open '" HOSTILE "': Permission denied", NULL, 64, false, true, NULL},
+    {"unreadable file", mk_unreadable, 2, "cannot open '" HOSTILE "': Permission denied", NULL, 64, false,
+     true, NULL},
     {"FIFO named .sql", mk_fifo, 2, "cannot read '" HOSTILE "': not a regular file (a FIFO)", NULL, 64, false,
      false, NULL},
-    {"directory symlink loop", mk_dir_loop, 2, "directory cycle at 'mig/sub/up': it links back to 'mig'", NULL,
-     64, false, false, NULL},
+    {"directory symlink loop", mk_dir_loop, 2, "directory cycle at 'mig/sub/up': it links back to 'mig'",
+     NULL, 64, false, false, NULL},
     {"file gone before it is read (dangling link)", mk_vanished, 2,
      "cannot read '" HOSTILE "': dangling symbolic link", NULL, 64, false, false, NULL},
     {"binary data", mk_binary, 1, HOSTILE ":1:1: error: invalid UTF-8 byte 0xC3", "[invalid-utf8]", 64, false,
@@ -426,8 +429,8 @@ static const hcase cases[] = {
      HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false, NULL},
     {"unterminated string", mk_string, 1, HOSTILE ":2:28: error: unterminated quoted string",
      HOSTILE ":1:1: warning: CREATE INDEX", 64, false, false, NULL},
-    {"function bodies across parse pieces", mk_atomic, 1, HOSTILE ":60001:1: warning: CREATE INDEX", NULL, 256,
-     true, false, "[syntax-error]"},
+    {"function bodies across parse pieces", mk_atomic, 1, HOSTILE ":60001:1: warning: CREATE INDEX", NULL,
+     256, true, false, "[syntax-error]"},
     {"enormous identifier (1 MB)", mk_identifier, 1,
      HOSTILE ":1:1: warning: CREATE INDEX builds the index under a SHARE lock on \"" O63 "\" for", NULL, 64,
      false, false, NULL},
@@ -457,8 +460,8 @@ static void run_case(const hcase *c, const char *base, const char *baseline)
     for (int i = 0; i < 2; i++)
         if (wants[i])
             CHECK_(strstr(r.out, wants[i]) || strstr(r.err, wants[i]),
-                   "%s: the output must say \"%s\"; stdout: %.1500s\nstderr: %.500s", c->name, wants[i], r.out,
-                   r.err);
+                   "%s: the output must say \"%s\"; stdout: %.1500s\nstderr: %.500s", c->name, wants[i],
+                   r.out, r.err);
     if (c->unwanted)
         CHECK_(!strstr(r.out, c->unwanted), "%s: the output must not say \"%s\"; stdout: %.1500s", c->name,
                c->unwanted, r.out);
@@ -627,7 +630,8 @@ void test_hostile(void)
     char bdir[PATH_MAX + 16];
     snprintf(bdir, sizeof bdir, "%s/base", base);
     mkdir(bdir, 0755);
-    OK(put(bdir, "mig/001_before.sql", BEFORE, strlen(BEFORE)) && put(bdir, "other/after.sql", AFTER, strlen(AFTER)));
+    OK(put(bdir, "mig/001_before.sql", BEFORE, strlen(BEFORE)) &&
+       put(bdir, "other/after.sql", AFTER, strlen(AFTER)));
     hres r;
     hrun(&r, bdir, false, NULL, (const char *const[]){"lint", "--format", "gcc", "mig", "other", NULL});
     INT_EQ(r.exit_code, 1);

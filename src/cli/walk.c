@@ -76,7 +76,8 @@ void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, c
                opened; said, not silently dropped */
             if (pb_cli_is_sql(e->fts_name)) {
                 mode_t m = e->fts_statp ? e->fts_statp->st_mode : 0;
-                snprintf(msg, sizeof msg, "cannot read '%s': not a regular file (%s); not opened", e->fts_path,
+                snprintf(msg, sizeof msg, "cannot read '%s': not a regular file (%s); not opened",
+                         e->fts_path,
                          S_ISFIFO(m)   ? "a FIFO"
                          : S_ISSOCK(m) ? "a socket"
                          : S_ISCHR(m)  ? "a character device"

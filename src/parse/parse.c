@@ -230,7 +230,8 @@ static bool scan_semicolons(char *text, size_t from, size_t to, size_t before, s
         for (size_t i = 0; i < res->n_tokens; i++) {
             const PgQuery__ScanToken *tk = res->tokens[i];
             size_t ts = from + (size_t)tk->start;
-            if (tk->token == PG_QUERY__TOKEN__ATOMIC && i > 0 && res->tokens[i - 1]->token == PG_QUERY__TOKEN__BEGIN_P) {
+            if (tk->token == PG_QUERY__TOKEN__ATOMIC && i > 0 &&
+                res->tokens[i - 1]->token == PG_QUERY__TOKEN__BEGIN_P) {
                 atomic = true;
                 cases = 0;
             } else if (atomic && tk->token == PG_QUERY__TOKEN__CASE) {
