@@ -44,8 +44,18 @@ if [ -z "${PGBELAY_FUZZ_NO_BUILD:-}" ]; then
 fi
 
 targets=()
+# a target whose " * needs: PATH..." files are missing is not built (build.zig)
+needs_met() {
+  local p
+  for p in $(sed -n 's/^ \* needs: //p' "fuzz/$1.c"); do
+    [ -e "$p" ] || return 1
+  done
+}
 if [ "$WHICH" = all ]; then
-  for f in fuzz/fuzz_*.c; do targets+=("$(basename "$f" .c)"); done
+  for f in fuzz/fuzz_*.c; do
+    t=$(basename "$f" .c)
+    if needs_met "$t"; then targets+=("$t"); else echo "fuzz.sh: $t skipped: $(sed -n 's/^ \* needs: //p' "$f") not in this tree"; fi
+  done
 else
   t=${WHICH%.c}
   t=${t#fuzz/}

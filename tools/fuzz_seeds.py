@@ -15,6 +15,9 @@ KIND:
                each project's files in name order, a few migrations per seed,
                with its side files (sqitch.plan, *.toml, *.conf, atlas.sum)
   schema       a schema dump, a "==> migration.sql <==" line, a migration
+  config       a .pgbelay.yaml (testdata/config/*.yaml, any .pgbelay.yaml under
+               testdata/), a "==> migration.sql <==" line, the .sql file of the
+               same name or else every testdata/config/*.sql in turn
   glob:PATTERN files matching PATTERN (relative to --root, ** allowed), one each
 """
 import argparse
@@ -108,6 +111,18 @@ def seeds_schema(args, prefix):
         write_seed(args.out, prefix, read(s, SEED_CAP) + b"\n==> migration.sql <==\n" + read(m, SEED_CAP // 2))
 
 
+def seeds_config(args, prefix):
+    root = args.root
+    yamls = sorted(glob.glob(os.path.join(root, "testdata/config/*.yaml")))
+    yamls += sorted(glob.glob(os.path.join(root, "testdata/**/.pgbelay.yaml"), recursive=True))
+    sqls = sorted(glob.glob(os.path.join(root, "testdata/config/*.sql")))
+    for y in yamls:
+        same = os.path.splitext(y)[0] + ".sql"
+        for m in ([same] if os.path.isfile(same) else sqls) or [None]:
+            sql = read(m, SEED_CAP // 2) if m else b""
+            write_seed(args.out, prefix, read(y, SEED_CAP) + b"\n==> migration.sql <==\n" + sql)
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -159,6 +174,8 @@ def main():
         seeds_dirs(args, prefix)
     elif args.kind == "schema":
         seeds_schema(args, prefix)
+    elif args.kind == "config":
+        seeds_config(args, prefix)
     elif args.kind.startswith("glob:"):
         for p in sorted(glob.glob(os.path.join(args.root, args.kind[5:]), recursive=True)):
             if os.path.isfile(p):
