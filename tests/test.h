@@ -44,6 +44,8 @@ extern pb_test_state T;
     } while (0)
 
 /* suites */
+void test_regress(void); /* fuzz-found inputs (test_regress.c) */
+void test_hostile(void); /* hostile-input catalogue (test_hostile.c) */
 void test_unit(void);
 void test_facts(void);
 void test_parse(void);
@@ -54,7 +56,5 @@ void test_rules_examples(void);
 void test_golden(void);
 void test_abi_guard(void);
 void test_cli(void);
-void test_regress(void);
-void test_hostile(void);
 
 #endif
