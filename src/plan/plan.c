@@ -1257,7 +1257,8 @@ static void prefix(planner *p, strv *out, bool notx, bool catalog_only)
 
 static void assemble(planner *p, pb_plan *out)
 {
-    qsort(p->steps, p->nsteps, sizeof *p->steps, step_cmp);
+    if (p->nsteps) /* no steps: p->steps is NULL, which qsort must not get (found by fuzz_plan) */
+        qsort(p->steps, p->nsteps, sizeof *p->steps, step_cmp);
     pb_phase *ph = pb_arena_alloc(p->a, (p->nsteps ? p->nsteps : 1) * sizeof *ph);
     size_t n = 0;
     for (size_t i = 0; i < p->nsteps;) {
