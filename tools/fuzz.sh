@@ -15,7 +15,9 @@
 # <target>/corpus (what the fuzzer found, kept between runs),
 # <target>/crashes (crash, leak and timeout inputs), <target>/last.log.
 # The shared corpus is $PGBELAY_CORPUS, default ../shared/corpus beside
-# the repository when it exists.
+# the repository when it exists. $PGBELAY_FUZZ_BIN is where the built
+# targets are (default zig-out/fuzz; `zig build fuzz --prefix DIR` puts
+# them in DIR/fuzz).
 #
 # Prints one line per target with runs, coverage, CPU seconds and the
 # result; exits 1 when a target found a crash (the input is named on the
@@ -25,7 +27,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 if [ $# -lt 2 ]; then
-  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n "2,25p" "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 WHICH=$1
@@ -40,7 +42,7 @@ fi
 mkdir -p "$WORK"
 
 if [ -z "${PGBELAY_FUZZ_NO_BUILD:-}" ]; then
-  zig build fuzz || exit 2
+  zig build fuzz ${PGBELAY_FUZZ_BIN:+--prefix "$(dirname "$PGBELAY_FUZZ_BIN")"} || exit 2
 fi
 
 targets=()
@@ -80,7 +82,7 @@ failed=0
 npassed=0
 nfailed=0
 for t in "${targets[@]}"; do
-  bin=zig-out/fuzz/$t
+  bin=${PGBELAY_FUZZ_BIN:-zig-out/fuzz}/$t
   [ -x "$bin" ] || { echo "fuzz.sh: $bin is missing (zig build fuzz)" >&2; exit 2; }
   read -r kind prefix < <(sed -n 's/^ \* seeds: //p' "fuzz/$t.c" | head -1)
   if [ -z "${kind:-}" ]; then
