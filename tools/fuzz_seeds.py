@@ -18,6 +18,9 @@ KIND:
   config       a .pgbelay.yaml (testdata/config/*.yaml, any .pgbelay.yaml under
                testdata/), a "==> migration.sql <==" line, the .sql file of the
                same name or else every testdata/config/*.sql in turn
+  lsp          language-server sessions, Content-Length framed: initialize, didOpen
+               of a testdata/*.sql file under /tmp/pgbelay-fuzz-lsp/mig/, didChange,
+               hover, codeAction, shutdown, exit
   glob:PATTERN files matching PATTERN (relative to --root, ** allowed), one each
 """
 import argparse
@@ -123,6 +126,43 @@ def seeds_config(args, prefix):
             write_seed(args.out, prefix, read(y, SEED_CAP) + b"\n==> migration.sql <==\n" + sql)
 
 
+def frame(obj):
+    import json
+    body = json.dumps(obj).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def seeds_lsp(args, prefix):
+    files = [p for p in sql_files([os.path.join(args.root, "testdata")])][:300]
+    for i, p in enumerate(files):
+        text = read(p, 16384).decode("utf-8", "replace")
+        uri = "file:///tmp/pgbelay-fuzz-lsp/mig/%03d_%s" % (i, os.path.basename(p))
+        line = max(text.count("\n") - 1, 0)
+        msgs = [
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+             "params": {"processId": None, "rootUri": None,
+                        "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"][i % 2:]}}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen",
+             "params": {"textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}}},
+            {"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover",
+             "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}},
+            {"jsonrpc": "2.0", "id": 3, "method": "textDocument/codeAction",
+             "params": {"textDocument": {"uri": uri},
+                        "range": {"start": {"line": 0, "character": 0}, "end": {"line": line, "character": 0}},
+                        "context": {"diagnostics": []}}},
+            {"jsonrpc": "2.0", "method": "textDocument/didChange",
+             "params": {"textDocument": {"uri": uri, "version": 2},
+                        "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                      "end": {"line": 0, "character": 0}},
+                                            "text": "SET lock_timeout = '1s';\n"}]}},
+            {"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}},
+            {"jsonrpc": "2.0", "id": 4, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        ]
+        write_seed(args.out, prefix, b"".join(frame(m) for m in msgs))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -176,6 +216,8 @@ def main():
         seeds_schema(args, prefix)
     elif args.kind == "config":
         seeds_config(args, prefix)
+    elif args.kind == "lsp":
+        seeds_lsp(args, prefix)
     elif args.kind.startswith("glob:"):
         for p in sorted(glob.glob(os.path.join(args.root, args.kind[5:]), recursive=True)):
             if os.path.isfile(p):
