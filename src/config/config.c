@@ -275,6 +275,16 @@ static const char *scalar(const yaml_node_t *n)
     return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
+/* The value for a message: 'text' for a scalar, else what it is. */
+static const char *what(pb_arena *a, const yaml_node_t *n)
+{
+    const char *s = scalar(n);
+    if (!s)
+        return type_name(n);
+    return pb_arena_sprintf(a, "%s'%.60s%s'", n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? "" : "the string ",
+                            s, strlen(s) > 60 ? "..." : "");
+}
+
 /* YAML 1.1 booleans: true/false, yes/no, on/off. Returns -1 for others. */
 static int yaml_bool(const yaml_node_t *n)
 {
@@ -304,7 +314,7 @@ static bool check_int(parser *P, const pb_config_key *k, const yaml_node_t *v, l
     errno = 0;
     long x = s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && *s ? strtol(s, &end, 10) : 0;
     if (!s || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !*s || *end || errno) {
-        ERR_AT(P, v, "'%s' must be an integer, not %s", k->name, type_name(v));
+        ERR_AT(P, v, "'%s' must be an integer, not %s", k->name, what(P->cfg->arena, v));
         return false;
     }
     if (x < k->min || x > k->max) {
@@ -326,7 +336,7 @@ static const char *check_string(parser *P, const pb_config_key *k, const yaml_no
 static const char **string_list(parser *P, const pb_config_key *k, const yaml_node_t *v, size_t *n)
 {
     if (v->type != YAML_SEQUENCE_NODE) {
-        ERR_AT(P, v, "'%s' must be a list of strings, not %s", k->name, type_name(v));
+        ERR_AT(P, v, "'%s' must be a list of strings, not %s", k->name, what(P->cfg->arena, v));
         return NULL;
     }
     size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
@@ -424,8 +434,7 @@ static void set_scalar(parser *P, const pb_config_key *k, const yaml_node_t *v, 
     case PB_CS_REQUIRE_REASON:
     case PB_CS_RULE_ENABLED:
         if ((b = yaml_bool(v)) < 0) {
-            ERR_AT(P, v, "'%s' must be true or false, not %s%s%s%s", k->name, type_name(v), scalar(v) ? " '" : "",
-                   scalar(v) ? scalar(v) : "", scalar(v) ? "'" : "");
+            ERR_AT(P, v, "'%s' must be true or false, not %s", k->name, what(cfg->arena, v));
             return;
         }
         if (k->slot == PB_CS_ASSUME_TX)
@@ -572,7 +581,7 @@ static void parse_custom(parser *P, const pb_config_key *k, const yaml_node_t *v
                          const char *where)
 {
     if (v->type != YAML_MAPPING_NODE) {
-        ERR_AT(P, v, "'%s' must be a mapping, not %s", where, type_name(v));
+        ERR_AT(P, v, "'%s' must be a mapping, not %s", where, what(P->cfg->arena, v));
         return;
     }
     size_t before = P->cfg->nerrors;
@@ -620,7 +629,7 @@ static void parse_custom(parser *P, const pb_config_key *k, const yaml_node_t *v
 static void parse_rules(parser *P, const pb_config_key *k, const yaml_node_t *v)
 {
     if (v->type != YAML_MAPPING_NODE) {
-        ERR_AT(P, v, "'rules' must be a mapping of rule ids to settings, not %s", type_name(v));
+        ERR_AT(P, v, "'rules' must be a mapping of rule ids to settings, not %s", what(P->cfg->arena, v));
         return;
     }
     size_t nreg = pb_rule_registry_len;
@@ -672,8 +681,8 @@ static void parse_rules(parser *P, const pb_config_key *k, const yaml_node_t *v)
                 else
                     rs->severity = sev;
             } else {
-                ERR_AT(P, vn, "rule '%s' must be set to off, on, error, warning, info or a mapping, not %s%s%s%s", id,
-                       type_name(vn), s ? " '" : "", s ? s : "", s ? "'" : "");
+                ERR_AT(P, vn, "rule '%s' must be set to off, on, error, warning, info or a mapping, not %s", id,
+                       what(P->cfg->arena, vn));
             }
         }
         if (P->cfg->nerrors == before && r) {
@@ -690,7 +699,7 @@ static void parse_value(parser *P, const pb_config_key *k, const yaml_node_t *v,
         if (k->slot == PB_CS_NAMING && k->sub != naming_keys) {
             parse_custom(P, k, v, k->target ? PB_CUSTOM_NAMING : PB_CUSTOM_LENGTH, where);
         } else if (v->type != YAML_MAPPING_NODE) {
-            ERR_AT(P, v, "'%s' must be a mapping, not %s", where, type_name(v));
+            ERR_AT(P, v, "'%s' must be a mapping, not %s", where, what(P->cfg->arena, v));
         } else {
             obj sub = {0};
             parse_map(P, v, k->sub, where, &sub);
@@ -698,7 +707,7 @@ static void parse_value(parser *P, const pb_config_key *k, const yaml_node_t *v,
         break;
     case PB_CT_LIST:
         if (v->type != YAML_SEQUENCE_NODE) {
-            ERR_AT(P, v, "'%s' must be a list of mappings, not %s", where, type_name(v));
+            ERR_AT(P, v, "'%s' must be a list of mappings, not %s", where, what(P->cfg->arena, v));
             break;
         }
         for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)

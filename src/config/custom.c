@@ -147,6 +147,11 @@ static bool find_name(const char *t, uint32_t from, uint32_t to, const char *nam
                 e++;
             len = e - s;
         }
+        /* a longer identifier that merely starts with the name is another
+           name, unless the name is PostgreSQL's truncation to 63 bytes,
+           clipped at a character boundary (pg_mbcliplen): 60 to 63 bytes */
+        if (len != n && !(n + 3 >= PB_IDENTIFIER_MAX_BYTES && len > PB_IDENTIFIER_MAX_BYTES))
+            continue;
         *out = (pb_span){i, e};
         *written_len = len;
         return true;
@@ -156,15 +161,19 @@ static bool find_name(const char *t, uint32_t from, uint32_t to, const char *nam
 
 /* One name an op creates or renames; `target` PB_NAME__COUNT: checked for
  * length only (views, schemas, types). */
-static void check_name(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op *op, const char *name, int target)
+static uint32_t check_name_from(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op *op, const char *name,
+                                int target, uint32_t from)
 {
     if (!name || !*name)
-        return;
+        return from;
     const char *t = ctx->src->text;
     pb_span span = op->focus;
     size_t written = strlen(name);
-    if (!find_name(t, op->focus.start, op->span.end, name, &span, &written))
-        find_name(t, op->span.start, op->span.end, name, &span, &written);
+    if (from < op->span.start || from >= op->span.end)
+        from = op->focus.start;
+    if (!find_name(t, from, op->span.end, name, &span, &written) &&
+        !find_name(t, op->span.start, op->span.end, name, &span, &written))
+        span = op->focus;
     for (size_t i = 0; i < run->cfg->ncustom; i++) {
         const pb_custom_rule *c = run->cfg->custom[i];
         if (c->disabled)
@@ -186,26 +195,36 @@ static void check_name(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op *op, co
                 c->info.severity);
         }
     }
+    return span.end;
 }
 
+static void check_name(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op *op, const char *name, int target)
+{
+    check_name_from(run, ctx, op, name, target, op->focus.start);
+}
+
+/* Constraint names are looked for where each is written (`at`). */
 static void check_constraints(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op *op)
 {
     for (size_t i = 0; i < op->nconstraints; i++)
         if (op->constraints[i] && op->constraints[i]->name)
-            check_name(run, ctx, op, op->constraints[i]->name, PB_NAME_CONSTRAINT);
+            check_name_from(run, ctx, op, op->constraints[i]->name, PB_NAME_CONSTRAINT, op->constraints[i]->at);
 }
 
 static void check_names(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op *op)
 {
     const int only_length = PB_NAME__COUNT;
     switch (op->kind) {
-    case PB_OP_CREATE_TABLE:
-        check_name(run, ctx, op, op->rel.name, PB_NAME_TABLE);
+    case PB_OP_CREATE_TABLE: {
+        /* columns in the order written, each searched after the one before
+           (two names truncated to the same 63 bytes stay apart) */
+        uint32_t at = check_name_from(run, ctx, op, op->rel.name, PB_NAME_TABLE, op->span.start);
         for (size_t i = 0; i < op->ncolumns; i++)
             if (op->columns[i])
-                check_name(run, ctx, op, op->columns[i]->name, PB_NAME_COLUMN);
+                at = check_name_from(run, ctx, op, op->columns[i]->name, PB_NAME_COLUMN, at);
         check_constraints(run, ctx, op);
         break;
+    }
     case PB_OP_CREATE_TABLE_AS:
         check_name(run, ctx, op, op->rel.name, op->matview ? only_length : PB_NAME_TABLE);
         break;

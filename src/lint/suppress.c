@@ -111,6 +111,23 @@ static bool known_rule(const pb_options *opt, const char *name, bool *disabled)
     return c != NULL;
 }
 
+/* " (did you mean 'x'?)" for a misspelt rule id, or "". */
+static const char *nearest_rule(pb_arena *a, const char *name)
+{
+    const char *best = NULL;
+    size_t bd = SIZE_MAX;
+    for (size_t i = 0; i < pb_rule_registry_len; i++) {
+        size_t d = pb_config__distance(name, pb_rule_registry[i]->id);
+        if (d < bd) {
+            bd = d;
+            best = pb_rule_registry[i]->id;
+        }
+    }
+    if (!best || bd > strlen(name) / 3 + 1)
+        return "";
+    return pb_arena_sprintf(a, " (did you mean '%s'?)", best);
+}
+
 /* Collects the directives in the text outside the statements. */
 static directive *scan(pb_arena *a, const pb_source *src, pb_span *stmts, size_t nstmts, size_t *ndirs)
 {
@@ -281,8 +298,8 @@ void pb_lint__suppress(const pb_options *opt, pb_arena *a, const pb_source *src,
             bool disabled = false;
             if (!known_rule(opt, x->rules[r], &disabled)) {
                 pb_rule__unused_ignore_emit(sink, x->at,
-                                            pb_arena_sprintf(a, "%s names '%s', which is not a rule", kw,
-                                                             x->rules[r]));
+                                            pb_arena_sprintf(a, "%s names '%s', which is not a rule%s", kw,
+                                                             x->rules[r], nearest_rule(a, x->rules[r])));
             } else if (!disabled) {
                 const char *where = x->file              ? "in this file"
                                     : !x->has_target      ? "after it (no statement follows)"
