@@ -265,6 +265,9 @@ static void errors(void)
     OK(has_error(cfg, ":7:15: ", "rule 'drop-table' must be set to"));
     OK(has_error(cfg, ":9:11: ", "'name' must be lower-case"));
     OK(has_error(cfg, ":12:5: ", "'required[1]' needs 'name'"));
+    /* the structured form an editor uses */
+    OK(cfg->problems && cfg->problems[1].line == 2 && cfg->problems[1].col == 12 &&
+       !strcmp(cfg->problems[1].message, "unknown framework 'gooze' (did you mean 'goose'?)"));
     /* errors come in file order although rules: is checked last */
     for (size_t i = 1; i < cfg->nerrors; i++) {
         unsigned a = 0, b = 0;
@@ -343,6 +346,29 @@ static void reference(void)
     }
     free(doc);
     pb_buf_release(&b);
+}
+
+/* The README's configuration example is a valid configuration. */
+static void readme_example(void)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/README.md", T.root);
+    char *readme = tst_read_file(path, NULL);
+    const char *sec = readme ? strstr(readme, "## Configuration") : NULL;
+    const char *start = sec ? strstr(sec, "```yaml\n") : NULL;
+    const char *end = start ? strstr(start + 8, "```") : NULL;
+    CHECK_(end != NULL, "README.md has a ```yaml example under ## Configuration");
+    if (end) {
+        char *yaml = strndup(start + 8, (size_t)(end - start - 8));
+        pb_config *cfg = from_text(yaml);
+        INT_EQ(cfg->nerrors, 0);
+        if (cfg->nerrors)
+            dump_errors(cfg);
+        OK(pb_config_custom_rule(cfg, "custom:alter-sets-lock-timeout") != NULL);
+        pb_config_free(cfg);
+        free(yaml);
+    }
+    free(readme);
 }
 
 static void find_upward(void)
@@ -869,6 +895,7 @@ void test_config(void)
     every_key();
     errors();
     reference();
+    readme_example();
     find_upward();
     custom_rules();
     catastrophic();

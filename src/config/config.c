@@ -182,22 +182,23 @@ static void add_error(pb_config *cfg, const char *file, unsigned long line, unsi
     char *msg = pb_arena_vsprintf(cfg->arena, fmt, ap);
     va_end(ap);
     char **v = pb_arena_alloc(cfg->arena, (cfg->nerrors + 1) * sizeof *v);
-    if (cfg->nerrors)
+    pb_config_problem *pr = pb_arena_alloc(cfg->arena, (cfg->nerrors + 1) * sizeof *pr);
+    if (cfg->nerrors) {
         memcpy(v, cfg->errors, cfg->nerrors * sizeof *v);
+        memcpy(pr, cfg->problems, cfg->nerrors * sizeof *pr);
+    }
     /* in file order (rules: is checked last, once custom rules exist) */
     size_t at = cfg->nerrors;
-    size_t fl = strlen(file);
-    while (at > 0) {
-        unsigned long l2 = 0, c2 = 0;
-        sscanf(v[at - 1] + fl + 1, "%lu:%lu", &l2, &c2);
-        if (l2 < line || (l2 == line && c2 <= col))
-            break;
+    while (at > 0 && (pr[at - 1].line > line || (pr[at - 1].line == line && pr[at - 1].col > col))) {
         v[at] = v[at - 1];
+        pr[at] = pr[at - 1];
         at--;
     }
     v[at] = pb_arena_sprintf(cfg->arena, "%s:%lu:%lu: %s", file, line, col, msg);
+    pr[at] = (pb_config_problem){(uint32_t)line, (uint32_t)col, msg};
     cfg->nerrors++;
     cfg->errors = v;
+    cfg->problems = pr;
 }
 
 #define ERR_AT(P, node, ...)                                                                                 \

@@ -155,6 +155,13 @@ typedef struct pb_rule_setting {
     pb_origin origin;
 } pb_rule_setting;
 
+/* One configuration error, for an editor: 1-based line, 1-based column in
+ * UTF-8 bytes, and the message without the "file:line:col: " prefix. */
+typedef struct pb_config_problem {
+    uint32_t line, col;
+    const char *message;
+} pb_config_problem;
+
 typedef struct pb_config {
     pb_arena *arena;
     const char *path; /* the config file as given or found; NULL: defaults only */
@@ -183,6 +190,7 @@ typedef struct pb_config {
 
     char **errors; /* "file:line:col: message", in file order */
     size_t nerrors;
+    pb_config_problem *problems; /* the same errors, structured (nerrors of them) */
 } pb_config;
 
 /* A config with the defaults and no file (path NULL). Never NULL. */
