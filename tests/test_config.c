@@ -153,9 +153,10 @@ static void every_key(void)
 
     /* custom rules: five naming conventions, the length, one banned, one required */
     INT_EQ(cfg->ncustom, 8);
-    const char *ids[] = {"custom:naming-tables",      "custom:naming-columns",   "custom:naming-indexes",
-                         "custom:naming-constraints", "custom:naming-sequences", "custom:identifier-length",
-                         "custom:no-cascade",         "custom:alter-sets-lock-timeout"};
+    const char *ids[] = {"custom:naming-tables",    "custom:naming-columns",
+                         "custom:naming-indexes",   "custom:naming-constraints",
+                         "custom:naming-sequences", "custom:identifier-length",
+                         "custom:no-cascade",       "custom:alter-sets-lock-timeout"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         CHECK_(pb_config_custom_rule(cfg, ids[i]) != NULL, "custom rule %s defined", ids[i]);
     const pb_custom_rule *ix = pb_config_custom_rule(cfg, "custom:naming-indexes");
@@ -291,7 +292,8 @@ static void errors(void)
     cfg = from_text("naming:\n  identifier-length: {max: 64}\n");
     OK(has_error(cfg, ":2:28: ", "'max' must be from 1 to 63, not 64"));
     pb_config_free(cfg);
-    cfg = from_text("banned:\n  - {name: a, pattern: x, message: m}\n  - {name: a, pattern: y, message: n}\n");
+    cfg =
+        from_text("banned:\n  - {name: a, pattern: x, message: m}\n  - {name: a, pattern: y, message: n}\n");
     OK(has_error(cfg, ":3:5: ", "a custom rule named 'custom:a' is already defined at line 2"));
     pb_config_free(cfg);
     cfg = from_text("rules:\n  drop-table: off\n  PB116: error\n");
@@ -434,9 +436,10 @@ static void custom_rules(void)
     pb_result_free(&res);
 
     /* names the house way: none of the custom rules fire */
-    lint(cfg, "CREATE TABLE line_items (id bigint CONSTRAINT line_items_pkey PRIMARY KEY);\n"
-              "CREATE INDEX CONCURRENTLY line_items_id_idx ON line_items (id);\n"
-              "CREATE SEQUENCE line_items_id_seq;",
+    lint(cfg,
+         "CREATE TABLE line_items (id bigint CONSTRAINT line_items_pkey PRIMARY KEY);\n"
+         "CREATE INDEX CONCURRENTLY line_items_id_idx ON line_items (id);\n"
+         "CREATE SEQUENCE line_items_id_seq;",
          &res);
     for (size_t i = 0; i < res.ndiags; i++)
         CHECK_(strncmp(pb_rule_id(res.diags[i].rule), "custom:", 7) != 0, "unexpected %s: %s",
@@ -444,11 +447,12 @@ static void custom_rules(void)
     pb_result_free(&res);
 
     /* each naming target */
-    lint(cfg, "CREATE INDEX CONCURRENTLY by_id ON t (id);\nCREATE SEQUENCE numbers;\n"
-              "ALTER TABLE t ADD CONSTRAINT positive CHECK (id > 0) NOT VALID;\n"
-              "ALTER TABLE t RENAME TO \"T2\";\nALTER TABLE t RENAME COLUMN a TO \"B\";\n"
-              "ALTER INDEX by_id_idx RENAME TO by_id2;\nALTER SEQUENCE numbers_seq RENAME TO nums;\n"
-              "ALTER TABLE t ADD COLUMN \"Mixed\" int;",
+    lint(cfg,
+         "CREATE INDEX CONCURRENTLY by_id ON t (id);\nCREATE SEQUENCE numbers;\n"
+         "ALTER TABLE t ADD CONSTRAINT positive CHECK (id > 0) NOT VALID;\n"
+         "ALTER TABLE t RENAME TO \"T2\";\nALTER TABLE t RENAME COLUMN a TO \"B\";\n"
+         "ALTER INDEX by_id_idx RENAME TO by_id2;\nALTER SEQUENCE numbers_seq RENAME TO nums;\n"
+         "ALTER TABLE t ADD COLUMN \"Mixed\" int;",
          &res);
     INT_EQ(count(&res, "custom:naming-indexes"), 2);
     INT_EQ(count(&res, "custom:naming-sequences"), 2);
@@ -520,8 +524,10 @@ static void custom_rules(void)
     cfg = from_text("rules:\n  drop-table: error\n  PB110: info\n  custom:no-drop: off\n"
                     "banned:\n  - {name: no-drop, pattern: '^drop', message: no drops}\n");
     INT_EQ(cfg->nerrors, 0);
-    lint(cfg, "SET lock_timeout = '1s';\nDROP TABLE t;\nALTER TABLE u ADD COLUMN c uuid DEFAULT gen_random_uuid();",
-         &res);
+    lint(
+        cfg,
+        "SET lock_timeout = '1s';\nDROP TABLE t;\nALTER TABLE u ADD COLUMN c uuid DEFAULT gen_random_uuid();",
+        &res);
     d = first(&res, "drop-table");
     OK(d && d->severity == PB_SEV_ERROR);
     d = first(&res, "add-column-rewrites");
@@ -565,7 +571,6 @@ static void catastrophic(void)
     pb_result_free(&res);
     free(sql);
     pb_config_free(cfg);
-
 }
 
 /* ---- suppressions ------------------------------------------------------------------ */
@@ -584,7 +589,8 @@ static void suppressions(void)
     INT_EQ(count(&res, "unused-ignore"), 0);
     pb_result_free(&res);
     /* only the next statement */
-    lint(NULL, "SET lock_timeout = '1s';\n-- pgbelay-ignore drop-table: a\nDROP TABLE t;\nDROP TABLE u;", &res);
+    lint(NULL, "SET lock_timeout = '1s';\n-- pgbelay-ignore drop-table: a\nDROP TABLE t;\nDROP TABLE u;",
+         &res);
     INT_EQ(count(&res, "drop-table"), 1);
     pb_result_free(&res);
     /* several rules, several comment lines, a block comment between */
@@ -596,13 +602,16 @@ static void suppressions(void)
     INT_EQ(count(&res, "unused-ignore"), 0);
     pb_result_free(&res);
     /* file-wide, anywhere in the file */
-    lint(NULL, "SET lock_timeout = '1s';\nDROP TABLE t;\nDROP TABLE u;\n-- pgbelay-ignore-file drop-table: scratch\n",
+    lint(NULL,
+         "SET lock_timeout = '1s';\nDROP TABLE t;\nDROP TABLE u;\n-- pgbelay-ignore-file drop-table: "
+         "scratch\n",
          &res);
     INT_EQ(count(&res, "drop-table"), 0);
     INT_EQ(count(&res, "unused-ignore"), 0);
     pb_result_free(&res);
     /* a comment inside a string literal is not a directive */
-    lint(NULL, "SET lock_timeout = '1s';\nSELECT '-- pgbelay-ignore-file drop-table: no';\nDROP TABLE t;", &res);
+    lint(NULL, "SET lock_timeout = '1s';\nSELECT '-- pgbelay-ignore-file drop-table: no';\nDROP TABLE t;",
+         &res);
     INT_EQ(count(&res, "drop-table"), 1);
     INT_EQ(count(&res, "unused-ignore"), 0);
     pb_result_free(&res);
@@ -637,7 +646,8 @@ static void suppressions(void)
     pb_result_free(&res);
     pb_config_free(cfg);
     /* trailing on the statement's own line */
-    lint(NULL, "SET lock_timeout = '1s';\nDROP TABLE t; -- pgbelay-ignore drop-table: same line\nDROP TABLE u;",
+    lint(NULL,
+         "SET lock_timeout = '1s';\nDROP TABLE t; -- pgbelay-ignore drop-table: same line\nDROP TABLE u;",
          &res);
     INT_EQ(count(&res, "drop-table"), 1);
     d = first(&res, "drop-table");
@@ -645,7 +655,8 @@ static void suppressions(void)
     INT_EQ(count(&res, "unused-ignore"), 0);
     pb_result_free(&res);
     /* unused-ignore itself obeys a file-wide directive and the rule settings */
-    lint(NULL, "-- pgbelay-ignore-file unused-ignore: generated file\n-- pgbelay-ignore drop-table: x\nSELECT 1;",
+    lint(NULL,
+         "-- pgbelay-ignore-file unused-ignore: generated file\n-- pgbelay-ignore drop-table: x\nSELECT 1;",
          &res);
     INT_EQ(count(&res, "unused-ignore"), 0);
     pb_result_free(&res);
@@ -785,7 +796,8 @@ static void cli_project(void)
     write_at(dir, "db/migrations/001_init.sql", "CREATE TABLE \"Users\" (id int);\n");
     write_at(dir, "db/migrations/002_seed.sql", "SET lock_timeout = '1s';\nDROP TABLE users;\n");
     write_at(dir, "db/migrations/003_drop.sql",
-             "SET lock_timeout = '1s';\n-- pgbelay-ignore drop-table: the table is empty\nDROP TABLE \"Users\";\n");
+             "SET lock_timeout = '1s';\n-- pgbelay-ignore drop-table: the table is empty\nDROP TABLE "
+             "\"Users\";\n");
     write_at(dir, "app/note.sql", "SET lock_timeout = '1s';\nDROP TABLE x;\n");
 
     /* run from app/: the config is found upward, its migrations are linted
@@ -797,8 +809,8 @@ static void cli_project(void)
     if (sane(&r, "project lint")) {
         CHECK_(r.out && strstr(r.out, "../db/migrations/001_init.sql:1:14: warning: lower-case tables"),
                "project lint output:\n%s\n%s", r.out, r.err);
-        CHECK_(r.out && !strstr(r.out, "002_seed") && !strstr(r.out, "note.sql"), "excluded / not listed:\n%s",
-               r.out);
+        CHECK_(r.out && !strstr(r.out, "002_seed") && !strstr(r.out, "note.sql"),
+               "excluded / not listed:\n%s", r.out);
         CHECK_(r.out && !strstr(r.out, "003_drop.sql:3"), "suppressed:\n%s", r.out);
         /* fail-on: error and only a warning: exit 0 */
         INT_EQ(r.exit_code, 0);
@@ -824,9 +836,11 @@ static void cli_project(void)
     tst_result_free(&r);
 
     /* stdin: suppressions work there too */
-    static const char in[] = "SET lock_timeout = '1s';\n-- pgbelay-ignore drop-table: scratch\nDROP TABLE t;\n"
-                             "-- pgbelay-ignore truncate: nothing here\nSELECT 1;\n";
-    tst_cmd c4 = {.argv = ARGV("lint", "--format", "gcc", "-"), .cwd = p, .input = in, .input_len = sizeof in - 1};
+    static const char in[] =
+        "SET lock_timeout = '1s';\n-- pgbelay-ignore drop-table: scratch\nDROP TABLE t;\n"
+        "-- pgbelay-ignore truncate: nothing here\nSELECT 1;\n";
+    tst_cmd c4 = {
+        .argv = ARGV("lint", "--format", "gcc", "-"), .cwd = p, .input = in, .input_len = sizeof in - 1};
     tst_run(&c4, &r);
     if (sane(&r, "stdin suppressions")) {
         OK(r.out && !strstr(r.out, "[drop-table]"));

@@ -16,9 +16,9 @@ static const struct {
     const char *option;
     pb_config_slot slot;
 } overrides[] = {
-    {"pg-version", PB_CS_PG_VERSION},       {"framework", PB_CS_FRAMEWORK}, {"format", PB_CS_FORMAT},
-    {"fail-on", PB_CS_FAIL_ON},             {"exit-zero", PB_CS_FAIL_ON},
-    {"assume-in-transaction", PB_CS_ASSUME_TX},
+    {"pg-version", PB_CS_PG_VERSION}, {"framework", PB_CS_FRAMEWORK},
+    {"format", PB_CS_FORMAT},         {"fail-on", PB_CS_FAIL_ON},
+    {"exit-zero", PB_CS_FAIL_ON},     {"assume-in-transaction", PB_CS_ASSUME_TX},
 };
 
 /* The long option argv[i] names, resolved as getopt_long does (exact
@@ -150,8 +150,8 @@ int pb_cmd_config(int argc, char **argv)
         case 'p': {
             long v = strtol(optarg, &end, 10);
             if (*end || v < PB_PG_VERSION_MIN || v > PB_PG_VERSION_MAX) {
-                pb_cli_error("--pg-version must be a major version from %d to %d, not '%s'", PB_PG_VERSION_MIN,
-                             PB_PG_VERSION_MAX, optarg);
+                pb_cli_error("--pg-version must be a major version from %d to %d, not '%s'",
+                             PB_PG_VERSION_MIN, PB_PG_VERSION_MAX, optarg);
                 status = PB_EXIT_ERROR;
             }
             cfg->pg_version = (int)v;

@@ -90,7 +90,8 @@ typedef struct inputs {
     size_t len, cap;
     int cur_arg;  /* argument being expanded */
     bool walking; /* ... by walking a directory */
-    const pb_config *cfg; /* its exclude globs skip walked files */
+    /* the configuration: its exclude globs skip walked files */
+    const pb_config *cfg;
 } inputs;
 
 static void add_input(inputs *in, const char *path, const char *display, const char *error)

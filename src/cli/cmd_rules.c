@@ -53,7 +53,8 @@ int pb_cmd_explain(int argc, char **argv)
         if (c)
             fputs(c->info.explain, stdout);
         else
-            pb_cli_error("no custom rule '%s' in %s", argv[1], cfg->path ? cfg->path : "(no .pgbelay.yaml found)");
+            pb_cli_error("no custom rule '%s' in %s", argv[1],
+                         cfg->path ? cfg->path : "(no .pgbelay.yaml found)");
         pb_config_free(cfg);
         return c ? PB_EXIT_OK : PB_EXIT_ERROR;
     }

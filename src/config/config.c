@@ -24,140 +24,258 @@
 static const char *const fail_on_choices[] = {"error", "warning", "info", "none", NULL};
 
 static const pb_config_key rule_fields[] = {
-    {.name = "enabled", .type = PB_CT_BOOL, .slot = PB_CS_RULE_ENABLED, .def = "true",
+    {.name = "enabled",
+     .type = PB_CT_BOOL,
+     .slot = PB_CS_RULE_ENABLED,
+     .def = "true",
      .doc = "false turns the rule off."},
-    {.name = "severity", .type = PB_CT_SEVERITY, .slot = PB_CS_RULE_SEVERITY, .def = "the rule's own",
+    {.name = "severity",
+     .type = PB_CT_SEVERITY,
+     .slot = PB_CS_RULE_SEVERITY,
+     .def = "the rule's own",
      .doc = "The severity its findings are reported with."},
     {0},
 };
 
 static const pb_config_key naming_fields[] = {
-    {.name = "pattern", .type = PB_CT_REGEX, .slot = PB_CS_C_PATTERN, .required = true,
+    {.name = "pattern",
+     .type = PB_CT_REGEX,
+     .slot = PB_CS_C_PATTERN,
+     .required = true,
      .doc = "PCRE2 pattern every name must match (unanchored: use ^ and $)."},
-    {.name = "message", .type = PB_CT_STRING, .slot = PB_CS_C_MESSAGE,
-     .def = "\"<kind> name does not match <pattern>\"", .doc = "The finding's message; the name is appended."},
-    {.name = "severity", .type = PB_CT_SEVERITY, .slot = PB_CS_C_SEVERITY, .def = "warning",
+    {.name = "message",
+     .type = PB_CT_STRING,
+     .slot = PB_CS_C_MESSAGE,
+     .def = "\"<kind> name does not match <pattern>\"",
+     .doc = "The finding's message; the name is appended."},
+    {.name = "severity",
+     .type = PB_CT_SEVERITY,
+     .slot = PB_CS_C_SEVERITY,
+     .def = "warning",
      .doc = "Severity of its findings."},
     {.name = "help", .type = PB_CT_STRING, .slot = PB_CS_C_HELP, .doc = "What to do instead, shown as help."},
     {0},
 };
 
 static const pb_config_key length_fields[] = {
-    {.name = "max", .type = PB_CT_INT, .slot = PB_CS_C_MAX, .def = "63", .min = 1, .max = 63,
+    {.name = "max",
+     .type = PB_CT_INT,
+     .slot = PB_CS_C_MAX,
+     .def = "63",
+     .min = 1,
+     .max = 63,
      .doc = "Longest identifier allowed, in bytes. PostgreSQL truncates names longer than "
             "NAMEDATALEN - 1 = 63 bytes (manual: Identifiers and Key Words), so two long names "
             "can end up the same."},
-    {.name = "message", .type = PB_CT_STRING, .slot = PB_CS_C_MESSAGE,
-     .def = "\"identifier is longer than <max> bytes\"", .doc = "The finding's message."},
-    {.name = "severity", .type = PB_CT_SEVERITY, .slot = PB_CS_C_SEVERITY, .def = "warning",
+    {.name = "message",
+     .type = PB_CT_STRING,
+     .slot = PB_CS_C_MESSAGE,
+     .def = "\"identifier is longer than <max> bytes\"",
+     .doc = "The finding's message."},
+    {.name = "severity",
+     .type = PB_CT_SEVERITY,
+     .slot = PB_CS_C_SEVERITY,
+     .def = "warning",
      .doc = "Severity of its findings."},
     {0},
 };
 
 static const pb_config_key naming_keys[] = {
-    {.name = "tables", .type = PB_CT_SECTION, .slot = PB_CS_NAMING, .target = PB_NAME_TABLE + 1,
+    {.name = "tables",
+     .type = PB_CT_SECTION,
+     .slot = PB_CS_NAMING,
+     .target = PB_NAME_TABLE + 1,
      .sub = naming_fields,
      .doc = "Tables created (CREATE TABLE, CREATE TABLE AS) or renamed (ALTER TABLE ... RENAME TO). "
             "Rule id `custom:naming-tables`."},
-    {.name = "columns", .type = PB_CT_SECTION, .slot = PB_CS_NAMING, .target = PB_NAME_COLUMN + 1,
+    {.name = "columns",
+     .type = PB_CT_SECTION,
+     .slot = PB_CS_NAMING,
+     .target = PB_NAME_COLUMN + 1,
      .sub = naming_fields,
      .doc = "Columns of CREATE TABLE, ADD COLUMN and RENAME COLUMN. Rule id `custom:naming-columns`."},
-    {.name = "indexes", .type = PB_CT_SECTION, .slot = PB_CS_NAMING, .target = PB_NAME_INDEX + 1,
+    {.name = "indexes",
+     .type = PB_CT_SECTION,
+     .slot = PB_CS_NAMING,
+     .target = PB_NAME_INDEX + 1,
      .sub = naming_fields,
      .doc = "Indexes named in CREATE INDEX or ALTER INDEX ... RENAME TO (an unnamed index gets "
             "PostgreSQL's own name and is not checked). Rule id `custom:naming-indexes`."},
-    {.name = "constraints", .type = PB_CT_SECTION, .slot = PB_CS_NAMING, .target = PB_NAME_CONSTRAINT + 1,
+    {.name = "constraints",
+     .type = PB_CT_SECTION,
+     .slot = PB_CS_NAMING,
+     .target = PB_NAME_CONSTRAINT + 1,
      .sub = naming_fields,
      .doc = "Constraints named with CONSTRAINT in CREATE TABLE, ADD COLUMN or ADD CONSTRAINT. "
             "Rule id `custom:naming-constraints`."},
-    {.name = "sequences", .type = PB_CT_SECTION, .slot = PB_CS_NAMING, .target = PB_NAME_SEQUENCE + 1,
+    {.name = "sequences",
+     .type = PB_CT_SECTION,
+     .slot = PB_CS_NAMING,
+     .target = PB_NAME_SEQUENCE + 1,
      .sub = naming_fields,
      .doc = "Sequences created or renamed. Rule id `custom:naming-sequences`."},
-    {.name = "identifier-length", .type = PB_CT_SECTION, .slot = PB_CS_NAMING, .sub = length_fields,
+    {.name = "identifier-length",
+     .type = PB_CT_SECTION,
+     .slot = PB_CS_NAMING,
+     .sub = length_fields,
      .doc = "Every table, column, index, constraint, sequence, view and schema name a migration "
             "creates or renames. Rule id `custom:identifier-length`."},
     {0},
 };
 
 static const pb_config_key banned_fields[] = {
-    {.name = "name", .type = PB_CT_NAME, .slot = PB_CS_C_NAME, .required = true,
+    {.name = "name",
+     .type = PB_CT_NAME,
+     .slot = PB_CS_C_NAME,
+     .required = true,
      .doc = "The rule's name; its id is `custom:<name>`."},
-    {.name = "pattern", .type = PB_CT_REGEX, .slot = PB_CS_C_PATTERN, .required = true,
+    {.name = "pattern",
+     .type = PB_CT_REGEX,
+     .slot = PB_CS_C_PATTERN,
+     .required = true,
      .doc = "PCRE2 pattern, matched case-insensitively against each statement's text."},
-    {.name = "message", .type = PB_CT_STRING, .slot = PB_CS_C_MESSAGE, .required = true,
+    {.name = "message",
+     .type = PB_CT_STRING,
+     .slot = PB_CS_C_MESSAGE,
+     .required = true,
      .doc = "The finding's message."},
-    {.name = "severity", .type = PB_CT_SEVERITY, .slot = PB_CS_C_SEVERITY, .def = "warning",
+    {.name = "severity",
+     .type = PB_CT_SEVERITY,
+     .slot = PB_CS_C_SEVERITY,
+     .def = "warning",
      .doc = "Severity of its findings."},
     {.name = "help", .type = PB_CT_STRING, .slot = PB_CS_C_HELP, .doc = "What to do instead, shown as help."},
     {0},
 };
 
 static const pb_config_key required_fields[] = {
-    {.name = "name", .type = PB_CT_NAME, .slot = PB_CS_C_NAME, .required = true,
+    {.name = "name",
+     .type = PB_CT_NAME,
+     .slot = PB_CS_C_NAME,
+     .required = true,
      .doc = "The rule's name; its id is `custom:<name>`."},
-    {.name = "pattern", .type = PB_CT_REGEX, .slot = PB_CS_C_PATTERN, .required = true,
+    {.name = "pattern",
+     .type = PB_CT_REGEX,
+     .slot = PB_CS_C_PATTERN,
+     .required = true,
      .doc = "PCRE2 pattern that some statement of the migration must match (case-insensitive)."},
-    {.name = "when", .type = PB_CT_REGEX, .slot = PB_CS_C_WHEN,
+    {.name = "when",
+     .type = PB_CT_REGEX,
+     .slot = PB_CS_C_WHEN,
      .def = "every migration with a statement",
      .doc = "Only migrations with a statement matching this pattern need `pattern`; the finding "
             "points at the first such statement."},
-    {.name = "message", .type = PB_CT_STRING, .slot = PB_CS_C_MESSAGE, .required = true,
+    {.name = "message",
+     .type = PB_CT_STRING,
+     .slot = PB_CS_C_MESSAGE,
+     .required = true,
      .doc = "The finding's message."},
-    {.name = "severity", .type = PB_CT_SEVERITY, .slot = PB_CS_C_SEVERITY, .def = "warning",
+    {.name = "severity",
+     .type = PB_CT_SEVERITY,
+     .slot = PB_CS_C_SEVERITY,
+     .def = "warning",
      .doc = "Severity of its findings."},
     {.name = "help", .type = PB_CT_STRING, .slot = PB_CS_C_HELP, .doc = "What to do instead, shown as help."},
     {0},
 };
 
 const pb_config_key pb_config_keys[] = {
-    {.name = "pg-version", .type = PB_CT_INT, .slot = PB_CS_PG_VERSION, .def = "15", .cli = "--pg-version",
-     .min = PB_PG_VERSION_MIN, .max = PB_PG_VERSION_MAX,
+    {.name = "pg-version",
+     .type = PB_CT_INT,
+     .slot = PB_CS_PG_VERSION,
+     .def = "15",
+     .cli = "--pg-version",
+     .min = PB_PG_VERSION_MIN,
+     .max = PB_PG_VERSION_MAX,
      .doc = "PostgreSQL major version of the target server (11 to 17): lock levels and rewrites "
             "depend on it."},
-    {.name = "framework", .type = PB_CT_CHOICE, .slot = PB_CS_FRAMEWORK, .def = "detected per directory",
+    {.name = "framework",
+     .type = PB_CT_CHOICE,
+     .slot = PB_CS_FRAMEWORK,
+     .def = "detected per directory",
      .cli = "--framework",
      .doc = "The migration tool that runs the files: how they are ordered, split into up and down "
             "parts, and whether each runs in a transaction."},
-    {.name = "migrations", .type = PB_CT_PATHS, .slot = PB_CS_MIGRATIONS, .def = "[.]",
+    {.name = "migrations",
+     .type = PB_CT_PATHS,
+     .slot = PB_CS_MIGRATIONS,
+     .def = "[.]",
      .cli = "PATH arguments",
      .doc = "Files or directories `pgbelay lint` checks when no PATH is given, relative to the "
             "directory of the config file."},
-    {.name = "exclude", .type = PB_CT_GLOBS, .slot = PB_CS_EXCLUDE, .def = "[]",
+    {.name = "exclude",
+     .type = PB_CT_GLOBS,
+     .slot = PB_CS_EXCLUDE,
+     .def = "[]",
      .doc = "fnmatch(3) patterns of files to skip when walking a directory, matched against the path "
             "relative to the config file's directory and against the file name; `*` also matches `/`. "
             "A file named on the command line is always linted."},
-    {.name = "assume-in-transaction", .type = PB_CT_BOOL, .slot = PB_CS_ASSUME_TX, .def = "false",
+    {.name = "assume-in-transaction",
+     .type = PB_CT_BOOL,
+     .slot = PB_CS_ASSUME_TX,
+     .def = "false",
      .cli = "--assume-in-transaction",
      .doc = "The runner wraps each plain SQL file in a transaction (frameworks that say so "
             "themselves need not set it)."},
-    {.name = "fail-on", .type = PB_CT_CHOICE, .slot = PB_CS_FAIL_ON, .def = "warning", .cli = "--fail-on",
+    {.name = "fail-on",
+     .type = PB_CT_CHOICE,
+     .slot = PB_CS_FAIL_ON,
+     .def = "warning",
+     .cli = "--fail-on",
      .choices = fail_on_choices,
      .doc = "`pgbelay lint` exits 1 when a finding has at least this severity (`none`: never)."},
-    {.name = "format", .type = PB_CT_CHOICE, .slot = PB_CS_FORMAT, .def = "text", .cli = "--format",
+    {.name = "format",
+     .type = PB_CT_CHOICE,
+     .slot = PB_CS_FORMAT,
+     .def = "text",
+     .cli = "--format",
      .doc = "Default output format of `pgbelay lint`: any value `--format` accepts."},
-    {.name = "require-reason", .type = PB_CT_BOOL, .slot = PB_CS_REQUIRE_REASON, .def = "true",
+    {.name = "require-reason",
+     .type = PB_CT_BOOL,
+     .slot = PB_CS_REQUIRE_REASON,
+     .def = "true",
      .doc = "A suppression comment must give a reason after a colon "
             "(`-- pgbelay-ignore drop-column: the column was unused since v2`); without one the "
             "suppression still applies and `ignore-without-reason` reports it."},
-    {.name = "regex-match-limit", .type = PB_CT_INT, .slot = PB_CS_MATCH_LIMIT, .def = "1000000", .min = 1,
+    {.name = "regex-match-limit",
+     .type = PB_CT_INT,
+     .slot = PB_CS_MATCH_LIMIT,
+     .def = "1000000",
+     .min = 1,
      .max = 1000000000,
      .doc = "PCRE2 match limit for custom-rule patterns (pcre2_set_match_limit): a pattern that "
             "backtracks more on one statement stops, and the stop is reported as an error finding."},
-    {.name = "regex-depth-limit", .type = PB_CT_INT, .slot = PB_CS_DEPTH_LIMIT, .def = "10000", .min = 1,
+    {.name = "regex-depth-limit",
+     .type = PB_CT_INT,
+     .slot = PB_CS_DEPTH_LIMIT,
+     .def = "10000",
+     .min = 1,
      .max = 100000000,
      .doc = "PCRE2 depth limit for custom-rule patterns (pcre2_set_depth_limit; the JIT ignores it "
             "and is bounded by its stack)."},
-    {.name = "rules", .type = PB_CT_RULE_MAP, .slot = PB_CS_RULES, .sub = rule_fields,
+    {.name = "rules",
+     .type = PB_CT_RULE_MAP,
+     .slot = PB_CS_RULES,
+     .sub = rule_fields,
      .doc = "Per-rule settings, keyed by rule id or code (`drop-column`, `PB115`, `custom:NAME`). "
             "The value is `off` (or `false`), `on`, a severity (`error`, `warning`, `info`), or a "
             "mapping with these keys:"},
-    {.name = "naming", .type = PB_CT_SECTION, .slot = PB_CS_NAMING, .sub = naming_keys,
+    {.name = "naming",
+     .type = PB_CT_SECTION,
+     .slot = PB_CS_NAMING,
+     .sub = naming_keys,
      .doc = "Naming conventions: custom rules over the names migrations create or rename (as "
             "PostgreSQL folds them: unquoted names in lower case, without the schema)."},
-    {.name = "banned", .type = PB_CT_LIST, .slot = PB_CS_BANNED, .sub = banned_fields,
+    {.name = "banned",
+     .type = PB_CT_LIST,
+     .slot = PB_CS_BANNED,
+     .sub = banned_fields,
      .doc = "Custom rules: statements that must not appear. Each entry reports every statement "
             "whose text matches its pattern."},
-    {.name = "required", .type = PB_CT_LIST, .slot = PB_CS_REQUIRED, .sub = required_fields,
+    {.name = "required",
+     .type = PB_CT_LIST,
+     .slot = PB_CS_REQUIRED,
+     .sub = required_fields,
      .doc = "Custom rules: statements a migration must contain, such as `SET lock_timeout` in every "
             "migration that alters a table. Checked per migration part (up and down separately)."},
     {0},
@@ -202,7 +320,7 @@ static void add_error(pb_config *cfg, const char *file, unsigned long line, unsi
 }
 
 #define ERR_AT(P, node, ...)                                                                                 \
-    add_error((P)->cfg, (P)->file, (unsigned long)(node)->start_mark.line + 1,                              \
+    add_error((P)->cfg, (P)->file, (unsigned long)(node)->start_mark.line + 1,                               \
               (unsigned long)(node)->start_mark.column + 1, __VA_ARGS__)
 
 static pb_origin origin_of(const yaml_node_t *n)
@@ -282,8 +400,9 @@ static const char *what(pb_arena *a, const yaml_node_t *n)
     const char *s = scalar(n);
     if (!s)
         return type_name(n);
-    return pb_arena_sprintf(a, "%s'%.60s%s'", n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? "" : "the string ",
-                            s, strlen(s) > 60 ? "..." : "");
+    return pb_arena_sprintf(a, "%s'%.60s%s'",
+                            n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? "" : "the string ", s,
+                            strlen(s) > 60 ? "..." : "");
 }
 
 /* YAML 1.1 booleans: true/false, yes/no, on/off. Returns -1 for others. */
@@ -492,10 +611,9 @@ static void set_scalar(parser *P, const pb_config_key *k, const yaml_node_t *v, 
             return;
         char err[256];
         size_t off = 0;
-        void *re = pb_custom__compile(s, k->slot == PB_CS_C_PATTERN && o->custom->kind == PB_CUSTOM_NAMING
-                                             ? 0
-                                             : PB_CUSTOM_CASELESS,
-                                      err, sizeof err, &off);
+        void *re = pb_custom__compile(
+            s, k->slot == PB_CS_C_PATTERN && o->custom->kind == PB_CUSTOM_NAMING ? 0 : PB_CUSTOM_CASELESS,
+            err, sizeof err, &off);
         if (!re) {
             ERR_AT(P, v, "'%s' is not a valid PCRE2 pattern: %s at offset %zu of '%s'", k->name, err, off, s);
             return;
@@ -542,7 +660,8 @@ static void set_scalar(parser *P, const pb_config_key *k, const yaml_node_t *v, 
 
 /* ---- walking the document ---------------------------------------------------- */
 
-static void parse_map(parser *P, const yaml_node_t *map, const pb_config_key *keys, const char *where, obj *o);
+static void parse_map(parser *P, const yaml_node_t *map, const pb_config_key *keys, const char *where,
+                      obj *o);
 
 static pb_custom_rule *new_custom(parser *P, pb_custom_kind kind, const yaml_node_t *at)
 {
@@ -575,7 +694,7 @@ static void drop_custom(pb_config *cfg, pb_custom_rule *c)
 }
 
 static const char *const target_names[PB_NAME__COUNT] = {"tables", "columns", "indexes", "constraints",
-                                                        "sequences"};
+                                                         "sequences"};
 
 /* A custom rule's object: its keys, then required keys, its id and text. */
 static void parse_custom(parser *P, const pb_config_key *k, const yaml_node_t *v, pb_custom_kind kind,
@@ -612,19 +731,20 @@ static void parse_custom(parser *P, const pb_config_key *k, const yaml_node_t *v
         }
     if (!c->message) {
         if (kind == PB_CUSTOM_NAMING)
-            c->message = pb_arena_sprintf(a, "%.*s name does not match %s", (int)strlen(target_names[c->target]) -
-                                                                                 (c->target == PB_NAME_INDEX ? 2 : 1),
-                                          target_names[c->target], c->pattern);
+            c->message =
+                pb_arena_sprintf(a, "%.*s name does not match %s",
+                                 (int)strlen(target_names[c->target]) - (c->target == PB_NAME_INDEX ? 2 : 1),
+                                 target_names[c->target], c->pattern);
         else
             c->message = pb_arena_sprintf(a, "identifier is longer than %d bytes", c->max_len);
     }
     c->info.summary = c->message;
-    c->info.why = pb_arena_sprintf(a, "A custom rule defined in %s at line %u%s%s%s.", P->file, c->origin.line,
-                                   c->pattern ? " (pattern: " : "", c->pattern ? c->pattern : "",
-                                   c->pattern ? ")" : "");
-    c->info.explain = pb_arena_sprintf(a, "%s [%s]\n\n%s\n\n%s\n%s%s", c->info.id, pb_severity_name(c->info.severity),
-                                       c->message, c->info.why, *c->info.instead ? "\nInstead: " : "",
-                                       c->info.instead);
+    c->info.why = pb_arena_sprintf(a, "A custom rule defined in %s at line %u%s%s%s.", P->file,
+                                   c->origin.line, c->pattern ? " (pattern: " : "",
+                                   c->pattern ? c->pattern : "", c->pattern ? ")" : "");
+    c->info.explain =
+        pb_arena_sprintf(a, "%s [%s]\n\n%s\n\n%s\n%s%s", c->info.id, pb_severity_name(c->info.severity),
+                         c->message, c->info.why, *c->info.instead ? "\nInstead: " : "", c->info.instead);
 }
 
 static void parse_rules(parser *P, const pb_config_key *k, const yaml_node_t *v)
@@ -682,8 +802,8 @@ static void parse_rules(parser *P, const pb_config_key *k, const yaml_node_t *v)
                 else
                     rs->severity = sev;
             } else {
-                ERR_AT(P, vn, "rule '%s' must be set to off, on, error, warning, info or a mapping, not %s", id,
-                       what(P->cfg->arena, vn));
+                ERR_AT(P, vn, "rule '%s' must be set to off, on, error, warning, info or a mapping, not %s",
+                       id, what(P->cfg->arena, vn));
             }
         }
         if (P->cfg->nerrors == before && r) {
@@ -743,7 +863,7 @@ static void parse_map(parser *P, const yaml_node_t *map, const pb_config_key *ke
         if (!k) {
             ERR_AT(P, kn, "unknown key '%s'%s%s%s%s", name, where ? " in '" : "", where ? where : "",
                    where ? "'" : "", suggest(P->cfg->arena, name, names, nk));
-                    continue;
+            continue;
         }
         /* duplicate keys: libyaml keeps both; the second would silently win */
         bool dup = false;
@@ -819,9 +939,9 @@ pb_config *pb_config_load(const char *path)
     yaml_parser_set_input_file(&yp, f);
     if (!yaml_parser_load(&yp, &doc)) {
         const char *ctx = yp.context ? yp.context : NULL;
-        add_error(cfg, path, (unsigned long)yp.problem_mark.line + 1, (unsigned long)yp.problem_mark.column + 1,
-                  "YAML syntax error: %s%s%s", yp.problem ? yp.problem : "cannot parse", ctx ? " " : "",
-                  ctx ? ctx : "");
+        add_error(cfg, path, (unsigned long)yp.problem_mark.line + 1,
+                  (unsigned long)yp.problem_mark.column + 1, "YAML syntax error: %s%s%s",
+                  yp.problem ? yp.problem : "cannot parse", ctx ? " " : "", ctx ? ctx : "");
         yaml_parser_delete(&yp);
         fclose(f);
         return cfg;
@@ -944,7 +1064,8 @@ const char *const *pb_config_paths(const pb_config *cfg, size_t *n)
     const char **out = pb_arena_alloc(cfg->arena, cfg->nmigrations * sizeof *out);
     for (size_t i = 0; i < cfg->nmigrations; i++) {
         const char *p = cfg->migrations[i];
-        out[i] = p[0] == '/' || !strcmp(cfg->dir, ".") ? p : pb_arena_sprintf(cfg->arena, "%s/%s", cfg->dir, p);
+        out[i] =
+            p[0] == '/' || !strcmp(cfg->dir, ".") ? p : pb_arena_sprintf(cfg->arena, "%s/%s", cfg->dir, p);
     }
     *n = cfg->nmigrations;
     return out;

@@ -101,9 +101,9 @@ typedef struct pb_config_key {
     const char *name;
     pb_config_type type;
     pb_config_slot slot;
-    const char *def;  /* the default as written in the reference, or NULL */
-    const char *cli;  /* the command-line option that overrides it, or NULL */
-    const char *doc;  /* one paragraph */
+    const char *def;            /* the default as written in the reference, or NULL */
+    const char *cli;            /* the command-line option that overrides it, or NULL */
+    const char *doc;            /* one paragraph */
     const char *const *choices; /* PB_CT_CHOICE: NULL-terminated, NULL when computed */
     long min, max;              /* PB_CT_INT: inclusive range */
     bool required;              /* inside an object: must be present */

@@ -79,8 +79,8 @@ static void add(pb_diag_sink *sink, const pb_custom_rule *c, pb_span span, const
                 pb_severity sev)
 {
     size_t before = sink->len;
-    pb_diag_sink_add(sink, &c->info, span, op ? op->span.start : span.start, op ? op->span.end : span.end, msg,
-                     *c->info.instead ? c->info.instead : NULL);
+    pb_diag_sink_add(sink, &c->info, span, op ? op->span.start : span.start, op ? op->span.end : span.end,
+                     msg, *c->info.instead ? c->info.instead : NULL);
     if (sink->len > before)
         sink->items[sink->len - 1].severity = sev;
 }
@@ -105,7 +105,8 @@ static int match(pb_custom_run *run, pb_diag_sink *sink, const pb_custom_rule *c
                          "custom rule %s stopped matching its pattern '%s' here: %s%s%s%s; this "
                          "statement was not checked by it",
                          c->info.id, re == c->re ? c->pattern : c->when, (const char *)buf,
-                         limit ? " (raise " : "", limit ? limit : "", limit ? " or simplify the pattern)" : ""),
+                         limit ? " (raise " : "", limit ? limit : "",
+                         limit ? " or simplify the pattern)" : ""),
         PB_SEV_ERROR);
     return -1;
 }
@@ -129,7 +130,8 @@ static bool find_name(const char *t, uint32_t from, uint32_t to, const char *nam
     for (uint32_t i = from; i < to; i++) {
         bool quoted = t[i] == '"';
         uint32_t s = quoted ? i + 1 : i;
-        if (!quoted && (!ident_byte((unsigned char)t[i]) || (i > from && ident_byte((unsigned char)t[i - 1]))))
+        if (!quoted &&
+            (!ident_byte((unsigned char)t[i]) || (i > from && ident_byte((unsigned char)t[i - 1]))))
             continue;
         if (s + n > to || (quoted ? strncmp(t + s, name, n) : strncasecmp(t + s, name, n)) != 0)
             continue;
@@ -208,7 +210,8 @@ static void check_constraints(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op 
 {
     for (size_t i = 0; i < op->nconstraints; i++)
         if (op->constraints[i] && op->constraints[i]->name)
-            check_name_from(run, ctx, op, op->constraints[i]->name, PB_NAME_CONSTRAINT, op->constraints[i]->at);
+            check_name_from(run, ctx, op, op->constraints[i]->name, PB_NAME_CONSTRAINT,
+                            op->constraints[i]->at);
 }
 
 static void check_names(pb_custom_run *run, pb_rule_ctx *ctx, const pb_op *op)

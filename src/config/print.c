@@ -87,9 +87,10 @@ void pb_config_reference(pb_buf *b)
                    "  rename-column:\n    severity: info\n```\n\n");
 
     const pb_config_key *naming = find_key(pb_config_keys, "naming");
-    pb_buf_printf(b, "## `naming`\n\n%s Each finding is an ordinary finding of its own rule id, shown "
-                     "by every output format, turned off or re-graded under `rules:` and suppressed "
-                     "with `pgbelay-ignore` like a built-in rule.\n\n",
+    pb_buf_printf(b,
+                  "## `naming`\n\n%s Each finding is an ordinary finding of its own rule id, shown "
+                  "by every output format, turned off or re-graded under `rules:` and suppressed "
+                  "with `pgbelay-ignore` like a built-in rule.\n\n",
                   naming->doc);
     key_table(b, naming->sub, "naming.", false);
     const pb_config_key *tables = find_key(naming->sub, "tables");
@@ -202,7 +203,8 @@ static void list(pb_buf *b, const char *const *v, size_t n)
     pb_buf_putc(b, ']');
 }
 
-static void custom_rule(pb_buf *b, const pb_config *cfg, const pb_custom_rule *c, const char *indent, bool item)
+static void custom_rule(pb_buf *b, const pb_config *cfg, const pb_custom_rule *c, const char *indent,
+                        bool item)
 {
     size_t ls = b->len;
     if (c->kind == PB_CUSTOM_BANNED || c->kind == PB_CUSTOM_REQUIRED) {
@@ -230,8 +232,8 @@ static void custom_rule(pb_buf *b, const pb_config *cfg, const pb_custom_rule *c
 
 void pb_config_print(const pb_config *cfg, pb_buf *b)
 {
-    pb_buf_printf(b, "# effective configuration (%s%s)\n", cfg->path ? "file: " : "no " PB_CONFIG_FILE_NAME " found",
-                  cfg->path ? cfg->path : "");
+    pb_buf_printf(b, "# effective configuration (%s%s)\n",
+                  cfg->path ? "file: " : "no " PB_CONFIG_FILE_NAME " found", cfg->path ? cfg->path : "");
     size_t ls;
 #define LINE_START() (ls = b->len)
     LINE_START();
@@ -276,7 +278,8 @@ void pb_config_print(const pb_config *cfg, pb_buf *b)
     size_t nset = 0;
     for (size_t i = 0; i < pb_rule_registry_len; i++)
         nset += cfg->rules[i].set;
-    pb_buf_printf(b, "rules:%s\n", nset ? "" : " {}                               # default: every rule on, its own severity");
+    pb_buf_printf(b, "rules:%s\n",
+                  nset ? "" : " {}                               # default: every rule on, its own severity");
     for (size_t i = 0; i < pb_rule_registry_len; i++) {
         const pb_rule_setting *rs = &cfg->rules[i];
         if (!rs->set)
@@ -286,7 +289,8 @@ void pb_config_print(const pb_config *cfg, pb_buf *b)
         if (rs->disabled)
             pb_buf_puts(b, "off");
         else
-            pb_buf_puts(b, pb_severity_name(rs->severity ? rs->severity : pb_rule_default_severity(rs->rule)));
+            pb_buf_puts(b,
+                        pb_severity_name(rs->severity ? rs->severity : pb_rule_default_severity(rs->rule)));
         origin(b, cfg, rs->origin, ls);
     }
 

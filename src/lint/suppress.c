@@ -12,9 +12,9 @@
 #include "rules/pipeline.h"
 
 typedef struct directive {
-    bool file;         /* pgbelay-ignore-file */
-    pb_span at;        /* the comment, from its "--" to the end of its line */
-    pb_span target;    /* the statement it applies to (statement directives) */
+    bool file;      /* pgbelay-ignore-file */
+    pb_span at;     /* the comment, from its "--" to the end of its line */
+    pb_span target; /* the statement it applies to (statement directives) */
     bool has_target;
     const char **rules; /* as written */
     bool *used;
@@ -263,8 +263,8 @@ static void filter(directive *dirs, size_t ndirs, pb_diag_sink *sink, size_t fro
     sink->len = w;
 }
 
-void pb_lint__suppress(const pb_options *opt, pb_arena *a, const pb_source *src, pb_span *stmts, size_t nstmts,
-                       pb_diag_sink *sink)
+void pb_lint__suppress(const pb_options *opt, pb_arena *a, const pb_source *src, pb_span *stmts,
+                       size_t nstmts, pb_diag_sink *sink)
 {
     const pb_config *cfg = opt ? opt->config : NULL;
     apply_settings(cfg, sink, 0);
@@ -287,8 +287,9 @@ void pb_lint__suppress(const pb_options *opt, pb_arena *a, const pb_source *src,
             pb_rule__ignore_without_reason_emit(sink, x->at, kw);
         if (!x->nrules) {
             pb_rule__unused_ignore_emit(sink, x->at,
-                                        pb_arena_sprintf(a, "%s names no rule: write the rule id or code, "
-                                                            "e.g. -- %s drop-column: why",
+                                        pb_arena_sprintf(a,
+                                                         "%s names no rule: write the rule id or code, "
+                                                         "e.g. -- %s drop-column: why",
                                                          kw, kw));
             continue;
         }
@@ -301,9 +302,9 @@ void pb_lint__suppress(const pb_options *opt, pb_arena *a, const pb_source *src,
                                             pb_arena_sprintf(a, "%s names '%s', which is not a rule%s", kw,
                                                              x->rules[r], nearest_rule(a, x->rules[r])));
             } else if (!disabled) {
-                const char *where = x->file              ? "in this file"
-                                    : !x->has_target      ? "after it (no statement follows)"
-                                                          : "on the statement it applies to";
+                const char *where = x->file          ? "in this file"
+                                    : !x->has_target ? "after it (no statement follows)"
+                                                     : "on the statement it applies to";
                 pb_rule__unused_ignore_emit(sink, x->at,
                                             pb_arena_sprintf(a, "%s %s suppresses nothing: no %s finding %s",
                                                              kw, x->rules[r], x->rules[r], where));

@@ -20,8 +20,8 @@
  * directive that suppressed nothing as `unused-ignore`. `stmts` are the
  * byte spans of the statements of `src` (any order; comments are looked
  * for only outside them). New strings go to `a`. */
-void pb_lint__suppress(const pb_options *opt, pb_arena *a, const pb_source *src, pb_span *stmts, size_t nstmts,
-                       pb_diag_sink *sink);
+void pb_lint__suppress(const pb_options *opt, pb_arena *a, const pb_source *src, pb_span *stmts,
+                       size_t nstmts, pb_diag_sink *sink);
 
 /* Only the rule settings of opt->config (for results with no statements
  * to look at, such as file-too-large). */
