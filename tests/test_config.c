@@ -320,6 +320,12 @@ static void errors(void)
     cfg = from_text("\xff\xfe bad: bytes\n");
     OK(cfg->nerrors >= 1);
     pb_config_free(cfg);
+    cfg = pb_config_load("/tmp");
+    OK(has_error(cfg, "/tmp:1:1: ", "it is a directory"));
+    pb_config_free(cfg);
+    cfg = from_text("fail-on: never\n");
+    OK(cfg->nerrors == 0 && cfg->fail_never);
+    pb_config_free(cfg);
     cfg = pb_config_load("/nonexistent/.pgbelay.yaml");
     OK(has_error(cfg, "/nonexistent/.pgbelay.yaml:1:1: ", "cannot read the configuration"));
     pb_config_free(cfg);

@@ -21,7 +21,7 @@
 
 /* ---- the key table ---------------------------------------------------------- */
 
-static const char *const fail_on_choices[] = {"error", "warning", "info", "none", NULL};
+static const char *const fail_on_choices[] = {"error", "warning", "info", "none", "never", NULL};
 
 static const pb_config_key rule_fields[] = {
     {.name = "enabled",
@@ -223,7 +223,7 @@ const pb_config_key pb_config_keys[] = {
      .def = "warning",
      .cli = "--fail-on",
      .choices = fail_on_choices,
-     .doc = "`pgbelay lint` exits 1 when a finding has at least this severity (`none`: never)."},
+     .doc = "`pgbelay lint` exits 1 when a finding has at least this severity (`none` or `never`: not for findings)."},
     {.name = "format",
      .type = PB_CT_CHOICE,
      .slot = PB_CS_FORMAT,
@@ -546,7 +546,7 @@ static void set_scalar(parser *P, const pb_config_key *k, const yaml_node_t *v, 
             cfg->fail_never = false;
         } else {
             ERR_AT(P, v, "'fail-on' must be error, warning, info or none, not '%s'%s", s,
-                   suggest(cfg->arena, s, fail_on_choices, 4));
+                   suggest(cfg->arena, s, fail_on_choices, 5));
             return;
         }
         break;
@@ -928,6 +928,11 @@ pb_config *pb_config_load(const char *path)
     pb_config *cfg = pb_config_new();
     cfg->path = pb_arena_strdup(cfg->arena, path);
     cfg->dir = dir_of(cfg->arena, path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        add_error(cfg, path, 1, 1, "cannot read the configuration: it is a directory, not a file");
+        return cfg;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         add_error(cfg, path, 1, 1, "cannot read the configuration: %s", strerror(errno));
