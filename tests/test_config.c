@@ -203,6 +203,22 @@ static void every_key(void)
     CHECK_(strstr(out, "require-reason: false") != NULL, "print: require-reason");
     CHECK_(strstr(out, "drop-column: off") != NULL, "print: drop-column off");
     CHECK_(strstr(out, "- name: no-cascade") != NULL, "print: banned");
+    /* ... and is itself a configuration that reads back to the same values */
+    pb_config *again = from_text(out);
+    INT_EQ(again->nerrors, 0);
+    if (again->nerrors)
+        dump_errors(again);
+    INT_EQ(again->pg_version, 13);
+    OK(again->framework_set && again->framework == PB_FW_GOOSE);
+    INT_EQ(again->ncustom, cfg->ncustom);
+    INT_EQ(again->match_limit, 50000);
+    OK(again->rules[dc->index].disabled && again->rules[lt->index].severity == PB_SEV_ERROR);
+    for (size_t i = 0; i < cfg->ncustom && i < again->ncustom; i++) {
+        STR_EQ(again->custom[i]->info.id, cfg->custom[i]->info.id);
+        STR_EQ(again->custom[i]->message, cfg->custom[i]->message);
+        INT_EQ(again->custom[i]->info.severity, cfg->custom[i]->info.severity);
+    }
+    pb_config_free(again);
     pb_buf_release(&b);
     pb_config_free(cfg);
 

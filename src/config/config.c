@@ -223,7 +223,8 @@ const pb_config_key pb_config_keys[] = {
      .def = "warning",
      .cli = "--fail-on",
      .choices = fail_on_choices,
-     .doc = "`pgbelay lint` exits 1 when a finding has at least this severity (`none` or `never`: not for findings)."},
+     .doc = "`pgbelay lint` exits 1 when a finding has at least this severity (`none` or `never`: not for "
+            "findings)."},
     {.name = "format",
      .type = PB_CT_CHOICE,
      .slot = PB_CS_FORMAT,
@@ -742,9 +743,27 @@ static void parse_custom(parser *P, const pb_config_key *k, const yaml_node_t *v
     c->info.why = pb_arena_sprintf(a, "A custom rule defined in %s at line %u%s%s%s.", P->file,
                                    c->origin.line, c->pattern ? " (pattern: " : "",
                                    c->pattern ? c->pattern : "", c->pattern ? ")" : "");
-    c->info.explain =
-        pb_arena_sprintf(a, "%s [%s]\n\n%s\n\n%s\n%s%s", c->info.id, pb_severity_name(c->info.severity),
-                         c->message, c->info.why, *c->info.instead ? "\nInstead: " : "", c->info.instead);
+}
+
+/* `pgbelay explain` text of a custom rule, once rules: has re-graded it. */
+static void explain_custom(pb_config *cfg, pb_custom_rule *c)
+{
+    const char *kind = c->kind == PB_CUSTOM_NAMING   ? "naming convention"
+                       : c->kind == PB_CUSTOM_LENGTH ? "identifier length"
+                       : c->kind == PB_CUSTOM_BANNED ? "banned statement pattern"
+                                                     : "required statement pattern";
+    pb_buf b = {0};
+    pb_buf_printf(&b, "%s [%s%s]\n\n%s\n\n%s\n", c->info.id, pb_severity_name(c->info.severity),
+                  c->disabled ? ", turned off" : "", c->message, c->info.why);
+    pb_buf_printf(&b, "\nkind: %s\n", kind);
+    if (c->when)
+        pb_buf_printf(&b, "when a statement matches: %s\n", c->when);
+    if (c->kind == PB_CUSTOM_LENGTH)
+        pb_buf_printf(&b, "longest name allowed: %d bytes\n", c->max_len);
+    if (*c->info.instead)
+        pb_buf_printf(&b, "\nInstead: %s\n", c->info.instead);
+    c->info.explain = pb_arena_strdup(cfg->arena, pb_buf_cstr(&b));
+    pb_buf_release(&b);
 }
 
 static void parse_rules(parser *P, const pb_config_key *k, const yaml_node_t *v)
@@ -960,6 +979,8 @@ pb_config *pb_config_load(const char *path)
     } else if (root) {
         obj o = {0};
         parse_map(&P, root, pb_config_keys, NULL, &o);
+        for (size_t i = 0; i < cfg->ncustom; i++)
+            explain_custom(cfg, cfg->custom[i]);
     }
     yaml_document_delete(&doc);
     yaml_parser_delete(&yp);

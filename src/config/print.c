@@ -226,6 +226,10 @@ static void custom_rule(pb_buf *b, const pb_config *cfg, const pb_custom_rule *c
         pb_buf_printf(b, "%smax: %d\n", indent, c->max_len);
     pb_buf_printf(b, "%smessage: ", indent);
     quoted(b, c->message);
+    if (*c->info.instead) {
+        pb_buf_printf(b, "\n%shelp: ", indent);
+        quoted(b, c->info.instead);
+    }
     pb_buf_printf(b, "\n%sseverity: %s%s\n", indent, pb_severity_name(c->info.severity),
                   c->disabled ? " # turned off under rules:" : "");
 }
@@ -243,7 +247,7 @@ void pb_config_print(const pb_config *cfg, pb_buf *b)
     if (cfg->framework_set)
         pb_buf_printf(b, "framework: %s", pb_framework_name(cfg->framework));
     else
-        pb_buf_puts(b, "framework: detected");
+        pb_buf_puts(b, "# framework: detected per directory");
     origin(b, cfg, cfg->from[PB_CS_FRAMEWORK], ls);
     LINE_START();
     pb_buf_puts(b, "migrations: ");
