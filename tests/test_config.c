@@ -522,6 +522,20 @@ static void custom_rules(void)
     lint(cfg, "CREATE TABLE t (id int);", &res); /* no ALTER TABLE: not required */
     INT_EQ(count(&res, "custom:alter-sets-lock-timeout"), 0);
     pb_result_free(&res);
+    {
+        /* without `when`: every part with a statement, reported at its first */
+        pb_config *always = from_text("required:\n  - {name: owner, pattern: '^SET\\s+ROLE', message: m}\n");
+        INT_EQ(always->nerrors, 0);
+        lint(always, "CREATE TABLE t (id int);\nCREATE TABLE u (id int);", &res);
+        INT_EQ(count(&res, "custom:owner"), 1);
+        d = first(&res, "custom:owner");
+        OK(d && d->span.start == 0);
+        pb_result_free(&res);
+        lint(always, "CREATE TABLE t (id int);\nset role app;", &res);
+        INT_EQ(count(&res, "custom:owner"), 0);
+        pb_result_free(&res);
+        pb_config_free(always);
+    }
     /* per part: goose up and down parts separately */
     lint(cfg,
          "-- +goose Up\nSET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c int;\n"
@@ -717,6 +731,23 @@ static void suppressions(void)
          &res);
     INT_EQ(count(&res, "drop-table"), 0);
     INT_EQ(count(&res, "unused-ignore"), 0);
+    pb_result_free(&res);
+    /* findings about a whole part (rollback) or no statement (empty-file) */
+    lint(NULL,
+         "-- +goose Up\nSET lock_timeout = '1s';\nCREATE INDEX CONCURRENTLY a_idx ON t (a);\n-- +goose NO TRANSACTION\n"
+         "-- +goose Down\n-- pgbelay-ignore rollback-does-not-undo: the index is harmless\nSELECT 1;\n",
+         &res);
+    INT_EQ(count(&res, "rollback-does-not-undo"), 0);
+    INT_EQ(count(&res, "unused-ignore"), 0);
+    pb_result_free(&res);
+    lint(NULL,
+         "-- +goose Up\nSET lock_timeout = '1s';\nCREATE INDEX CONCURRENTLY a_idx ON t (a);\n-- +goose NO TRANSACTION\n"
+         "-- +goose Down\nSELECT 1;\n",
+         &res);
+    INT_EQ(count(&res, "rollback-does-not-undo"), 1); /* what the directive above suppressed */
+    pb_result_free(&res);
+    lint(NULL, "-- pgbelay-ignore-file empty-file: placeholder kept for numbering\n", &res);
+    INT_EQ(res.ndiags, 0);
     pb_result_free(&res);
     /* a directive before a statement with a syntax error */
     lint(NULL, "-- pgbelay-ignore syntax-error: vendor syntax\nSELEC 1;", &res);

@@ -9,7 +9,23 @@
  * settings, custom rules and their compiled patterns) until
  * pb_config_free. Findings of custom rules point at rule descriptions the
  * config owns, so a config must outlive every pb_result linted with it.
- * A loaded config is read-only and may be shared by lint threads. */
+ * A loaded config is read-only and may be shared by lint threads (only
+ * pb_config_paths and pb_config_set_cli write to it: call them from one
+ * thread, before linting).
+ *
+ * Use (the CLI does this in src/cli/cmd_config.c; an editor the same):
+ *
+ *   char *path = pb_config_find(dir);             // or the --config FILE
+ *   pb_config *cfg = path ? pb_config_load(path) : pb_config_new();
+ *   free(path);
+ *   for (size_t i = 0; i < cfg->nerrors; i++)     // any error: exit 2 / show them
+ *       report(cfg->problems[i].line, cfg->problems[i].col, cfg->problems[i].message);
+ *   pb_options opt = {0};
+ *   pb_config_apply(cfg, &opt);                   // pg-version, assume-in-transaction, opt.config
+ *   pb_lint_buffer(&opt, name, bytes, len, &res); // custom rules, rule settings, suppressions
+ *   pb_result_free(&res);
+ *   pb_config_free(cfg);                          // after the last result
+ */
 #ifndef PB_CONFIG_H
 #define PB_CONFIG_H
 
