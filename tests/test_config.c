@@ -932,6 +932,37 @@ static void cli_project(void)
     }
     tst_result_free(&r);
 
+    /* worker threads share one config (compiled patterns; match data per
+       part): the same output with --jobs 4 as with --jobs 1 */
+    for (int d = 0; d < 8; d++) {
+        char name[64];
+        snprintf(name, sizeof name, "db/migrations/m%d", d);
+        snprintf(p, sizeof p, "%s/%s", dir, name);
+        mkdir(p, 0755);
+        for (int f = 0; f < 3; f++) {
+            char file[96], sql[256];
+            snprintf(file, sizeof file, "%s/%03d_x.sql", name, f);
+            snprintf(sql, sizeof sql,
+                     "CREATE TABLE \"T%d_%d\" (id int);\n-- pgbelay-ignore drop-table: empty\nDROP TABLE t%d;\n"
+                     "CREATE TABLE ok_%d (id int);\n",
+                     d, f, f, f);
+            write_at(dir, file, sql);
+        }
+    }
+    snprintf(p, sizeof p, "%s/app", dir);
+    tst_cmd j1 = {.argv = ARGV("lint", "--jobs", "1"), .cwd = p};
+    tst_cmd j4 = {.argv = ARGV("lint", "--jobs", "4"), .cwd = p};
+    tst_result r1, r4;
+    tst_run(&j1, &r1);
+    tst_run(&j4, &r4);
+    if (sane(&r1, "--jobs 1") && sane(&r4, "--jobs 4")) {
+        OK(r1.out && r4.out && !strcmp(r1.out, r4.out));
+        OK(r1.out && strstr(r1.out, "m7/002_x.sql:1:14: warning: lower-case tables"));
+        OK(r1.out && !strstr(r1.out, "[drop-table]") && !strstr(r1.out, "unused-ignore"));
+    }
+    tst_result_free(&r1);
+    tst_result_free(&r4);
+
     /* a broken config found upward stops lint with exit 2 */
     write_at(dir, ".pgbelay.yaml", "pg-version: [\n");
     tst_cmd c8 = {.argv = ARGV("lint"), .cwd = p};
