@@ -46,7 +46,7 @@ static const pb_config_key naming_fields[] = {
     {.name = "message",
      .type = PB_CT_STRING,
      .slot = PB_CS_C_MESSAGE,
-     .def = "\"<kind> name does not match <pattern>\"",
+     .def = "`KIND name does not match PATTERN`",
      .doc = "The finding's message; the name is appended."},
     {.name = "severity",
      .type = PB_CT_SEVERITY,
@@ -70,7 +70,7 @@ static const pb_config_key length_fields[] = {
     {.name = "message",
      .type = PB_CT_STRING,
      .slot = PB_CS_C_MESSAGE,
-     .def = "\"identifier is longer than <max> bytes\"",
+     .def = "`identifier is longer than MAX bytes`",
      .doc = "The finding's message."},
     {.name = "severity",
      .type = PB_CT_SEVERITY,
@@ -106,7 +106,8 @@ static const pb_config_key naming_keys[] = {
      .slot = PB_CS_NAMING,
      .target = PB_NAME_CONSTRAINT + 1,
      .sub = naming_fields,
-     .doc = "Constraints named with CONSTRAINT in CREATE TABLE, ADD COLUMN or ADD CONSTRAINT. "
+     .doc = "Constraints named with CONSTRAINT in CREATE TABLE, ADD COLUMN or ADD CONSTRAINT, or renamed "
+            "(RENAME CONSTRAINT). "
             "Rule id `custom:naming-constraints`."},
     {.name = "sequences",
      .type = PB_CT_SECTION,
