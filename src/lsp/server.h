@@ -1,0 +1,84 @@
+/* Language server internals shared by the src/lsp/ files: the server state, open
+ * documents and the catalog cache. */
+#ifndef PB_LSP_SERVER_H
+#define PB_LSP_SERVER_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "catalog/catalog.h"
+#include "core/arena.h"
+#include "lsp/lsp.h"
+
+/* An open document and what its last lint left behind. */
+typedef struct lsp_doc {
+    char *uri;
+    char *path; /* file-system path of a file:// URI, else NULL */
+    int64_t version;
+    pb_lsp_text text;
+    bool dirty; /* changed since it was last linted */
+
+    /* the last lint (valid when !dirty) */
+    bool linted;
+    pb_result res;         /* findings of this document; spans are offsets into `text` */
+    pb_arena *set_arena;   /* holds `set`, the result's source and `before` */
+    pb_migration_set *set; /* the migration set the document was linted in, or NULL (on its own) */
+    size_t first, last;    /* its migrations in `set`: [first, last) */
+    pb_catalog *before;    /* the catalog before migration `first` (in set_arena), or NULL */
+    const char *set_dir;   /* directory of the set (in set_arena), or NULL */
+} lsp_doc;
+
+/* The catalog replayed from the migrations before one document's, kept
+ * while those files keep their contents. */
+typedef struct lsp_cache {
+    char *dir;
+    size_t first;
+    uint64_t key; /* hash of framework, version, paths and bytes of the replayed parts */
+    pb_arena *arena;
+    pb_catalog *cat;
+} lsp_cache;
+
+#define LSP_NCACHE 8
+
+typedef struct pb_lsp_server {
+    pb_lsp_options opt;
+    pb_lsp_host host;
+    FILE *log;
+    int out_fd;
+    bool initialized, shutdown;
+    pb_lsp_encoding enc;
+    pid_t parent; /* 0: unknown */
+    bool can_create_files; /* client applies CreateFile in workspace edits */
+    lsp_doc **docs;
+    size_t ndocs, docs_cap;
+    lsp_cache cache[LSP_NCACHE];
+    size_t cache_next;
+} pb_lsp_server;
+
+/* Writes one log line "pgbelay lsp: ..." to the server's log. */
+void pb_lsp__log(pb_lsp_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Lints `d` in its migration set (workspace.c); replaces its last result. */
+void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d);
+/* Releases what the last lint of `d` holds. */
+void pb_lsp__lint_release(lsp_doc *d);
+/* Drops every cached catalog (files changed on disk). */
+void pb_lsp__cache_clear(pb_lsp_server *s);
+
+/* A JSON string from bytes that may not be valid UTF-8 (bad bytes become
+ * U+FFFD): Jansson refuses invalid UTF-8. */
+json_t *pb_lsp__jstr(const char *s, size_t n);
+/* An LSP Range for bytes [start, end) of `d`. */
+json_t *pb_lsp__range(const pb_lsp_server *s, const lsp_doc *d, size_t start, size_t end);
+/* The LSP Diagnostic of one finding. */
+json_t *pb_lsp__diagnostic(const pb_lsp_server *s, const lsp_doc *d, const pb_diag *g);
+
+/* textDocument/hover at byte `off` (features.c): a Hover or json_null(). */
+json_t *pb_lsp__hover(pb_lsp_server *s, lsp_doc *d, size_t off);
+/* textDocument/codeAction for bytes [start, end): an array of CodeAction. */
+json_t *pb_lsp__code_actions(pb_lsp_server *s, lsp_doc *d, size_t start, size_t end);
+
+/* The PostgreSQL major version in force. */
+int pb_lsp__pg_version(const pb_lsp_server *s);
+
+#endif

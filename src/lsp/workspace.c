@@ -1,0 +1,206 @@
+/* The language server's view of the workspace: the migration set an open
+ * document belongs to (found as `pgbelay lint DIR` finds it, with the
+ * editor's unsaved text in place of the file), and the catalog replayed
+ * from the migrations before it, cached while those files keep their
+ * contents. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint/lint.h"
+#include "lsp/server.h"
+
+/* FNV-1a, 64 bit: a cache key over the bytes the cached catalog came from. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void pb_lsp__lint_release(lsp_doc *d)
+{
+    if (d->linted)
+        pb_result_free(&d->res);
+    pb_arena_free(d->set_arena);
+    d->set_arena = NULL;
+    d->set = NULL;
+    d->before = NULL;
+    d->set_dir = NULL;
+    d->linted = false;
+}
+
+void pb_lsp__cache_clear(pb_lsp_server *s)
+{
+    for (size_t i = 0; i < LSP_NCACHE; i++) {
+        free(s->cache[i].dir);
+        pb_arena_free(s->cache[i].arena);
+        memset(&s->cache[i], 0, sizeof s->cache[i]);
+    }
+}
+
+typedef struct paths {
+    char **v;
+    size_t n, cap;
+    bool over;
+    size_t max;
+} paths;
+
+static void add_path(void *ud, const char *path, const char *error)
+{
+    paths *p = ud;
+    if (error || p->over)
+        return; /* unreadable entries: not part of the set the editor needs */
+    if (p->n == p->max) {
+        p->over = true;
+        return;
+    }
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 32;
+        p->v = realloc(p->v, p->cap * sizeof *p->v);
+    }
+    p->v[p->n++] = strdup(path);
+}
+
+static void free_paths(paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
+}
+
+typedef struct pick {
+    const char *path;
+    pb_result res;
+    bool found;
+} pick;
+
+/* Keeps the result of the document's own file; frees the others. */
+static void take(void *ud, pb_result *res)
+{
+    pick *k = ud;
+    if (!k->found && res->source && !strcmp(pb_source_path(res->source), k->path)) {
+        k->res = *res;
+        k->found = true;
+    } else {
+        pb_result_free(res);
+    }
+}
+
+/* The catalog before migration `first` of `set`: from the cache when the
+ * parts it was replayed from are unchanged, else replayed and cached. A
+ * copy in `a`. */
+static pb_catalog *catalog_before(pb_lsp_server *s, const char *dir, pb_migration_set *set, size_t first,
+                                  pb_arena *a)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int v = pb_lsp__pg_version(s);
+    h = fnv(h, &set->framework, sizeof set->framework);
+    h = fnv(h, &v, sizeof v);
+    h = fnv(h, &s->opt.lint.assume_in_transaction, sizeof(bool));
+    for (size_t m = 0; m < first; m++) {
+        const pb_part *p = set->items[m]->up;
+        h = fnv(h, p->src->path, strlen(p->src->path) + 1);
+        h = fnv(h, &p->start, sizeof p->start);
+        h = fnv(h, p->src->text + p->start, p->end - p->start);
+    }
+    for (size_t i = 0; i < LSP_NCACHE; i++) {
+        lsp_cache *c = &s->cache[i];
+        if (c->dir && c->first == first && c->key == h && !strcmp(c->dir, dir))
+            return pb_catalog_clone(a, c->cat);
+    }
+    lsp_cache *c = &s->cache[s->cache_next];
+    s->cache_next = (s->cache_next + 1) % LSP_NCACHE;
+    free(c->dir);
+    pb_arena_free(c->arena);
+    c->dir = strdup(dir);
+    c->first = first;
+    c->key = h;
+    c->arena = pb_arena_new();
+    c->cat = pb_lint__start_catalog(&s->opt.lint, c->arena);
+    for (size_t m = 0; m < first; m++)
+        pb_lint__replay_part(set->items[m]->up, c->cat, m, NULL, NULL);
+    return pb_catalog_clone(a, c->cat);
+}
+
+/* Lints the document on its own (no file path, or no usable set). */
+static void lint_alone(pb_lsp_server *s, lsp_doc *d)
+{
+    pb_lint_buffer(&s->opt.lint, d->path ? d->path : d->uri, d->text.data, d->text.len, &d->res);
+    d->linted = true;
+}
+
+void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d)
+{
+    pb_lsp__lint_release(d);
+    d->dirty = false;
+    /* PB_HOOK_CONFIG: when src/config/ (.pgbelay.yaml) is present, the
+       nearest config above d->path refines s->opt.lint (version, framework,
+       rule severities) here, before the set is loaded. */
+    if (!d->path || !s->host.set_dir || !s->host.walk_sql) {
+        lint_alone(s, d);
+        return;
+    }
+    char *dir = s->host.set_dir(d->path);
+    paths ps = {.max = s->opt.max_set_files ? s->opt.max_set_files : 5000};
+    if (dir)
+        s->host.walk_sql(dir, add_path, &ps);
+    if (!dir || ps.over) {
+        if (ps.over)
+            pb_lsp__log(s, "%s holds more than %zu .sql files: %s is linted on its own", dir, ps.max, d->path);
+        free(dir);
+        free_paths(&ps);
+        lint_alone(s, d);
+        return;
+    }
+    bool listed = false;
+    for (size_t i = 0; i < ps.n; i++)
+        listed |= !strcmp(ps.v[i], d->path);
+    if (!listed) /* not saved yet, or not named *.sql: still part of the set */
+        add_path(&ps, d->path, NULL);
+
+    d->set_arena = pb_arena_new();
+    d->set = pb_arena_alloc(d->set_arena, sizeof *d->set);
+    d->set_dir = pb_arena_strdup(d->set_arena, dir);
+    pb_framework_load_overlay(d->set_arena, &s->opt.lint, (const char *const *)ps.v, ps.n, !s->opt.framework_forced,
+                              s->opt.framework, d->path, d->text.data, d->text.len, d->set);
+    free_paths(&ps);
+    size_t first = SIZE_MAX, last = 0;
+    for (size_t m = 0; m < d->set->len; m++) {
+        const pb_migration *mig = d->set->items[m];
+        if (!strcmp(mig->up->src->path, d->path) || (mig->down && !strcmp(mig->down->src->path, d->path))) {
+            if (first == SIZE_MAX)
+                first = m;
+            last = m + 1;
+        }
+    }
+    if (first == SIZE_MAX) {
+        /* over the size cap or otherwise not loaded: the file alone says why */
+        free(dir);
+        pb_arena_free(d->set_arena);
+        d->set_arena = NULL;
+        d->set = NULL;
+        d->set_dir = NULL;
+        lint_alone(s, d);
+        return;
+    }
+    d->first = first;
+    d->last = last;
+    d->before = catalog_before(s, dir, d->set, first, d->set_arena);
+    free(dir);
+    pb_arena *ra = pb_arena_new();
+    pb_catalog *cat = pb_catalog_clone(ra, d->before);
+    pick k = {.path = d->path};
+    pb_lint__range(&s->opt.lint, d->set, cat, first, last, take, &k);
+    pb_arena_free(ra);
+    if (!k.found) {
+        pb_lsp__log(s, "%s: no result from its migration set; linted on its own", d->path);
+        pb_lsp__lint_release(d);
+        lint_alone(s, d);
+        return;
+    }
+    d->res = k.res;
+    d->linted = true;
+}
