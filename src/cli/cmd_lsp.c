@@ -23,6 +23,7 @@ static const pb_opt_doc opts[] = {
     {{"max-message", required_argument, NULL, 'm'},
      "BYTES",
      "largest JSON-RPC message accepted (default 67108864); larger ones are skipped"},
+    {{"log-timing", no_argument, NULL, 'T'}, NULL, "log the milliseconds each lint and publish takes to stderr"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -51,6 +52,7 @@ int pb_cmd_lsp(int argc, char **argv)
         char *end;
         switch (c) {
         case 'S': break;
+        case 'T': o.log_timing = true; break;
         case 'p': {
             long v = strtol(optarg, &end, 10);
             if (*end || v < PB_PG_VERSION_MIN || v > PB_PG_VERSION_MAX) {

@@ -37,6 +37,7 @@ typedef struct pb_lsp_options {
     size_t max_set_files;      /* a directory with more *.sql files is not treated as one
                                   migration set: the file is linted on its own (0: 5000) */
     FILE *log;                 /* log lines ("pgbelay lsp: ..."); NULL: stderr */
+    bool log_timing;           /* log how long each lint and publish took (milliseconds) */
 } pb_lsp_options;
 
 /* 64 MiB: a body claiming more is skipped without being buffered. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -448,8 +449,15 @@ static void flush(pb_lsp_server *s)
         lsp_doc *d = s->docs[i];
         if (!d->dirty)
             continue;
+        struct timespec t0, t1, t2;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         pb_lsp__lint(s, d);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
         publish(s, d, false);
+        clock_gettime(CLOCK_MONOTONIC, &t2);
+        if (s->opt.log_timing)
+            pb_lsp__log(s, "lint %.1f ms, publish %.1f ms", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6,
+                        (t2.tv_sec - t1.tv_sec) * 1e3 + (t2.tv_nsec - t1.tv_nsec) / 1e6);
     }
 }
 
