@@ -514,6 +514,7 @@ static void did_open(pb_lsp_server *s, json_t *params)
     d->version = version;
     pb_lsp__text_set(&d->text, text, json_string_length(json_object_get(td, "text")));
     d->dirty = true;
+    pb_lsp__walks_clear(s); /* a new file may have joined its directory */
 }
 
 static void did_change(pb_lsp_server *s, json_t *params)

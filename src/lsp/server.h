@@ -40,6 +40,15 @@ typedef struct lsp_cache {
 
 #define LSP_NCACHE 8
 
+/* The *.sql files of a set directory, walked once and reused while the
+ * editor types (walked again after didOpen, didSave, didChangeWatchedFiles). */
+typedef struct lsp_walk {
+    char *dir;
+    char **paths;
+    size_t n, cap;
+    bool over; /* more than max_set_files: not used as a set */
+} lsp_walk;
+
 typedef struct pb_lsp_server {
     pb_lsp_options opt;
     pb_lsp_host host;
@@ -53,6 +62,8 @@ typedef struct pb_lsp_server {
     size_t ndocs, docs_cap;
     lsp_cache cache[LSP_NCACHE];
     size_t cache_next;
+    lsp_walk walks[LSP_NCACHE];
+    size_t walk_next;
 } pb_lsp_server;
 
 /* Writes one log line "pgbelay lsp: ..." to the server's log. */
@@ -62,8 +73,10 @@ void pb_lsp__log(pb_lsp_server *s, const char *fmt, ...) __attribute__((format(p
 void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d);
 /* Releases what the last lint of `d` holds. */
 void pb_lsp__lint_release(lsp_doc *d);
-/* Drops every cached catalog (files changed on disk). */
+/* Drops every cached catalog and directory listing (files changed on disk). */
 void pb_lsp__cache_clear(pb_lsp_server *s);
+/* Drops the cached directory listings (a file may have been added). */
+void pb_lsp__walks_clear(pb_lsp_server *s);
 
 /* A JSON string from bytes that may not be valid UTF-8 (bad bytes become
  * U+FFFD): Jansson refuses invalid UTF-8. */

@@ -32,8 +32,21 @@ void pb_lsp__lint_release(lsp_doc *d)
     d->linted = false;
 }
 
+void pb_lsp__walks_clear(pb_lsp_server *s)
+{
+    for (size_t i = 0; i < LSP_NCACHE; i++) {
+        lsp_walk *w = &s->walks[i];
+        for (size_t k = 0; k < w->n; k++)
+            free(w->paths[k]);
+        free(w->paths);
+        free(w->dir);
+        memset(w, 0, sizeof *w);
+    }
+}
+
 void pb_lsp__cache_clear(pb_lsp_server *s)
 {
+    pb_lsp__walks_clear(s);
     for (size_t i = 0; i < LSP_NCACHE; i++) {
         free(s->cache[i].dir);
         pb_arena_free(s->cache[i].arena);
@@ -41,34 +54,49 @@ void pb_lsp__cache_clear(pb_lsp_server *s)
     }
 }
 
-typedef struct paths {
-    char **v;
-    size_t n, cap;
-    bool over;
+typedef struct walk_ctx {
+    lsp_walk *w;
     size_t max;
-} paths;
+} walk_ctx;
+
+static void push_path(lsp_walk *w, const char *path)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 32;
+        w->paths = realloc(w->paths, w->cap * sizeof *w->paths);
+    }
+    w->paths[w->n++] = strdup(path);
+}
 
 static void add_path(void *ud, const char *path, const char *error)
 {
-    paths *p = ud;
-    if (error || p->over)
+    walk_ctx *c = ud;
+    if (error || c->w->over)
         return; /* unreadable entries: not part of the set the editor needs */
-    if (p->n == p->max) {
-        p->over = true;
+    if (c->w->n == c->max) {
+        c->w->over = true;
         return;
     }
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 32;
-        p->v = realloc(p->v, p->cap * sizeof *p->v);
-    }
-    p->v[p->n++] = strdup(path);
+    push_path(c->w, path);
 }
 
-static void free_paths(paths *p)
+/* The *.sql files below `dir`: cached, or walked now. */
+static lsp_walk *walk_dir(pb_lsp_server *s, const char *dir)
 {
-    for (size_t i = 0; i < p->n; i++)
-        free(p->v[i]);
-    free(p->v);
+    for (size_t i = 0; i < LSP_NCACHE; i++)
+        if (s->walks[i].dir && !strcmp(s->walks[i].dir, dir))
+            return &s->walks[i];
+    lsp_walk *w = &s->walks[s->walk_next];
+    s->walk_next = (s->walk_next + 1) % LSP_NCACHE;
+    for (size_t k = 0; k < w->n; k++)
+        free(w->paths[k]);
+    free(w->paths);
+    free(w->dir);
+    memset(w, 0, sizeof *w);
+    w->dir = strdup(dir);
+    walk_ctx c = {w, s->opt.max_set_files ? s->opt.max_set_files : 5000};
+    s->host.walk_sql(dir, add_path, &c);
+    return w;
 }
 
 typedef struct pick {
@@ -144,29 +172,26 @@ void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d)
         return;
     }
     char *dir = s->host.set_dir(d->path);
-    paths ps = {.max = s->opt.max_set_files ? s->opt.max_set_files : 5000};
-    if (dir)
-        s->host.walk_sql(dir, add_path, &ps);
-    if (!dir || ps.over) {
-        if (ps.over)
-            pb_lsp__log(s, "%s holds more than %zu .sql files: %s is linted on its own", dir, ps.max, d->path);
+    lsp_walk *w = dir ? walk_dir(s, dir) : NULL;
+    if (!w || w->over) {
+        if (w)
+            pb_lsp__log(s, "%s holds more than %zu .sql files: %s is linted on its own", dir,
+                        s->opt.max_set_files ? s->opt.max_set_files : 5000, d->path);
         free(dir);
-        free_paths(&ps);
         lint_alone(s, d);
         return;
     }
     bool listed = false;
-    for (size_t i = 0; i < ps.n; i++)
-        listed |= !strcmp(ps.v[i], d->path);
+    for (size_t i = 0; i < w->n; i++)
+        listed |= !strcmp(w->paths[i], d->path);
     if (!listed) /* not saved yet, or not named *.sql: still part of the set */
-        add_path(&ps, d->path, NULL);
+        push_path(w, d->path);
 
     d->set_arena = pb_arena_new();
     d->set = pb_arena_alloc(d->set_arena, sizeof *d->set);
     d->set_dir = pb_arena_strdup(d->set_arena, dir);
-    pb_framework_load_overlay(d->set_arena, &s->opt.lint, (const char *const *)ps.v, ps.n, !s->opt.framework_forced,
-                              s->opt.framework, d->path, d->text.data, d->text.len, d->set);
-    free_paths(&ps);
+    pb_framework_load_overlay(d->set_arena, &s->opt.lint, (const char *const *)w->paths, w->n,
+                              !s->opt.framework_forced, s->opt.framework, d->path, d->text.data, d->text.len, d->set);
     size_t first = SIZE_MAX, last = 0;
     for (size_t m = 0; m < d->set->len; m++) {
         const pb_migration *mig = d->set->items[m];
