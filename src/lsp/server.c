@@ -278,16 +278,8 @@ static read_status read_message(pb_lsp_server *s, transport *t, const char **bod
     }
 }
 
-static void send_json(pb_lsp_server *s, json_t *msg)
+static void send_body(pb_lsp_server *s, const char *body, size_t n)
 {
-    json_object_set_new(msg, "jsonrpc", json_string("2.0"));
-    char *body = json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(msg);
-    if (!body) {
-        pb_lsp__log(s, "cannot encode a response");
-        return;
-    }
-    size_t n = strlen(body);
     char hdr[64];
     int hn = snprintf(hdr, sizeof hdr, "Content-Length: %zu\r\n\r\n", n);
     const char *parts[2] = {hdr, body};
@@ -299,12 +291,23 @@ static void send_json(pb_lsp_server *s, json_t *msg)
                 continue;
             if (w <= 0) {
                 pb_lsp__log(s, "cannot write to the client: %s", strerror(errno));
-                free(body);
                 return;
             }
             off += (size_t)w;
         }
     }
+}
+
+static void send_json(pb_lsp_server *s, json_t *msg)
+{
+    json_object_set_new(msg, "jsonrpc", json_string("2.0"));
+    char *body = json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(msg);
+    if (!body) {
+        pb_lsp__log(s, "cannot encode a response");
+        return;
+    }
+    send_body(s, body, strlen(body));
     free(body);
 }
 
@@ -321,14 +324,6 @@ static void respond_error(pb_lsp_server *s, json_t *id, int code, const char *ms
     json_t *m = json_object();
     json_object_set(m, "id", id ? id : json_null());
     json_object_set_new(m, "error", json_pack("{s:i,s:s}", "code", code, "message", msg));
-    send_json(s, m);
-}
-
-static void notify(pb_lsp_server *s, const char *method, json_t *params)
-{
-    json_t *m = json_object();
-    json_object_set_new(m, "method", json_string(method));
-    json_object_set_new(m, "params", params);
     send_json(s, m);
 }
 
@@ -425,21 +420,57 @@ json_t *pb_lsp__diagnostic(const pb_lsp_server *s, const lsp_doc *d, const pb_di
     return j;
 }
 
+static void put_jstr(pb_buf *b, const char *str)
+{
+    pb_buf_putc(b, '"');
+    pb_buf_json_escape(b, str, strlen(str));
+    pb_buf_putc(b, '"');
+}
+
+/* publishDiagnostics, written straight into a buffer: with a thousand
+ * findings, building Jansson objects took as long as linting (perf, 5,000
+ * lines; docs/lsp.md). Same fields as pb_lsp__diagnostic. */
 static void publish(pb_lsp_server *s, lsp_doc *d, bool clear)
 {
-    json_t *diags = json_array();
+    pb_buf b = {0};
+    pb_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":");
+    put_jstr(&b, d->uri);
+    if (!clear)
+        pb_buf_printf(&b, ",\"version\":%lld", (long long)d->version);
+    pb_buf_puts(&b, ",\"diagnostics\":[");
     if (!clear && d->linted) {
-        for (size_t i = 0; i < d->res.ndiags; i++)
-            json_array_append_new(diags, pb_lsp__diagnostic(s, d, &d->res.diags[i]));
+        for (size_t i = 0; i < d->res.ndiags; i++) {
+            const pb_diag *g = &d->res.diags[i];
+            uint32_t l0, c0, l1, c1;
+            pb_lsp__position(&d->text, s->enc, g->span.start, &l0, &c0);
+            pb_lsp__position(&d->text, s->enc, g->span.end, &l1, &c1);
+            int sev = g->severity == PB_SEV_ERROR ? 1 : g->severity == PB_SEV_WARNING ? 2 : 3;
+            pb_buf_printf(&b,
+                          "%s{\"range\":{\"start\":{\"line\":%u,\"character\":%u},\"end\":{\"line\":%u,"
+                          "\"character\":%u}},\"severity\":%d,\"code\":",
+                          i ? "," : "", l0, c0, l1, c1, sev);
+            put_jstr(&b, pb_rule_id(g->rule));
+            pb_buf_puts(&b, ",\"source\":\"pgbelay\",\"message\":\"");
+            pb_buf_json_escape(&b, g->message ? g->message : "", g->message ? strlen(g->message) : 0);
+            if (g->help && *g->help) {
+                pb_buf_puts(&b, "\\nhelp: ");
+                pb_buf_json_escape(&b, g->help, strlen(g->help));
+            }
+            pb_buf_puts(&b, "\",\"data\":{\"rule\":");
+            put_jstr(&b, pb_rule_id(g->rule));
+            pb_buf_puts(&b, ",\"ruleCode\":");
+            put_jstr(&b, pb_rule_code(g->rule));
+            pb_buf_puts(&b, "}}");
+        }
         if (d->res.status != PB_OK && d->res.error)
             pb_lsp__log(s, "%s: %s", d->uri, d->res.error);
     }
-    json_t *p = json_object();
-    json_object_set_new(p, "uri", json_string(d->uri));
-    if (!clear)
-        json_object_set_new(p, "version", json_integer(d->version));
-    json_object_set_new(p, "diagnostics", diags);
-    notify(s, "textDocument/publishDiagnostics", p);
+    pb_buf_puts(&b, "]}}");
+    if (b.overflow)
+        pb_lsp__log(s, "%s: diagnostics too large to send", d->uri);
+    else
+        send_body(s, b.data, b.len);
+    pb_buf_release(&b);
 }
 
 /* Lints and publishes every document changed since its last lint. */
