@@ -36,6 +36,12 @@ class Client:
             if m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == version:
                 return m["params"]["diagnostics"]
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 def migration(lines):
     # a realistic mix: table changes, indexes, backfills, comments
     out, i = [], 0
@@ -77,6 +83,7 @@ def main():
         diags = c.wait_diags(1)
         first = (time.perf_counter() - t0) * 1000
         times = []
+        cpu0 = cpu_seconds(c.p.pid)
         for v in range(2, a.edits + 2):
             # type one character into the middle of the file
             line = a.lines // 2
@@ -87,6 +94,7 @@ def main():
                                               "end": {"line": line, "character": 0}}, "text": " "}]}})
             c.wait_diags(v)
             times.append((time.perf_counter() - t0) * 1000)
+        cpu = (cpu_seconds(c.p.pid) - cpu0) * 1000 / a.edits
         c.send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
         c.send({"jsonrpc": "2.0", "method": "exit"})
         c.p.wait()
@@ -94,6 +102,8 @@ def main():
         print(f"didOpen -> diagnostics: {first:.1f} ms")
         print(f"didChange -> diagnostics over {a.edits} edits: median {statistics.median(times):.1f} ms, "
               f"min {min(times):.1f} ms, max {max(times):.1f} ms")
+        print(f"server CPU time per edit (user + system, independent of machine load): {cpu:.1f} ms")
+        print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 if __name__ == "__main__":
     main()
