@@ -604,6 +604,23 @@ static void test_diagnostics(void)
     d = diagnostics(&c, u2, 4);
     OK(d && find_rule(d, "narrowing-type-change") != NULL);
 
+    /* a file not saved yet joins its directory's set after the others */
+    const char *u3 = uri_of("db/003_unsaved.sql");
+    open_doc(&c, u3, 1, "ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n");
+    d = diagnostics(&c, u3, 1);
+    OK(d && find_rule(d, "narrowing-type-change") != NULL);
+    /* settings change: every open document is linted again */
+    notify(&c, "workspace/didChangeConfiguration",
+           json_pack("{s:{s:{s:i}}}", "settings", "pgbelay", "pgVersion", 12));
+    request(&c, 80, "textDocument/hover",
+            json_pack("{s:{s:s},s:o}", "textDocument", "uri", u3, "position", pos(0, 3)));
+    json_t *hr = response(&c, 80);
+    const char *ht = json_string_value(
+        json_object_get(json_object_get(json_object_get(hr, "result"), "contents"), "value"));
+    OK(ht && strstr(ht, "PostgreSQL 12"));
+    json_decref(hr);
+    notify(&c, "textDocument/didClose", json_pack("{s:{s:s}}", "textDocument", "uri", u3));
+
     /* close: diagnostics cleared */
     notify(&c, "textDocument/didClose", json_pack("{s:{s:s}}", "textDocument", "uri", u2));
     d = diagnostics(&c, u2, -2);

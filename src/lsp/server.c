@@ -354,7 +354,7 @@ static char *uri_path(const char *uri)
     size_t n = strlen(p);
     char *out = malloc(n + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] == '%' && i + 2 < n + 0 + 1 && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
+        if (p[i] == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
             char c = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
             if (c == '\0') {
                 free(out);
