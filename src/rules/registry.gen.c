@@ -2683,6 +2683,12 @@ static const pb_rule_example ex_narrowing_type_change[] = {
     {false, "SET lock_timeout = '5s';\n"
     "ALTER TABLE users ALTER COLUMN age TYPE smallint;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
+    "BEGIN;\n"
+    "ALTER TABLE f ALTER COLUMN url TYPE text;\n"
+    "UPDATE f SET url = substr(url, 1, 1024);\n"
+    "ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "COMMIT;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
     "SET TimeZone = 'UTC';\n"
     "ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
     "ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;", 0, false},
@@ -2732,7 +2738,11 @@ static const pb_rule_info r_narrowing_type_change = {
     "expression other than a plain cast of the column says what the values\n"
     "become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
     "back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
-    "every instant. Columns and tables created earlier in the same migration\n"
+    "every instant; nor is a change to `varchar(n)` or `char(n)` right after\n"
+    "an `UPDATE` without WHERE in the same transaction that already cut the\n"
+    "column to at most n characters (`SET c = substr(c, 1, n)`, `substring`,\n"
+    "`left(c, n)`): the loss is that UPDATE's, and the ALTER cannot fail.\n"
+    "Columns and tables created earlier in the same migration\n"
     "hold no old data and are not reported.\n"
     "(postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
     "sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
@@ -2763,7 +2773,7 @@ static const pb_rule_info r_narrowing_type_change = {
     .stage = "op",
     .check = pb_rule__narrowing_type_change,
     .examples = ex_narrowing_type_change,
-    .nexamples = 9,
+    .nexamples = 10,
     .explain = "PB125 narrowing-type-change (warning)\n"
     "ALTER COLUMN ... TYPE to a type that cannot hold every old value fails on some rows or silently changes them\n"
     "\n"
@@ -2809,7 +2819,11 @@ static const pb_rule_info r_narrowing_type_change = {
     "  expression other than a plain cast of the column says what the values\n"
     "  become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
     "  back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
-    "  every instant. Columns and tables created earlier in the same migration\n"
+    "  every instant; nor is a change to `varchar(n)` or `char(n)` right after\n"
+    "  an `UPDATE` without WHERE in the same transaction that already cut the\n"
+    "  column to at most n characters (`SET c = substr(c, 1, n)`, `substring`,\n"
+    "  `left(c, n)`): the loss is that UPDATE's, and the ALTER cannot fail.\n"
+    "  Columns and tables created earlier in the same migration\n"
     "  hold no old data and are not reported.\n"
     "  (postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
     "  sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
@@ -2861,6 +2875,12 @@ static const pb_rule_info r_narrowing_type_change = {
     "  ALTER TABLE users ALTER COLUMN email TYPE varchar(100);\n"
     "  SET lock_timeout = '5s';\n"
     "  ALTER TABLE users ALTER COLUMN age TYPE smallint;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  BEGIN;\n"
+    "  ALTER TABLE f ALTER COLUMN url TYPE text;\n"
+    "  UPDATE f SET url = substr(url, 1, 1024);\n"
+    "  ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "  COMMIT;\n"
     "  SET lock_timeout = '5s';\n"
     "  SET TimeZone = 'UTC';\n"
     "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
@@ -3286,6 +3306,9 @@ static const pb_rule_example ex_expand_and_contract_in_one_migration[] = {
     "DROP TABLE teams;", 0, false},
     {false, "CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "ALTER TABLE drafts DROP COLUMN body;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "DROP TABLE old_exports;\n"
+    "DELETE FROM jobs WHERE name = 'export_old';", 0, false},
 };
 
 static const pb_rule_info r_expand_and_contract_in_one_migration = {
@@ -3313,8 +3336,12 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "pgbelay reports a drop of an existing column or table (not one created\n"
     "earlier in the same migration), a rename of an existing column or table,\n"
     "or a narrowing type change when the same migration also adds a column,\n"
-    "creates a table or index, adds a constraint, or inserts, updates or\n"
-    "deletes rows. It reports once per migration, at the first destructive\n"
+    "creates a table or index, adds a constraint, or inserts or updates rows\n"
+    "(a DELETE is itself a contract step, so a drop next to a DELETE is not\n"
+    "reported here; backfill-in-schema-migration judges the DELETE). When an\n"
+    "INSERT or UPDATE before the drop may have copied the data elsewhere, the\n"
+    "message says so instead of claiming the data is lost. It reports once\n"
+    "per migration, at the first destructive\n"
     "step, and names the other step. In a down part only drops of what the up\n"
     "part did not create count, since undoing the up part is what a down part\n"
     "is for.\n"
@@ -3333,7 +3360,7 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     .stage = "op",
     .check = pb_rule__expand_and_contract_in_one_migration,
     .examples = ex_expand_and_contract_in_one_migration,
-    .nexamples = 7,
+    .nexamples = 8,
     .explain = "PB129 expand-and-contract-in-one-migration (warning)\n"
     "A destructive step shares a migration with additive schema changes or data changes\n"
     "\n"
@@ -3359,8 +3386,12 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  pgbelay reports a drop of an existing column or table (not one created\n"
     "  earlier in the same migration), a rename of an existing column or table,\n"
     "  or a narrowing type change when the same migration also adds a column,\n"
-    "  creates a table or index, adds a constraint, or inserts, updates or\n"
-    "  deletes rows. It reports once per migration, at the first destructive\n"
+    "  creates a table or index, adds a constraint, or inserts or updates rows\n"
+    "  (a DELETE is itself a contract step, so a drop next to a DELETE is not\n"
+    "  reported here; backfill-in-schema-migration judges the DELETE). When an\n"
+    "  INSERT or UPDATE before the drop may have copied the data elsewhere, the\n"
+    "  message says so instead of claiming the data is lost. It reports once\n"
+    "  per migration, at the first destructive\n"
     "  step, and names the other step. In a down part only drops of what the up\n"
     "  part did not create count, since undoing the up part is what a down part\n"
     "  is for.\n"
@@ -3405,6 +3436,9 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  DROP TABLE teams;\n"
     "  CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "  ALTER TABLE drafts DROP COLUMN body;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE old_exports;\n"
+    "  DELETE FROM jobs WHERE name = 'export_old';\n"
     "",
 };
 
@@ -3663,7 +3697,10 @@ static const pb_rule_info r_concurrently_retry_unsafe = {
     "Concurrently\"; a lock_timeout or a deadlock is enough to fail it). A\n"
     "retry of the same part then either stops with \"relation already exists\",\n"
     "or, with IF NOT EXISTS, skips the INVALID index silently: the migration\n"
-    "reports success and the index is never used. One CONCURRENTLY statement\n"
+    "reports success and the index is never used (unless a later statement of\n"
+    "the part names it, such as ADD CONSTRAINT ... USING INDEX, which then\n"
+    "fails with \"index ... is not valid\", as observed on PostgreSQL 15.20).\n"
+    "One CONCURRENTLY statement\n"
     "per migration part makes a failure visible and a retry clean.\n"
     "",
     .instead = "Put each CREATE INDEX CONCURRENTLY in its own migration (or its own\n"
@@ -3694,7 +3731,10 @@ static const pb_rule_info r_concurrently_retry_unsafe = {
     "  Concurrently\"; a lock_timeout or a deadlock is enough to fail it). A\n"
     "  retry of the same part then either stops with \"relation already exists\",\n"
     "  or, with IF NOT EXISTS, skips the INVALID index silently: the migration\n"
-    "  reports success and the index is never used. One CONCURRENTLY statement\n"
+    "  reports success and the index is never used (unless a later statement of\n"
+    "  the part names it, such as ADD CONSTRAINT ... USING INDEX, which then\n"
+    "  fails with \"index ... is not valid\", as observed on PostgreSQL 15.20).\n"
+    "  One CONCURRENTLY statement\n"
     "  per migration part makes a failure visible and a retry clean.\n"
     "\n"
     "Instead\n"
