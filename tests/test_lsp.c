@@ -991,6 +991,50 @@ static void test_many_edits(void)
     shutdown_exit(&c, 2, 0);
 }
 
+/* .pgbelay.yaml next to the migrations: version, rule settings, exclude
+ * globs and suppression comments reach the editor; a broken key is
+ * published on the config file. Only with the configuration module. */
+static void test_config(void)
+{
+#if __has_include("config/config.h")
+    put("cf/.pgbelay.yaml", "pg-version: 12\nrules:\n  missing-lock-timeout: off\nexclude:\n  - \"*_skip.sql\"\n");
+    put("cf/001_a.sql", "CREATE INDEX i ON t (a);\n-- pgbelay-ignore drop-table: the table is unused since v2\nDROP TABLE old;\nDROP TABLE older;\n");
+    put("cf/002_skip.sql", "DROP TABLE t;\n");
+    client c;
+    start_init(&c, NULL, init_params(NULL, false, NULL), NULL, 0);
+    const char *u = uri_of("cf/001_a.sql");
+    size_t len;
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/cf/001_a.sql", tmpdir);
+    char *text = tst_read_file(p, &len);
+    open_doc(&c, u, 1, text);
+    free(text);
+    json_t *d = diagnostics(&c, u, 1);
+    OK(d && find_rule(d, "create-index-non-concurrent") != NULL);
+    OK(d && find_rule(d, "missing-lock-timeout") == NULL); /* off in the config */
+    json_t *dt = find_rule(d, "drop-table");
+    OK(dt && rng(dt, "start", "line") == 3); /* line 2 is suppressed with a reason */
+    json_t *r = hover(&c, 2, u, 0, 2);
+    OK(hover_text(r) && strstr(hover_text(r), "PostgreSQL 12"));
+    json_decref(r);
+    open_doc(&c, uri_of("cf/002_skip.sql"), 1, "DROP TABLE t;\n");
+    d = diagnostics(&c, uri_of("cf/002_skip.sql"), 1);
+    OK(d && json_array_size(d) == 0); /* excluded */
+    /* a broken key: published on the config file, the rest still applies */
+    put("cf/.pgbelay.yaml", "pg-version: 12\nrulez: {}\n");
+    notify(&c, "workspace/didChangeWatchedFiles", json_pack("{s:[]}", "changes"));
+    change_full(&c, u, 2, "CREATE INDEX i ON t (a);\n");
+    char cfg_uri[PATH_MAX + 16];
+    snprintf(cfg_uri, sizeof cfg_uri, "file://%s/cf/.pgbelay.yaml", tmpdir);
+    d = diagnostics(&c, cfg_uri, -1);
+    OK(d && json_array_size(d) == 1);
+    OK(rng(json_array_get(d, 0), "start", "line") == 1);
+    d = diagnostics(&c, u, 2);
+    OK(d && find_rule(d, "missing-lock-timeout") != NULL);
+    shutdown_exit(&c, 9, 0);
+#endif
+}
+
 /* ---- end to end in Neovim --------------------------------------------------- */
 
 static bool have_program(const char *name)
@@ -1087,7 +1131,7 @@ void test_lsp(void)
     char real[PATH_MAX];
     if (realpath(tmpdir, real))
         snprintf(tmpdir, sizeof tmpdir, "%s", real);
-    const char *dirs[] = {"db", "plain", "hv", "ca", "mf", "me", "nv", "nv/db"};
+    const char *dirs[] = {"db", "plain", "hv", "ca", "mf", "me", "nv", "nv/db", "cf"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         char p[PATH_MAX];
         snprintf(p, sizeof p, "%s/%s", tmpdir, dirs[i]);
@@ -1101,6 +1145,7 @@ void test_lsp(void)
     test_code_actions();
     test_malformed();
     test_many_edits();
+    test_config();
     test_neovim();
     rm_rf(tmpdir);
 }

@@ -91,14 +91,14 @@ json_t *pb_lsp__hover(pb_lsp_server *s, lsp_doc *d, size_t off)
         pb_arena_free(a);
         return out;
     }
-    pb_catalog *cat = d->before ? pb_catalog_clone(a, d->before) : pb_lint__start_catalog(&s->opt.lint, a);
+    pb_catalog *cat = d->before ? pb_catalog_clone(a, d->before) : pb_lint__start_catalog(&d->opt, a);
     if (dp.part->down && dp.mig->up && dp.mig->up != dp.part)
         pb_lint__replay_part(dp.mig->up, cat, dp.index, NULL, NULL); /* a rollback runs after its up part */
     char *text = pb_lint__part_text(a, dp.part);
     pb_parse_result pr;
     pb_parse_range(a, text, dp.part->start, dp.part->end, &pr);
     pb_catalog_begin_part(cat, dp.index);
-    int v = pb_lsp__pg_version(s);
+    int v = pb_lsp__pg_version(d);
     pb_buf b = {0};
     uint32_t sstart = 0, send = 0;
     bool found = false;
@@ -202,7 +202,7 @@ static bool rule_fix(pb_lsp_server *s, const lsp_doc *d, const pb_diag *g, pb_ar
     const char *id = pb_rule_id(g->rule);
     const pb_source *src = d->res.source;
     uint32_t w;
-    int v = pb_lsp__pg_version(s);
+    int v = pb_lsp__pg_version(d);
     if (!strcmp(id, "create-index-non-concurrent") || !strcmp(id, "drop-index-non-concurrent")) {
         if ((w = pb_sql_find_word(src, g->stmt_start, g->stmt_end, "index")) == UINT32_MAX)
             return false;
@@ -258,18 +258,10 @@ static bool rule_fix(pb_lsp_server *s, const lsp_doc *d, const pb_diag *g, pb_ar
 
 static char *path_uri(pb_arena *a, const char *path)
 {
-    pb_buf b = {0};
-    pb_buf_puts(&b, "file://");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("/-._~", *p))
-            pb_buf_putc(&b, (char)*p);
-        else
-            pb_buf_printf(&b, "%%%02X", *p);
-    }
-    char *u = pb_arena_strdup(a, pb_buf_cstr(&b));
-    pb_buf_release(&b);
-    return u;
+    char *u = pb_lsp__path_uri(path);
+    char *r = pb_arena_strdup(a, u);
+    free(u);
+    return r;
 }
 
 /* "Plan this change": the planner's phases as new files next to the
@@ -284,7 +276,7 @@ static json_t *plan_action(pb_lsp_server *s, lsp_doc *d, pb_arena *a)
             mig = d->set->items[m];
     if (!mig)
         return NULL;
-    pb_plan_options po = {.pg_version = pb_lsp__pg_version(s)};
+    pb_plan_options po = {.pg_version = pb_lsp__pg_version(d)};
     pb_plan pl;
     pb_catalog *cat = pb_catalog_clone(a, d->before);
     pb_plan_migration(a, &po, mig, cat, d->res.diags, d->res.ndiags, &pl);

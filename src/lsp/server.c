@@ -36,9 +36,9 @@ void pb_lsp__log(pb_lsp_server *s, const char *fmt, ...)
     va_end(ap);
 }
 
-int pb_lsp__pg_version(const pb_lsp_server *s)
+int pb_lsp__pg_version(const lsp_doc *d)
 {
-    return s->opt.lint.pg_version ? s->opt.lint.pg_version : PB_PG_VERSION_DEFAULT;
+    return d->opt.pg_version ? d->opt.pg_version : PB_PG_VERSION_DEFAULT;
 }
 
 json_t *pb_lsp__jstr(const char *s, size_t n)
@@ -372,6 +372,22 @@ static char *uri_path(const char *uri)
     return out;
 }
 
+char *pb_lsp__path_uri(const char *path)
+{
+    pb_buf b = {0};
+    pb_buf_puts(&b, "file://");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-._~", *p))
+            pb_buf_putc(&b, (char)*p);
+        else
+            pb_buf_printf(&b, "%%%02X", *p);
+    }
+    char *u = strdup(pb_buf_cstr(&b));
+    pb_buf_release(&b);
+    return u;
+}
+
 static lsp_doc *find_doc(pb_lsp_server *s, const char *uri)
 {
     for (size_t i = 0; i < s->ndocs; i++)
@@ -471,6 +487,45 @@ static void publish(pb_lsp_server *s, lsp_doc *d, bool clear)
     else
         send_body(s, b.data, b.len);
     pb_buf_release(&b);
+}
+
+void pb_lsp__publish_problems(pb_lsp_server *s, const char *path, const uint32_t *lines, const uint32_t *cols,
+                              const char *const *messages, size_t n)
+{
+    /* positions in the client's unit: from the file's own text */
+    pb_lsp_text t = {0};
+    FILE *f = fopen(path, "rb");
+    pb_buf b = {0};
+    char tmp[65536];
+    size_t k;
+    while (f && (k = fread(tmp, 1, sizeof tmp, f)) > 0 && b.len < (1u << 24))
+        pb_buf_append(&b, tmp, k);
+    if (f)
+        fclose(f);
+    pb_lsp__text_set(&t, b.data ? b.data : "", b.len);
+    pb_buf_release(&b);
+    lsp_doc fake = {.text = t};
+    json_t *diags = json_array();
+    for (size_t i = 0; i < n; i++) {
+        uint32_t line = lines[i] ? lines[i] - 1 : 0;
+        size_t off = line < t.nlines ? t.lines[line] + (cols[i] ? cols[i] - 1 : 0) : t.len;
+        if (off > t.len)
+            off = t.len;
+        json_t *d = json_object();
+        json_object_set_new(d, "range", pb_lsp__range(s, &fake, off, off));
+        json_object_set_new(d, "severity", json_integer(1));
+        json_object_set_new(d, "source", json_string("pgbelay"));
+        json_object_set_new(d, "message", pb_lsp__jstr(messages[i], strlen(messages[i])));
+        json_array_append_new(diags, d);
+    }
+    pb_lsp__text_free(&t);
+    char *u = pb_lsp__path_uri(path);
+    json_t *p = json_pack("{s:s,s:o}", "uri", u, "diagnostics", diags);
+    free(u);
+    json_t *m = json_object();
+    json_object_set_new(m, "method", json_string("textDocument/publishDiagnostics"));
+    json_object_set_new(m, "params", p);
+    send_json(s, m);
 }
 
 /* Lints and publishes every document changed since its last lint. */
@@ -633,8 +688,10 @@ static void apply_settings(pb_lsp_server *s, json_t *o)
             pb_lsp__log(s, "unknown framework '%s': ignored", fw);
     }
     v = json_object_get(o, "assumeInTransaction");
-    if (json_is_boolean(v))
+    if (json_is_boolean(v)) {
         s->opt.lint.assume_in_transaction = json_is_true(v);
+        s->assume_set = true;
+    }
 }
 
 static json_t *initialize(pb_lsp_server *s, json_t *params)
@@ -838,6 +895,7 @@ int pb_lsp_serve(int in_fd, int out_fd, const pb_lsp_host *host, const pb_lsp_op
         free_doc(s.docs[i]);
     free(s.docs);
     pb_lsp__cache_clear(&s);
+    pb_lsp__configs_free(&s);
     free(t.buf);
     return status;
 }

@@ -18,6 +18,13 @@ typedef struct lsp_doc {
     pb_lsp_text text;
     bool dirty; /* changed since it was last linted */
 
+    /* the options it is linted with: the server's, refined by the nearest
+       .pgbelay.yaml when the configuration module is built in */
+    pb_options opt;
+    bool fw_forced;
+    pb_framework fw;
+    bool excluded; /* the config's exclude globs match it: no findings */
+
     /* the last lint (valid when !dirty) */
     bool linted;
     pb_result res;         /* findings of this document; spans are offsets into `text` */
@@ -49,6 +56,13 @@ typedef struct lsp_walk {
     bool over; /* more than max_set_files: not used as a set */
 } lsp_walk;
 
+/* A loaded .pgbelay.yaml, kept while its file is unchanged. */
+typedef struct lsp_config {
+    char *path;
+    long long mtime_ns, size;
+    void *cfg; /* pb_config * (src/config/) */
+} lsp_config;
+
 typedef struct pb_lsp_server {
     pb_lsp_options opt;
     pb_lsp_host host;
@@ -64,6 +78,11 @@ typedef struct pb_lsp_server {
     size_t cache_next;
     lsp_walk walks[LSP_NCACHE];
     size_t walk_next;
+    bool assume_set; /* assumeInTransaction given by the editor */
+    lsp_config *configs; /* loaded .pgbelay.yaml files */
+    size_t nconfigs;
+    void **retired; /* replaced configs, freed at exit: results may still point into them */
+    size_t nretired;
 } pb_lsp_server;
 
 /* Writes one log line "pgbelay lsp: ..." to the server's log. */
@@ -91,7 +110,15 @@ json_t *pb_lsp__hover(pb_lsp_server *s, lsp_doc *d, size_t off);
 /* textDocument/codeAction for bytes [start, end): an array of CodeAction. */
 json_t *pb_lsp__code_actions(pb_lsp_server *s, lsp_doc *d, size_t start, size_t end);
 
-/* The PostgreSQL major version in force. */
-int pb_lsp__pg_version(const pb_lsp_server *s);
+/* The PostgreSQL major version `d` is linted for. */
+int pb_lsp__pg_version(const lsp_doc *d);
+/* Publishes the problems of a configuration file (1-based line, 1-based
+ * byte column) as diagnostics on its URI; none clears them. */
+void pb_lsp__publish_problems(pb_lsp_server *s, const char *path, const uint32_t *lines, const uint32_t *cols,
+                              const char *const *messages, size_t n);
+/* The file:// URI of an absolute path, percent-encoded (malloc'd). */
+char *pb_lsp__path_uri(const char *path);
+/* Frees the loaded configurations (workspace.c). */
+void pb_lsp__configs_free(pb_lsp_server *s);
 
 #endif

@@ -3,11 +3,20 @@
  * editor's unsaved text in place of the file), and the catalog replayed
  * from the migrations before it, cached while those files keep their
  * contents. */
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lint/lint.h"
 #include "lsp/server.h"
+
+/* .pgbelay.yaml support comes with the configuration module (src/config/);
+   without it the editor's settings alone apply. */
+#if __has_include("config/config.h")
+#include "config/config.h"
+#define PB_LSP_HAVE_CONFIG 1
+#endif
 
 /* FNV-1a, 64 bit: a cache key over the bytes the cached catalog came from. */
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -120,14 +129,14 @@ static void take(void *ud, pb_result *res)
 /* The catalog before migration `first` of `set`: from the cache when the
  * parts it was replayed from are unchanged, else replayed and cached. A
  * copy in `a`. */
-static pb_catalog *catalog_before(pb_lsp_server *s, const char *dir, pb_migration_set *set, size_t first,
-                                  pb_arena *a)
+static pb_catalog *catalog_before(pb_lsp_server *s, const lsp_doc *d, const char *dir, pb_migration_set *set,
+                                  size_t first, pb_arena *a)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
-    int v = pb_lsp__pg_version(s);
+    int v = pb_lsp__pg_version(d);
     h = fnv(h, &set->framework, sizeof set->framework);
     h = fnv(h, &v, sizeof v);
-    h = fnv(h, &s->opt.lint.assume_in_transaction, sizeof(bool));
+    h = fnv(h, &d->opt.assume_in_transaction, sizeof(bool));
     for (size_t m = 0; m < first; m++) {
         const pb_part *p = set->items[m]->up;
         h = fnv(h, p->src->path, strlen(p->src->path) + 1);
@@ -147,7 +156,7 @@ static pb_catalog *catalog_before(pb_lsp_server *s, const char *dir, pb_migratio
     c->first = first;
     c->key = h;
     c->arena = pb_arena_new();
-    c->cat = pb_lint__start_catalog(&s->opt.lint, c->arena);
+    c->cat = pb_lint__start_catalog(&d->opt, c->arena);
     for (size_t m = 0; m < first; m++)
         pb_lint__replay_part(set->items[m]->up, c->cat, m, NULL, NULL);
     return pb_catalog_clone(a, c->cat);
@@ -156,17 +165,134 @@ static pb_catalog *catalog_before(pb_lsp_server *s, const char *dir, pb_migratio
 /* Lints the document on its own (no file path, or no usable set). */
 static void lint_alone(pb_lsp_server *s, lsp_doc *d)
 {
-    pb_lint_buffer(&s->opt.lint, d->path ? d->path : d->uri, d->text.data, d->text.len, &d->res);
+    pb_lint_buffer(&d->opt, d->path ? d->path : d->uri, d->text.data, d->text.len, &d->res);
     d->linted = true;
+}
+
+void pb_lsp__configs_free(pb_lsp_server *s)
+{
+#ifdef PB_LSP_HAVE_CONFIG
+    for (size_t i = 0; i < s->nconfigs; i++)
+        pb_config_free(s->configs[i].cfg);
+    for (size_t i = 0; i < s->nretired; i++)
+        pb_config_free(s->retired[i]);
+#endif
+    for (size_t i = 0; i < s->nconfigs; i++)
+        free(s->configs[i].path);
+    free(s->configs);
+    free(s->retired);
+    s->configs = NULL;
+    s->retired = NULL;
+    s->nconfigs = s->nretired = 0;
+}
+
+#ifdef PB_LSP_HAVE_CONFIG
+/* The nearest .pgbelay.yaml above `path` (searched from the file's own
+ * directory, not the server's working directory), loaded once and again
+ * when the file changes; its problems are published on its URI. */
+static const pb_config *config_for(pb_lsp_server *s, const char *path)
+{
+    char *copy = strdup(path);
+    char *found = pb_config_find(dirname(copy));
+    free(copy);
+    if (!found)
+        return NULL;
+    struct stat sb;
+    long long mt = 0, size = -1;
+    if (stat(found, &sb) == 0) {
+        mt = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+        size = (long long)sb.st_size;
+    }
+    lsp_config *c = NULL;
+    for (size_t i = 0; i < s->nconfigs; i++)
+        if (!strcmp(s->configs[i].path, found))
+            c = &s->configs[i];
+    if (c && c->mtime_ns == mt && c->size == size) {
+        free(found);
+        return c->cfg;
+    }
+    if (!c) {
+        s->configs = realloc(s->configs, (s->nconfigs + 1) * sizeof *s->configs);
+        c = &s->configs[s->nconfigs++];
+        memset(c, 0, sizeof *c);
+        c->path = found;
+    } else {
+        /* findings of documents linted with it point into it: keep it */
+        s->retired = realloc(s->retired, (s->nretired + 1) * sizeof *s->retired);
+        s->retired[s->nretired++] = c->cfg;
+        free(found);
+    }
+    pb_config *cfg = pb_config_load(c->path);
+    c->cfg = cfg;
+    c->mtime_ns = mt;
+    c->size = size;
+    uint32_t *lines = calloc(cfg->nerrors + 1, sizeof *lines), *cols = calloc(cfg->nerrors + 1, sizeof *cols);
+    const char **msgs = calloc(cfg->nerrors + 1, sizeof *msgs);
+    for (size_t i = 0; i < cfg->nerrors; i++) {
+        lines[i] = cfg->problems[i].line;
+        cols[i] = cfg->problems[i].col;
+        msgs[i] = cfg->problems[i].message;
+        pb_lsp__log(s, "%s", cfg->errors[i]);
+    }
+    pb_lsp__publish_problems(s, c->path, lines, cols, msgs, cfg->nerrors);
+    free(lines);
+    free(cols);
+    free(msgs);
+    return cfg;
+}
+#endif
+
+/* The options `d` is linted with: the editor's settings (initializationOptions,
+ * the command line) over the nearest .pgbelay.yaml over the defaults. */
+static void doc_options(pb_lsp_server *s, lsp_doc *d)
+{
+    d->opt = s->opt.lint;
+    d->fw_forced = s->opt.framework_forced;
+    d->fw = s->opt.framework;
+    d->excluded = false;
+#ifdef PB_LSP_HAVE_CONFIG
+    const pb_config *cfg = d->path ? config_for(s, d->path) : NULL;
+    if (!cfg)
+        return;
+    pb_options o = d->opt;
+    pb_config_apply(cfg, &o);
+    if (s->opt.lint.pg_version)
+        o.pg_version = s->opt.lint.pg_version;
+    if (s->assume_set)
+        o.assume_in_transaction = s->opt.lint.assume_in_transaction;
+    d->opt = o;
+    if (!s->opt.framework_forced && cfg->from[PB_CS_FRAMEWORK].kind == PB_FROM_FILE) {
+        d->fw_forced = true;
+        d->fw = cfg->framework;
+    }
+    d->excluded = pb_config_excluded(cfg, d->path);
+#endif
+}
+
+/* Is a file of the set excluded by the document's configuration? */
+static bool excluded(const lsp_doc *d, const char *path)
+{
+#ifdef PB_LSP_HAVE_CONFIG
+    return d->opt.config && pb_config_excluded(d->opt.config, path);
+#else
+    (void)d;
+    (void)path;
+    return false;
+#endif
 }
 
 void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d)
 {
     pb_lsp__lint_release(d);
     d->dirty = false;
-    /* PB_HOOK_CONFIG: when src/config/ (.pgbelay.yaml) is present, the
-       nearest config above d->path refines s->opt.lint (version, framework,
-       rule severities) here, before the set is loaded. */
+    doc_options(s, d);
+    if (d->excluded) {
+        /* excluded by .pgbelay.yaml: pgbelay lint does not read it either */
+        pb_lint_buffer(&d->opt, d->path, "", 0, &d->res);
+        d->res.ndiags = 0;
+        d->linted = true;
+        return;
+    }
     if (!d->path || !s->host.set_dir || !s->host.walk_sql) {
         lint_alone(s, d);
         return;
@@ -190,8 +316,13 @@ void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d)
     d->set_arena = pb_arena_new();
     d->set = pb_arena_alloc(d->set_arena, sizeof *d->set);
     d->set_dir = pb_arena_strdup(d->set_arena, dir);
-    pb_framework_load_overlay(d->set_arena, &s->opt.lint, (const char *const *)w->paths, w->n,
-                              !s->opt.framework_forced, s->opt.framework, d->path, d->text.data, d->text.len, d->set);
+    const char **files = pb_arena_alloc(d->set_arena, (w->n + 1) * sizeof *files);
+    size_t nfiles = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->paths[i], d->path) || !excluded(d, w->paths[i]))
+            files[nfiles++] = w->paths[i];
+    pb_framework_load_overlay(d->set_arena, &d->opt, files, nfiles, !d->fw_forced, d->fw, d->path, d->text.data,
+                              d->text.len, d->set);
     size_t first = SIZE_MAX, last = 0;
     for (size_t m = 0; m < d->set->len; m++) {
         const pb_migration *mig = d->set->items[m];
@@ -213,12 +344,12 @@ void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d)
     }
     d->first = first;
     d->last = last;
-    d->before = catalog_before(s, dir, d->set, first, d->set_arena);
+    d->before = catalog_before(s, d, dir, d->set, first, d->set_arena);
     free(dir);
     pb_arena *ra = pb_arena_new();
     pb_catalog *cat = pb_catalog_clone(ra, d->before);
     pick k = {.path = d->path};
-    pb_lint__range(&s->opt.lint, d->set, cat, first, last, take, &k);
+    pb_lint__range(&d->opt, d->set, cat, first, last, take, &k);
     pb_arena_free(ra);
     if (!k.found) {
         pb_lsp__log(s, "%s: no result from its migration set; linted on its own", d->path);
