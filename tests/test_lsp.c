@@ -994,7 +994,7 @@ static void test_many_edits(void)
 /* .pgbelay.yaml next to the migrations: version, rule settings, exclude
  * globs and suppression comments reach the editor; a broken key is
  * published on the config file. Only with the configuration module. */
-static void test_config(void)
+static void test_lsp_config(void)
 {
 #if __has_include("config/config.h")
     put("cf/.pgbelay.yaml", "pg-version: 12\nrules:\n  missing-lock-timeout: off\nexclude:\n  - \"*_skip.sql\"\n");
@@ -1145,7 +1145,7 @@ void test_lsp(void)
     test_code_actions();
     test_malformed();
     test_many_edits();
-    test_config();
+    test_lsp_config();
     test_neovim();
     rm_rf(tmpdir);
 }
