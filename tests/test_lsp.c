@@ -194,7 +194,8 @@ static json_t *diagnostics(client *c, const char *uri, int version)
         json_t *p = json_object_get(c->diags, uri);
         if (p) {
             json_t *v = json_object_get(p, "version");
-            if (version == -1 || (version == -2 && !v) || (json_is_integer(v) && json_integer_value(v) == version))
+            if (version == -1 || (version == -2 && !v) ||
+                (json_is_integer(v) && json_integer_value(v) == version))
                 return json_object_get(p, "diagnostics");
         }
         json_t *m = next_msg(c);
@@ -252,12 +253,13 @@ static json_t *init_params(const char *encodings, bool create_files, json_t *ini
     json_t *caps = json_object();
     if (encodings) {
         json_error_t e;
-        json_object_set_new(caps, "general", json_pack("{s:o}", "positionEncodings", json_loads(encodings, 0, &e)));
+        json_object_set_new(caps, "general",
+                            json_pack("{s:o}", "positionEncodings", json_loads(encodings, 0, &e)));
     }
     if (create_files)
         json_object_set_new(caps, "workspace",
-                            json_pack("{s:{s:b,s:[s]}}", "workspaceEdit", "documentChanges", 1, "resourceOperations",
-                                      "create"));
+                            json_pack("{s:{s:b,s:[s]}}", "workspaceEdit", "documentChanges", 1,
+                                      "resourceOperations", "create"));
     json_t *p = json_pack("{s:o,s:o}", "processId", json_null(), "capabilities", caps);
     if (init_opts)
         json_object_set_new(p, "initializationOptions", init_opts);
@@ -280,8 +282,8 @@ static bool start_init(client *c, const char *const *extra, json_t *params, char
     }
     request(c, 1, "initialize", params);
     json_t *r = response(c, 1);
-    const char *e = json_string_value(json_object_get(json_object_get(json_object_get(r, "result"), "capabilities"),
-                                                      "positionEncoding"));
+    const char *e = json_string_value(
+        json_object_get(json_object_get(json_object_get(r, "result"), "capabilities"), "positionEncoding"));
     if (enc)
         snprintf(enc, enclen, "%s", e ? e : "");
     OK(r && json_object_get(r, "result"));
@@ -303,8 +305,8 @@ static void shutdown_exit(client *c, int id, int want_status)
 static void open_doc(client *c, const char *uri, int version, const char *text)
 {
     notify(c, "textDocument/didOpen",
-           json_pack("{s:{s:s,s:s,s:i,s:s}}", "textDocument", "uri", uri, "languageId", "sql", "version", version,
-                     "text", text));
+           json_pack("{s:{s:s,s:s,s:i,s:s}}", "textDocument", "uri", uri, "languageId", "sql", "version",
+                     version, "text", text));
 }
 
 static json_t *pos(int line, int ch)
@@ -312,7 +314,8 @@ static json_t *pos(int line, int ch)
     return json_pack("{s:i,s:i}", "line", line, "character", ch);
 }
 
-static void change_range(client *c, const char *uri, int version, int l0, int c0, int l1, int c1, const char *text)
+static void change_range(client *c, const char *uri, int version, int l0, int c0, int l1, int c1,
+                         const char *text)
 {
     notify(c, "textDocument/didChange",
            json_pack("{s:{s:s,s:i},s:[{s:{s:o,s:o},s:s}]}", "textDocument", "uri", uri, "version", version,
@@ -322,8 +325,8 @@ static void change_range(client *c, const char *uri, int version, int l0, int c0
 static void change_full(client *c, const char *uri, int version, const char *text)
 {
     notify(c, "textDocument/didChange",
-           json_pack("{s:{s:s,s:i},s:[{s:s}]}", "textDocument", "uri", uri, "version", version, "contentChanges",
-                     "text", text));
+           json_pack("{s:{s:s,s:i},s:[{s:s}]}", "textDocument", "uri", uri, "version", version,
+                     "contentChanges", "text", text));
 }
 
 /* The diagnostic with this rule id in `diags`, or NULL. */
@@ -333,7 +336,8 @@ static json_t *find_rule(json_t *diags, const char *rule)
     json_t *d;
     json_array_foreach(diags, i, d)
     {
-        if (json_is_string(json_object_get(d, "code")) && !strcmp(json_string_value(json_object_get(d, "code")), rule))
+        if (json_is_string(json_object_get(d, "code")) &&
+            !strcmp(json_string_value(json_object_get(d, "code")), rule))
             return d;
     }
     return NULL;
@@ -354,7 +358,8 @@ static char *diag_key(json_t *diags)
     json_array_foreach(diags, i, d)
     {
         json_array_append_new(k, json_pack("{s:O,s:O,s:O}", "code", json_object_get(d, "code"), "range",
-                                           json_object_get(d, "range"), "message", json_object_get(d, "message")));
+                                           json_object_get(d, "range"), "message",
+                                           json_object_get(d, "message")));
     }
     char *s = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(k);
@@ -400,7 +405,8 @@ static void test_text_units(void)
 {
     pb_lsp_text t = {0};
     /* "aé😀b\r\nx\ry" : é is 2 bytes / 1 UTF-16 unit, 😀 4 bytes / 2 units */
-    const char *s = "a\xC3\xA9\xF0\x9F\x98\x80" "b\r\nx\ry";
+    const char *s = "a\xC3\xA9\xF0\x9F\x98\x80"
+                    "b\r\nx\ry";
     pb_lsp__text_set(&t, s, strlen(s));
     INT_EQ(t.nlines, 3);
     size_t off;
@@ -454,18 +460,19 @@ static void test_lifecycle(void)
     client c;
     OK(client_start(&c, (const char *const[]){"--stdio", NULL}));
     /* before initialize: requests refused, notifications dropped */
-    request(&c, 7, "textDocument/hover", json_pack("{s:{s:s},s:o}", "textDocument", "uri", "file:///x.sql",
-                                                   "position", pos(0, 0)));
+    request(&c, 7, "textDocument/hover",
+            json_pack("{s:{s:s},s:o}", "textDocument", "uri", "file:///x.sql", "position", pos(0, 0)));
     json_t *r = response(&c, 7);
     INT_EQ(error_code(r), -32002);
     json_decref(r);
     open_doc(&c, "file:///nowhere/early.sql", 1, "CREATE INDEX i ON t (a);\n");
     request(&c, 1, "initialize", init_params(NULL, false, NULL));
     r = response(&c, 1);
-    STR_EQ(json_string_value(json_object_get(
-               json_object_get(json_object_get(r, "result"), "capabilities"), "positionEncoding")),
+    STR_EQ(json_string_value(json_object_get(json_object_get(json_object_get(r, "result"), "capabilities"),
+                                             "positionEncoding")),
            "utf-16");
-    OK(json_is_true(json_object_get(json_object_get(json_object_get(r, "result"), "capabilities"), "hoverProvider")));
+    OK(json_is_true(
+        json_object_get(json_object_get(json_object_get(r, "result"), "capabilities"), "hoverProvider")));
     json_decref(r);
     request(&c, 2, "initialize", init_params(NULL, false, NULL));
     r = response(&c, 2);
@@ -575,14 +582,18 @@ static void test_diagnostics(void)
         json_array_foreach(want, i, w)
         {
             json_t *g = json_array_get(d, i);
-            STR_EQ(json_string_value(json_object_get(g, "code")), json_string_value(json_object_get(w, "rule")));
-            INT_EQ(rng(g, "start", "line"), json_integer_value(json_object_get(json_object_get(w, "start"), "line")) - 1);
+            STR_EQ(json_string_value(json_object_get(g, "code")),
+                   json_string_value(json_object_get(w, "rule")));
+            INT_EQ(rng(g, "start", "line"),
+                   json_integer_value(json_object_get(json_object_get(w, "start"), "line")) - 1);
         }
         json_decref(j);
     }
 
     /* a syntax error is reported at its place, and the rest is still checked */
-    change_full(&c, u2, 2, "ALTER TABLE users ALTER COLUMN age TYPE int;\nSELEC oops;\nCREATE INDEX users_email ON users (email);\n");
+    change_full(&c, u2, 2,
+                "ALTER TABLE users ALTER COLUMN age TYPE int;\nSELEC oops;\nCREATE INDEX users_email ON "
+                "users (email);\n");
     d = diagnostics(&c, u2, 2);
     json_t *se = find_rule(d, "syntax-error");
     OK(se != NULL);
@@ -645,7 +656,8 @@ static void test_sync_and_encodings(void)
     for (int e = 0; e < 2; e++) {
         client c;
         char enc[16];
-        start_init(&c, NULL, init_params(e ? "[\"utf-32\",\"utf-8\",\"utf-16\"]" : "[\"utf-16\"]", false, NULL), enc,
+        start_init(&c, NULL,
+                   init_params(e ? "[\"utf-32\",\"utf-8\",\"utf-16\"]" : "[\"utf-16\"]", false, NULL), enc,
                    sizeof enc);
         STR_EQ(enc, e ? "utf-8" : "utf-16");
         put("plain/a.sql", base);
@@ -671,7 +683,8 @@ static void test_sync_and_encodings(void)
         /* an edit inside the emoji on line 0 in the client's units: replace
            "é" (UTF-16 col 6, UTF-8 col 6..8) by "e" — diagnostics still equal */
         change_range(&c, ua, 4, 0, 6, 0, e ? 8 : 7, "e");
-        change_full(&c, ub, 2, "-- cafe \xF0\x9F\x98\x80\n/* \xC3\xA9\xF0\x9F\x98\x80 */ CREATE INDEX i ON t (a);\n");
+        change_full(&c, ub, 2,
+                    "-- cafe \xF0\x9F\x98\x80\n/* \xC3\xA9\xF0\x9F\x98\x80 */ CREATE INDEX i ON t (a);\n");
         da = diagnostics(&c, ua, 4);
         db = diagnostics(&c, ub, 2);
         ka = diag_key(da);
@@ -692,13 +705,15 @@ static json_t *hover(client *c, int id, const char *uri, int line, int ch)
 
 static const char *hover_text(json_t *r)
 {
-    return json_string_value(json_object_get(json_object_get(json_object_get(r, "result"), "contents"), "value"));
+    return json_string_value(
+        json_object_get(json_object_get(json_object_get(r, "result"), "contents"), "value"));
 }
 
 static void test_hover(void)
 {
-    put("hv/001.sql", "ALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;\n\nCREATE INDEX CONCURRENTLY o_idx ON "
-                      "orders (id);\nALTER TABLE orders ATTACH PARTITION orders_1 FOR VALUES FROM (1) TO (2);\n");
+    put("hv/001.sql",
+        "ALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;\n\nCREATE INDEX CONCURRENTLY o_idx ON "
+        "orders (id);\nALTER TABLE orders ATTACH PARTITION orders_1 FOR VALUES FROM (1) TO (2);\n");
     const char *u = uri_of("hv/001.sql");
     for (int v = 0; v < 2; v++) {
         client c;
@@ -756,8 +771,8 @@ static void test_hover(void)
 static json_t *code_actions(client *c, int id, const char *uri, int l0, int c0, int l1, int c1)
 {
     request(c, id, "textDocument/codeAction",
-            json_pack("{s:{s:s},s:{s:o,s:o},s:{s:[]}}", "textDocument", "uri", uri, "range", "start", pos(l0, c0),
-                      "end", pos(l1, c1), "context", "diagnostics"));
+            json_pack("{s:{s:s},s:{s:o,s:o},s:{s:[]}}", "textDocument", "uri", uri, "range", "start",
+                      pos(l0, c0), "end", pos(l1, c1), "context", "diagnostics"));
     return response(c, id);
 }
 
@@ -794,11 +809,13 @@ static void test_code_actions(void)
         json_t *fix = find_action(r, "CONCURRENTLY");
         OK(fix != NULL);
         STR_EQ(json_string_value(json_object_get(fix, "kind")), "quickfix");
-        json_t *te = json_array_get(json_object_get(json_object_get(json_object_get(fix, "edit"), "changes"), u), 0);
+        json_t *te =
+            json_array_get(json_object_get(json_object_get(json_object_get(fix, "edit"), "changes"), u), 0);
         STR_EQ(json_string_value(json_object_get(te, "newText")), " CONCURRENTLY");
         INT_EQ(rng(te, "start", "line"), 1);
         INT_EQ(rng(te, "start", "character"), 14);
-        STR_EQ(json_string_value(json_object_get(json_array_get(json_object_get(fix, "diagnostics"), 0), "code")),
+        STR_EQ(json_string_value(
+                   json_object_get(json_array_get(json_object_get(fix, "diagnostics"), 0), "code")),
                "create-index-non-concurrent");
         /* the published diagnostic (written by hand for speed) and the one in
            the code action (Jansson) are the same JSON */
@@ -856,7 +873,8 @@ static void test_code_actions(void)
 static void test_malformed(void)
 {
     client c;
-    start_init(&c, (const char *const[]){"--max-message", "2048", NULL}, init_params(NULL, false, NULL), NULL, 0);
+    start_init(&c, (const char *const[]){"--max-message", "2048", NULL}, init_params(NULL, false, NULL), NULL,
+               0);
     /* not JSON */
     const char *bad = "Content-Length: 9\r\n\r\n{\"id\": 1,";
     send_raw(&c, bad, strlen(bad));
@@ -986,8 +1004,8 @@ static void test_many_edits(void)
     }
     long after = rss_kb(c.pid);
     if (!getenv("PGBELAY_SANITIZED") && !T.quick)
-        CHECK_(before > 0 && after - before < 64 * 1024, "RSS grew from %ld kB to %ld kB over %d edits", before,
-               after, n);
+        CHECK_(before > 0 && after - before < 64 * 1024, "RSS grew from %ld kB to %ld kB over %d edits",
+               before, after, n);
     shutdown_exit(&c, 2, 0);
 }
 
@@ -997,8 +1015,10 @@ static void test_many_edits(void)
 static void test_lsp_config(void)
 {
 #if __has_include("config/config.h")
-    put("cf/.pgbelay.yaml", "pg-version: 12\nrules:\n  missing-lock-timeout: off\nexclude:\n  - \"*_skip.sql\"\n");
-    put("cf/001_a.sql", "CREATE INDEX i ON t (a);\n-- pgbelay-ignore drop-table: the table is unused since v2\nDROP TABLE old;\nDROP TABLE older;\n");
+    put("cf/.pgbelay.yaml",
+        "pg-version: 12\nrules:\n  missing-lock-timeout: off\nexclude:\n  - \"*_skip.sql\"\n");
+    put("cf/001_a.sql", "CREATE INDEX i ON t (a);\n-- pgbelay-ignore drop-table: the table is unused since "
+                        "v2\nDROP TABLE old;\nDROP TABLE older;\n");
     put("cf/002_skip.sql", "DROP TABLE t;\n");
     client c;
     start_init(&c, NULL, init_params(NULL, false, NULL), NULL, 0);

@@ -11,8 +11,10 @@
 #include "pgbelay/pgbelay.h"
 
 static const pb_opt_doc opts[] = {
-    {{"stdio", no_argument, NULL, 'S'}, NULL, "talk over standard input and output (the default; accepted for "
-                                              "clients that pass it)"},
+    {{"stdio", no_argument, NULL, 'S'},
+     NULL,
+     "talk over standard input and output (the default; accepted for "
+     "clients that pass it)"},
     {{"pg-version", required_argument, NULL, 'p'},
      "N",
      "PostgreSQL major version of the target server, 11-17 (default 15; initializationOptions.pgVersion "
@@ -23,7 +25,9 @@ static const pb_opt_doc opts[] = {
     {{"max-message", required_argument, NULL, 'm'},
      "BYTES",
      "largest JSON-RPC message accepted (default 67108864); larger ones are skipped"},
-    {{"log-timing", no_argument, NULL, 'T'}, NULL, "log the milliseconds each lint and publish takes to stderr"},
+    {{"log-timing", no_argument, NULL, 'T'},
+     NULL,
+     "log the milliseconds each lint and publish takes to stderr"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -56,8 +60,8 @@ int pb_cmd_lsp(int argc, char **argv)
         case 'p': {
             long v = strtol(optarg, &end, 10);
             if (*end || v < PB_PG_VERSION_MIN || v > PB_PG_VERSION_MAX) {
-                pb_cli_error("--pg-version must be a major version from %d to %d, not '%s'", PB_PG_VERSION_MIN,
-                             PB_PG_VERSION_MAX, optarg);
+                pb_cli_error("--pg-version must be a major version from %d to %d, not '%s'",
+                             PB_PG_VERSION_MIN, PB_PG_VERSION_MAX, optarg);
                 return PB_EXIT_ERROR;
             }
             o.lint.pg_version = (int)v;
@@ -81,7 +85,9 @@ int pb_cmd_lsp(int argc, char **argv)
         }
         case 'h': lsp_usage(stdout); return PB_EXIT_OK;
         case ':': pb_cli_error("option '%s' needs a value", argv[optind - 1]); return PB_EXIT_ERROR;
-        default: pb_cli_error("unknown option '%s' (see 'pgbelay lsp --help')", argv[optind - 1]); return PB_EXIT_ERROR;
+        default:
+            pb_cli_error("unknown option '%s' (see 'pgbelay lsp --help')", argv[optind - 1]);
+            return PB_EXIT_ERROR;
         }
     }
     if (optind < argc) {

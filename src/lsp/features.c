@@ -71,7 +71,9 @@ static pb_fact_env env_for(const pb_catalog *cat, const pb_op *op)
 
 static const char *op_title(pb_arena *a, const pb_op *op)
 {
-    const char *rel = op->rel.name ? pb_qname_str(a, op->rel) : op->obj.name ? pb_qname_str(a, op->obj) : NULL;
+    const char *rel = op->rel.name   ? pb_qname_str(a, op->rel)
+                      : op->obj.name ? pb_qname_str(a, op->obj)
+                                     : NULL;
     const char *what = pb_op_kind_name(op->kind);
     if (op->kind == PB_OP_OTHER && op->stmt_kind)
         what = op->stmt_kind;
@@ -123,9 +125,11 @@ json_t *pb_lsp__hover(pb_lsp_server *s, lsp_doc *d, size_t off)
                               f.target ? f.target : "relation", pb_lock_blocks_text(f.lock));
                 if (f.other_lock)
                     pb_buf_printf(&b, "- **%s** lock on the %s: %s\n", pb_lock_mode_name(f.other_lock),
-                                  f.other_role ? f.other_role : "other relation", pb_lock_blocks_text(f.other_lock));
+                                  f.other_role ? f.other_role : "other relation",
+                                  pb_lock_blocks_text(f.other_lock));
                 if (f.rewrite)
-                    pb_buf_puts(&b, "- table rewrite: the table and its indexes are rewritten under the lock\n");
+                    pb_buf_puts(&b,
+                                "- table rewrite: the table and its indexes are rewritten under the lock\n");
                 else if (f.index_build)
                     pb_buf_puts(&b, "- builds an index (full table scan and sort) under the lock\n");
                 else if (f.scan)
@@ -145,8 +149,9 @@ json_t *pb_lsp__hover(pb_lsp_server *s, lsp_doc *d, size_t off)
     }
     if (found) {
         json_t *h = json_object();
-        json_object_set_new(h, "contents", json_pack("{s:s,s:o}", "kind", "markdown", "value",
-                                                     pb_lsp__jstr(pb_buf_cstr(&b), b.len)));
+        json_object_set_new(
+            h, "contents",
+            json_pack("{s:s,s:o}", "kind", "markdown", "value", pb_lsp__jstr(pb_buf_cstr(&b), b.len)));
         json_object_set_new(h, "range", pb_lsp__range(s, d, sstart, send));
         json_decref(out);
         out = h;
@@ -209,7 +214,7 @@ static bool rule_fix(pb_lsp_server *s, const lsp_doc *d, const pb_diag *g, pb_ar
         *at = w + 5;
         *text = " CONCURRENTLY";
         *title = !strcmp(id, "create-index-non-concurrent") ? "Build the index CONCURRENTLY"
-                                                             : "Drop the index CONCURRENTLY";
+                                                            : "Drop the index CONCURRENTLY";
         return true;
     }
     if (!strcmp(id, "reindex-non-concurrent") && v >= 12) { /* REINDEX CONCURRENTLY: PostgreSQL 12 */
@@ -231,7 +236,8 @@ static bool rule_fix(pb_lsp_server *s, const lsp_doc *d, const pb_diag *g, pb_ar
         *title = "Refresh CONCURRENTLY (needs a unique index on the materialized view)";
         return true;
     }
-    if (!strcmp(id, "detach-partition-non-concurrent") && v >= 14) { /* DETACH ... CONCURRENTLY: PostgreSQL 14 */
+    if (!strcmp(id, "detach-partition-non-concurrent") &&
+        v >= 14) { /* DETACH ... CONCURRENTLY: PostgreSQL 14 */
         *at = g->stmt_end;
         *text = " CONCURRENTLY";
         *title = "Detach the partition CONCURRENTLY";
@@ -304,7 +310,8 @@ static json_t *plan_action(pb_lsp_server *s, lsp_doc *d, pb_arena *a)
     pb_out_file *files;
     size_t nfiles;
     const char *err = NULL;
-    if (!pb_framework_render(a, d->set->framework, d->set_dir, specs, pl.nphases, now, &files, &nfiles, &err)) {
+    if (!pb_framework_render(a, d->set->framework, d->set_dir, specs, pl.nphases, now, &files, &nfiles,
+                             &err)) {
         pb_lsp__log(s, "plan for %s: %s", d->path, err ? err : "cannot render the phases");
         return NULL;
     }
@@ -313,14 +320,15 @@ static json_t *plan_action(pb_lsp_server *s, lsp_doc *d, pb_arena *a)
         const char *uri = path_uri(a, pb_arena_sprintf(a, "%s/%s", d->set_dir, files[i].path));
         json_array_append_new(changes, json_pack("{s:s,s:s,s:{s:b}}", "kind", "create", "uri", uri, "options",
                                                  "ignoreIfExists", 0));
-        json_t *te = json_pack("{s:{s:{s:i,s:i},s:{s:i,s:i}},s:o}", "range", "start", "line", 0, "character", 0,
-                               "end", "line", 0, "character", 0, "newText",
+        json_t *te = json_pack("{s:{s:{s:i,s:i},s:{s:i,s:i}},s:o}", "range", "start", "line", 0, "character",
+                               0, "end", "line", 0, "character", 0, "newText",
                                pb_lsp__jstr(files[i].content, strlen(files[i].content)));
-        json_array_append_new(changes, json_pack("{s:{s:s,s:n},s:[o]}", "textDocument", "uri", uri, "version",
-                                                 "edits", te));
+        json_array_append_new(
+            changes, json_pack("{s:{s:s,s:n},s:[o]}", "textDocument", "uri", uri, "version", "edits", te));
     }
-    const char *title = pb_arena_sprintf(a, "Plan this change: %zu expand/contract phase%s as %zu new migration file%s",
-                                         pl.nphases, pl.nphases == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s");
+    const char *title =
+        pb_arena_sprintf(a, "Plan this change: %zu expand/contract phase%s as %zu new migration file%s",
+                         pl.nphases, pl.nphases == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s");
     return action(title, "refactor.rewrite", NULL, json_pack("{s:o}", "documentChanges", changes), false);
 }
 
@@ -354,10 +362,10 @@ json_t *pb_lsp__code_actions(pb_lsp_server *s, lsp_doc *d, size_t start, size_t 
         size_t ie, ls = line_start(d, g->stmt_start, &ie);
         const char *comment = pb_arena_sprintf(a, "%.*s-- pgbelay-ignore %s: <reason>\n", (int)(ie - ls),
                                                d->text.data + ls, pb_rule_id(g->rule));
-        json_array_append_new(
-            out, action(pb_arena_sprintf(a, "Ignore %s for this statement (pgbelay-ignore)", pb_rule_id(g->rule)),
-                        "quickfix", pb_lsp__diagnostic(s, d, g), single_edit(d, text_edit(s, d, ls, ls, comment)),
-                        false));
+        json_array_append_new(out, action(pb_arena_sprintf(a, "Ignore %s for this statement (pgbelay-ignore)",
+                                                           pb_rule_id(g->rule)),
+                                          "quickfix", pb_lsp__diagnostic(s, d, g),
+                                          single_edit(d, text_edit(s, d, ls, ls, comment)), false));
     }
     if (any) {
         json_t *p = plan_action(s, d, a);

@@ -29,15 +29,15 @@ typedef struct pb_lsp_host {
 
 /* Server settings. Zero-initialise; zero fields take the defaults. */
 typedef struct pb_lsp_options {
-    pb_options lint;           /* PostgreSQL version etc.; initializationOptions override */
-    bool framework_forced;     /* use `framework` instead of detecting it per directory */
+    pb_options lint;       /* PostgreSQL version etc.; initializationOptions override */
+    bool framework_forced; /* use `framework` instead of detecting it per directory */
     pb_framework framework;
-    size_t max_message;        /* largest JSON-RPC body accepted, bytes (0: PB_LSP_MAX_MESSAGE) */
-    int parent_poll_ms;        /* how often to check that the client process lives (0: 1000 ms) */
-    size_t max_set_files;      /* a directory with more *.sql files is not treated as one
-                                  migration set: the file is linted on its own (0: 5000) */
-    FILE *log;                 /* log lines ("pgbelay lsp: ..."); NULL: stderr */
-    bool log_timing;           /* log how long each lint and publish took (milliseconds) */
+    size_t max_message;   /* largest JSON-RPC body accepted, bytes (0: PB_LSP_MAX_MESSAGE) */
+    int parent_poll_ms;   /* how often to check that the client process lives (0: 1000 ms) */
+    size_t max_set_files; /* a directory with more *.sql files is not treated as one
+                             migration set: the file is linted on its own (0: 5000) */
+    FILE *log;            /* log lines ("pgbelay lsp: ..."); NULL: stderr */
+    bool log_timing;      /* log how long each lint and publish took (milliseconds) */
 } pb_lsp_options;
 
 /* 64 MiB: a body claiming more is skipped without being buffered. */

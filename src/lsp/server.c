@@ -247,8 +247,8 @@ static read_status read_message(pb_lsp_server *s, transport *t, const char **bod
             return READ_SKIPPED;
         }
         if (clen > max) {
-            pb_lsp__log(s, "a message of %llu bytes is over the limit of %zu bytes: skipped", (unsigned long long)clen,
-                        max);
+            pb_lsp__log(s, "a message of %llu bytes is over the limit of %zu bytes: skipped",
+                        (unsigned long long)clen, max);
             read_status r = skip_bytes(s, t, clen);
             return r == READ_OK ? READ_SKIPPED : r;
         }
@@ -410,8 +410,8 @@ json_t *pb_lsp__range(const pb_lsp_server *s, const lsp_doc *d, size_t start, si
     uint32_t l0, c0, l1, c1;
     pb_lsp__position(&d->text, s->enc, start, &l0, &c0);
     pb_lsp__position(&d->text, s->enc, end, &l1, &c1);
-    return json_pack("{s:{s:i,s:i},s:{s:i,s:i}}", "start", "line", (json_int_t)l0, "character", (json_int_t)c0,
-                     "end", "line", (json_int_t)l1, "character", (json_int_t)c1);
+    return json_pack("{s:{s:i,s:i},s:{s:i,s:i}}", "start", "line", (json_int_t)l0, "character",
+                     (json_int_t)c0, "end", "line", (json_int_t)l1, "character", (json_int_t)c1);
 }
 
 json_t *pb_lsp__diagnostic(const pb_lsp_server *s, const lsp_doc *d, const pb_diag *g)
@@ -431,8 +431,8 @@ json_t *pb_lsp__diagnostic(const pb_lsp_server *s, const lsp_doc *d, const pb_di
     }
     json_object_set_new(j, "message", pb_lsp__jstr(pb_buf_cstr(&b), b.len));
     pb_buf_release(&b);
-    json_object_set_new(j, "data", json_pack("{s:s,s:s}", "rule", pb_rule_id(g->rule), "ruleCode",
-                                             pb_rule_code(g->rule)));
+    json_object_set_new(
+        j, "data", json_pack("{s:s,s:s}", "rule", pb_rule_id(g->rule), "ruleCode", pb_rule_code(g->rule)));
     return j;
 }
 
@@ -449,7 +449,8 @@ static void put_jstr(pb_buf *b, const char *str)
 static void publish(pb_lsp_server *s, lsp_doc *d, bool clear)
 {
     pb_buf b = {0};
-    pb_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":");
+    pb_buf_puts(&b,
+                "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":");
     put_jstr(&b, d->uri);
     if (!clear)
         pb_buf_printf(&b, ",\"version\":%lld", (long long)d->version);
@@ -542,7 +543,8 @@ static void flush(pb_lsp_server *s)
         publish(s, d, false);
         clock_gettime(CLOCK_MONOTONIC, &t2);
         if (s->opt.log_timing)
-            pb_lsp__log(s, "lint %.1f ms, publish %.1f ms", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6,
+            pb_lsp__log(s, "lint %.1f ms, publish %.1f ms",
+                        (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6,
                         (t2.tv_sec - t1.tv_sec) * 1e3 + (t2.tv_nsec - t1.tv_nsec) / 1e6);
     }
 }
@@ -722,8 +724,9 @@ static json_t *initialize(pb_lsp_server *s, json_t *params)
     s->initialized = true;
     json_t *c = json_object();
     json_object_set_new(c, "positionEncoding", json_string(s->enc == PB_LSP_UTF8 ? "utf-8" : "utf-16"));
-    json_object_set_new(c, "textDocumentSync", json_pack("{s:b,s:i,s:{s:b}}", "openClose", 1, "change", 2, "save",
-                                                         "includeText", 0));
+    json_object_set_new(
+        c, "textDocumentSync",
+        json_pack("{s:b,s:i,s:{s:b}}", "openClose", 1, "change", 2, "save", "includeText", 0));
     json_object_set_new(c, "hoverProvider", json_true());
     json_object_set_new(c, "codeActionProvider",
                         json_pack("{s:[s,s]}", "codeActionKinds", "quickfix", "refactor.rewrite"));

@@ -70,7 +70,7 @@ typedef struct pb_lsp_server {
     int out_fd;
     bool initialized, shutdown;
     pb_lsp_encoding enc;
-    pid_t parent; /* 0: unknown */
+    pid_t parent;          /* 0: unknown */
     bool can_create_files; /* client applies CreateFile in workspace edits */
     lsp_doc **docs;
     size_t ndocs, docs_cap;
@@ -78,7 +78,7 @@ typedef struct pb_lsp_server {
     size_t cache_next;
     lsp_walk walks[LSP_NCACHE];
     size_t walk_next;
-    bool assume_set; /* assumeInTransaction given by the editor */
+    bool assume_set;     /* assumeInTransaction given by the editor */
     lsp_config *configs; /* loaded .pgbelay.yaml files */
     size_t nconfigs;
     void **retired; /* replaced configs, freed at exit: results may still point into them */

@@ -140,7 +140,8 @@ bool pb_lsp__offset(const pb_lsp_text *t, pb_lsp_encoding enc, int64_t line, int
     return true;
 }
 
-void pb_lsp__position(const pb_lsp_text *t, pb_lsp_encoding enc, size_t off, uint32_t *line, uint32_t *character)
+void pb_lsp__position(const pb_lsp_text *t, pb_lsp_encoding enc, size_t off, uint32_t *line,
+                      uint32_t *character)
 {
     if (off > t->len)
         off = t->len;

@@ -321,8 +321,8 @@ void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d)
     for (size_t i = 0; i < w->n; i++)
         if (!strcmp(w->paths[i], d->path) || !excluded(d, w->paths[i]))
             files[nfiles++] = w->paths[i];
-    pb_framework_load_overlay(d->set_arena, &d->opt, files, nfiles, !d->fw_forced, d->fw, d->path, d->text.data,
-                              d->text.len, d->set);
+    pb_framework_load_overlay(d->set_arena, &d->opt, files, nfiles, !d->fw_forced, d->fw, d->path,
+                              d->text.data, d->text.len, d->set);
     size_t first = SIZE_MAX, last = 0;
     for (size_t m = 0; m < d->set->len; m++) {
         const pb_migration *mig = d->set->items[m];
