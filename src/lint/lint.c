@@ -386,7 +386,8 @@ pb_catalog *pb_lint__start_catalog(const pb_options *opt, pb_arena *a)
 }
 
 static void lint_migrations(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first,
-                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report, void *rud);
+                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report,
+                            void *rud);
 
 void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
                   pb_lint_report_fn report, void *rud)
@@ -422,7 +423,8 @@ void pb_lint__range(const pb_options *opt, pb_migration_set *set, pb_catalog *ca
 
 /* Lints migrations [first, last) of `set` against `cat`: see pb_lint__set. */
 static void lint_migrations(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first,
-                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report, void *rud)
+                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report,
+                            void *rud)
 {
     int v = norm_version(opt);
     /* the last migration that uses each source: its result is complete then */
