@@ -644,6 +644,37 @@ static void test_diagnostics(void)
     shutdown_exit(&c, 90, 0);
 }
 
+/* The catalog of the earlier migrations is replayed once, not per edit,
+ * and again when one of them changes. */
+static void test_cache(void)
+{
+    put("cc/001_init.sql", M1);
+    put("cc/002_shrink.sql", M2);
+    const char *u = uri_of("cc/002_shrink.sql");
+    client c;
+    start_init(&c, (const char *const[]){"--log-timing", NULL}, init_params(NULL, false, NULL), NULL, 0);
+    open_doc(&c, u, 1, M2);
+    OK(diagnostics(&c, u, 1) != NULL);
+    for (int v = 2; v < 6; v++) {
+        change_range(&c, u, v, 0, 0, 0, 0, "-");
+        OK(diagnostics(&c, u, v) != NULL);
+    }
+    put("cc/001_init.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text, age int);\n");
+    change_range(&c, u, 6, 0, 0, 0, 0, "-");
+    json_t *d = diagnostics(&c, u, 6);
+    OK(d && find_rule(d, "narrowing-type-change") == NULL);
+    request(&c, 2, "shutdown", NULL);
+    json_decref(response(&c, 2));
+    notify(&c, "exit", NULL);
+    char *log = NULL;
+    INT_EQ(client_finish(&c, false, &log), 0);
+    size_t n = 0;
+    for (const char *q = log; q && (q = strstr(q, "replayed 1 earlier migration")); q++)
+        n++;
+    INT_EQ(n, 2); /* at open, and after 001 changed: not for the four edits between */
+    free(log);
+}
+
 /* The same document edited incrementally and sent whole gives the same
  * diagnostics; positions follow the negotiated encoding. */
 static void test_sync_and_encodings(void)
@@ -1154,7 +1185,7 @@ void test_lsp(void)
     char real[PATH_MAX];
     if (realpath(tmpdir, real))
         snprintf(tmpdir, sizeof tmpdir, "%s", real);
-    const char *dirs[] = {"db", "plain", "hv", "ca", "mf", "me", "nv", "nv/db", "cf"};
+    const char *dirs[] = {"db", "plain", "hv", "ca", "mf", "me", "nv", "nv/db", "cf", "cc"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         char p[PATH_MAX];
         snprintf(p, sizeof p, "%s/%s", tmpdir, dirs[i]);
@@ -1163,6 +1194,7 @@ void test_lsp(void)
     test_text_units();
     test_lifecycle();
     test_diagnostics();
+    test_cache();
     test_sync_and_encodings();
     test_hover();
     test_code_actions();

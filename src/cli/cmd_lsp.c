@@ -27,7 +27,7 @@ static const pb_opt_doc opts[] = {
      "largest JSON-RPC message accepted (default 67108864); larger ones are skipped"},
     {{"log-timing", no_argument, NULL, 'T'},
      NULL,
-     "log the milliseconds each lint and publish takes to stderr"},
+     "log the milliseconds each lint and publish takes, and each catalog replay, to stderr"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])

@@ -159,6 +159,9 @@ static pb_catalog *catalog_before(pb_lsp_server *s, const lsp_doc *d, const char
     c->cat = pb_lint__start_catalog(&d->opt, c->arena);
     for (size_t m = 0; m < first; m++)
         pb_lint__replay_part(set->items[m]->up, c->cat, m, NULL, NULL);
+    if (s->opt.log_timing)
+        pb_lsp__log(s, "replayed %zu earlier migration%s of %s into the catalog cache", first,
+                    first == 1 ? "" : "s", dir);
     return pb_catalog_clone(a, c->cat);
 }
 
