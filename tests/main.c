@@ -20,6 +20,7 @@ static const struct {
     {"abi-guard", test_abi_guard}, {"config", test_config}, /* before plan: it parses in-process */
     {"plan", test_plan},
     {"golden", test_golden},       {"cli", test_cli},
+    {"lsp", test_lsp},
 };
 
 int main(int argc, char **argv)

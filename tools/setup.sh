@@ -23,6 +23,7 @@ DEB_PACKAGES=(
   postgresql-client        # psql, pg_dump for the same
   python3                  # the test-pg harness (standard library only)
   util-linux               # runuser: the test cluster runs as the postgres user under root
+  neovim                   # headless end-to-end test of pgbelay lsp (tests/test_lsp.c)
 )
 
 SUDO=""

@@ -27,6 +27,7 @@ static const struct {
     {"rules", pb_cmd_rules, "list every rule with its code, severity and summary"},
     {"explain", pb_cmd_explain, "print one rule's documentation"},
     {"config", pb_cmd_config, "print the effective configuration and where each value came from"},
+    {"lsp", pb_cmd_lsp, "language server (LSP) over stdin/stdout for editors (see editors/)"},
 };
 
 static void usage(FILE *f)

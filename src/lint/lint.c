@@ -417,10 +417,13 @@ pb_catalog *pb_lint__start_catalog(const pb_options *opt, pb_arena *a)
     return cat;
 }
 
+static void lint_migrations(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first,
+                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report,
+                            void *rud);
+
 void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
                   pb_lint_report_fn report, void *rud)
 {
-    int v = norm_version(opt);
     size_t cap = opt && opt->max_file_size ? opt->max_file_size : PB_DEFAULT_MAX_FILE_SIZE;
     for (size_t i = 0; i < set->nunloaded; i++) {
         pb_result res;
@@ -439,20 +442,36 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
         else
             pb_result_free(&res);
     }
+    pb_arena *run = pb_arena_new();
+    lint_migrations(opt, set, pb_lint__start_catalog(opt, run), 0, set->len, emit, ud, report, rud);
+    pb_arena_free(run);
+}
+
+void pb_lint__range(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first, size_t last,
+                    pb_lint_emit_fn emit, void *ud)
+{
+    lint_migrations(opt, set, cat, first, last < set->len ? last : set->len, emit, ud, NULL, NULL);
+}
+
+/* Lints migrations [first, last) of `set` against `cat`: see pb_lint__set. */
+static void lint_migrations(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first,
+                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report,
+                            void *rud)
+{
+    int v = norm_version(opt);
     /* the last migration that uses each source: its result is complete then */
     pb_arena *run = pb_arena_new();
     pb_strmap last = {0};
-    for (size_t m = 0; m < set->len; m++) {
+    for (size_t m = first; m < last_mig; m++) {
         pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
         for (int k = 0; k < 2; k++)
             if (parts[k])
                 pb_strmap_put(run, &last, parts[k]->src->path, (void *)(uintptr_t)(m + 1));
     }
-    pb_catalog *cat = pb_lint__start_catalog(opt, run);
     source_acc open[4];
     size_t nopen = 0;
     bool layout_reported = false;
-    for (size_t m = 0; m < set->len; m++) {
+    for (size_t m = first; m < last_mig; m++) {
         pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
         if (report && !report(rud, parts[0]->src->path) && !(parts[1] && report(rud, parts[1]->src->path))) {
             pb_lint__replay_part(parts[0], cat, m, NULL, NULL); /* history only: findings not wanted */
