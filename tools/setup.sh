@@ -23,6 +23,7 @@ DEB_PACKAGES=(
   postgresql-client        # psql, pg_dump for the same
   python3                  # the test-pg harness (standard library only)
   util-linux               # runuser: the test cluster runs as the postgres user under root
+  python3-yaml             # zig build test-facts reads the rule examples (rules/*.yaml)
 )
 
 SUDO=""

@@ -1730,3 +1730,31 @@ size_t pb_catalog_diff(pb_arena *a, const pb_catalog *x, const pb_catalog *y, pb
     }
     return d.n;
 }
+
+size_t pb_catalog_list(pb_arena *a, const pb_catalog *cat, pb_cat_list_kind kind, const void ***out)
+{
+    void **items = NULL;
+    size_t n = 0;
+    switch (kind) {
+    case PB_CAT_LIST_TABLES:
+        n = chain_items(a, &cat->tables, offsetof(pb_cat_table, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_INDEXES:
+        n = chain_items(a, &cat->indexes, offsetof(pb_cat_index, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_SEQUENCES:
+        n = chain_items(a, &cat->sequences, offsetof(pb_cat_sequence, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_ENUMS:
+        n = chain_items(a, &cat->enums, offsetof(pb_cat_enum, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_SCHEMAS:
+        items = pb_arena_alloc(a, (cat->schemas.len + 1) * sizeof *items);
+        for (size_t i = 0; i < cat->schemas.cap; i++)
+            if (cat->schemas.keys[i] && cat->schemas.vals[i] && n < cat->schemas.len)
+                items[n++] = cat->schemas.vals[i];
+        break;
+    }
+    *out = (const void **)items;
+    return n;
+}

@@ -223,6 +223,20 @@ const char *pb_catalog_default_index_name(pb_arena *a, const char *table, const 
 /* The implicit sequence of a serial or identity column: "<table>_<column>_seq". */
 const char *pb_catalog_serial_sequence_name(pb_arena *a, const char *table, const char *column);
 
+/* ---- listing --------------------------------------------------------------------- */
+
+typedef enum pb_cat_list_kind {
+    PB_CAT_LIST_TABLES,    /* pb_cat_table * (tables, views, materialized views) */
+    PB_CAT_LIST_INDEXES,   /* pb_cat_index * */
+    PB_CAT_LIST_SEQUENCES, /* pb_cat_sequence * */
+    PB_CAT_LIST_ENUMS,     /* pb_cat_enum * */
+    PB_CAT_LIST_SCHEMAS,   /* pb_cat_object * */
+} pb_cat_list_kind;
+
+/* Every live object of one kind, in no particular order, as an array in
+ * `a` (*out; the objects belong to the catalog). Returns the count. */
+size_t pb_catalog_list(pb_arena *a, const pb_catalog *cat, pb_cat_list_kind kind, const void ***out);
+
 /* ---- snapshots ------------------------------------------------------------------- */
 
 /* Receives one difference found by pb_catalog_diff: a sentence naming the

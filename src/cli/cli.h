@@ -19,6 +19,8 @@ int pb_cmd_rules(int argc, char **argv);
 int pb_cmd_explain(int argc, char **argv);
 
 int pb_cmd_plan(int argc, char **argv);
+int pb_cmd_facts(int argc, char **argv);
+int pb_cmd_catalog(int argc, char **argv);
 
 /* One command-line option, documented once: --help is printed from it. */
 typedef struct pb_opt_doc {

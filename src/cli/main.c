@@ -26,6 +26,8 @@ static const struct {
      "rewrite risky migrations into expand/contract phases (--write: as migration files)"},
     {"rules", pb_cmd_rules, "list every rule with its code, severity and summary"},
     {"explain", pb_cmd_explain, "print one rule's documentation"},
+    {"facts", pb_cmd_facts, "print the locks, rewrites and scans pgbelay claims for each statement"},
+    {"catalog", pb_cmd_catalog, "print the schema a migration set builds, as pgbelay replays it"},
 };
 
 static void usage(FILE *f)

@@ -454,8 +454,8 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
     }
     case PB_OP_DROP_COLUMN: merge(f, PB_FACT_DROP_COLUMN, v); break;
     case PB_OP_ALTER_COLUMN_TYPE: {
-        pb_type_change tc =
-            pb_facts_type_change(env->old_type, &op->type, op->has_using, op->using_is_column, v);
+        pb_type_change tc = pb_facts_type_change_tz(env->old_type, &op->type, op->has_using,
+                                                    op->using_is_column, v, env->timezone_utc);
         merge(f, tc == PB_TYPECHANGE_CATALOG ? PB_FACT_ALTER_TYPE_CATALOG : PB_FACT_ALTER_TYPE_REWRITE, v);
         break;
     }

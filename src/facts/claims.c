@@ -1,0 +1,184 @@
+/* Claims: which relations an op's lock facts are about, named from the op
+ * and the catalog as it was before the op (a DROP INDEX locks the index's
+ * table; VALIDATE of a foreign key locks the referenced table). */
+#include "facts/claims.h"
+
+#include <string.h>
+
+typedef struct lockvec {
+    pb_arena *a;
+    pb_claim_lock *v;
+    size_t n, cap;
+} lockvec;
+
+static void add(lockvec *lv, pb_qname rel, pb_lock_mode mode, const char *role)
+{
+    if (mode == PB_LOCK_NONE)
+        return;
+    for (size_t i = 0; i < lv->n; i++)
+        if (rel.name && lv->v[i].rel.name && pb_qname_match(lv->v[i].rel, rel) &&
+            !strcmp(lv->v[i].rel.name, rel.name)) {
+            if (mode > lv->v[i].mode) {
+                lv->v[i].mode = mode;
+                lv->v[i].role = role;
+            }
+            return;
+        }
+    if (lv->n == lv->cap) {
+        size_t cap = lv->cap ? lv->cap * 2 : 4;
+        pb_claim_lock *n = pb_arena_alloc(lv->a, cap * sizeof *n);
+        if (lv->n)
+            memcpy(n, lv->v, lv->n * sizeof *n);
+        lv->v = n;
+        lv->cap = cap;
+    }
+    lv->v[lv->n++] = (pb_claim_lock){rel, mode, role};
+}
+
+/* An index name resolves in the schema of its table when unqualified. */
+static pb_qname index_in_schema(pb_qname table, const char *index)
+{
+    return (pb_qname){table.schema, index};
+}
+
+void pb_claims_fact_env(const pb_op *op, const pb_catalog *cat, bool timezone_utc, pb_fact_env *env)
+{
+    memset(env, 0, sizeof *env);
+    env->timezone_utc = timezone_utc;
+    const pb_cat_table *t = pb_catalog_table(cat, op->rel);
+    if (op->kind == PB_OP_ALTER_COLUMN_TYPE) {
+        const pb_cat_column *c = pb_catalog_column(t, op->column);
+        if (c && c->type.name)
+            env->old_type = &c->type;
+    } else if (op->kind == PB_OP_SET_NOT_NULL) {
+        env->not_null_proven = pb_catalog_not_null_proven(cat, op->rel, op->column);
+    } else if (op->kind == PB_OP_VALIDATE_CONSTRAINT || op->kind == PB_OP_DROP_CONSTRAINT) {
+        const pb_cat_constraint *c = pb_catalog_constraint(t, op->con_name);
+        env->constraint_is_fk = c && c->kind == PB_CON_FOREIGN_KEY;
+    }
+}
+
+void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, const pb_claims_env *cenv,
+                   pb_claims *out)
+{
+    memset(out, 0, sizeof *out);
+    pb_fact_env env;
+    pb_claims_fact_env(op, cat, cenv && cenv->timezone_utc, &env);
+    pb_facts_for(op, v, &env, &out->fact);
+    const pb_fact *f = &out->fact;
+    lockvec lv = {.a = a};
+    pb_qname none = {0};
+    if (!f->known) {
+        out->locks = lv.v;
+        return;
+    }
+    pb_qname target = op->rel;
+    const pb_cat_table *t = pb_catalog_table(cat, op->rel);
+    switch (op->kind) {
+    case PB_OP_ADD_COLUMN:
+        add(&lv, target, f->lock, f->target);
+        if (op->col && op->col->references)
+            add(&lv, op->col->ref, f->other_lock, f->other_role);
+        for (size_t i = 0; i < op->nconstraints; i++)
+            if (op->constraints[i]->kind == PB_CON_FOREIGN_KEY)
+                add(&lv, op->constraints[i]->ref, f->other_lock, f->other_role);
+        break;
+    case PB_OP_ADD_CONSTRAINT:
+        add(&lv, target, f->lock, f->target);
+        if (op->con_kind == PB_CON_FOREIGN_KEY)
+            add(&lv, op->ref, f->other_lock, f->other_role);
+        else if (op->using_index && op->index_name)
+            add(&lv, index_in_schema(op->rel, op->index_name), f->other_lock, f->other_role);
+        break;
+    case PB_OP_VALIDATE_CONSTRAINT:
+    case PB_OP_DROP_CONSTRAINT: {
+        add(&lv, target, f->lock, f->target);
+        const pb_cat_constraint *c = pb_catalog_constraint(t, op->con_name);
+        if (c && c->kind == PB_CON_FOREIGN_KEY)
+            add(&lv, c->ref, f->other_lock, f->other_role);
+        break;
+    }
+    case PB_OP_ALTER_TABLE_OTHER:
+        add(&lv, target, f->lock, f->target);
+        if (op->obj.name && f->other_lock)
+            add(&lv, op->obj, f->other_lock, f->other_role);
+        break;
+    case PB_OP_CREATE_TABLE:
+        add(&lv, target, f->lock, f->target);
+        if (op->partition_of) {
+            pb_fact p;
+            pb_facts_row(PB_FACT_CREATE_TABLE_PARTITION_OF, v, &p);
+            add(&lv, op->obj, p.other_lock, p.other_role);
+        }
+        for (size_t i = 0; i < op->nconstraints; i++)
+            if (op->constraints[i]->kind == PB_CON_FOREIGN_KEY) {
+                pb_fact p;
+                pb_facts_row(PB_FACT_CREATE_TABLE_FK, v, &p);
+                add(&lv, op->constraints[i]->ref, p.other_lock, p.other_role);
+            }
+        break;
+    case PB_OP_CREATE_TABLE_AS:
+    case PB_OP_CREATE_VIEW:
+        add(&lv, target, f->lock, f->target);
+        for (size_t i = 0; i < op->nreads; i++)
+            add(&lv, op->reads[i], f->other_lock, f->other_role);
+        break;
+    case PB_OP_REFRESH_MATVIEW:
+        add(&lv, target, f->lock, f->target);
+        if (t)
+            for (size_t i = 0; i < t->nreads; i++)
+                add(&lv, t->reads[i], f->other_lock, f->other_role);
+        break;
+    case PB_OP_DROP_TABLE:
+        add(&lv, target, f->lock, f->target);
+        if (t)
+            for (size_t i = 0; i < t->constraints.len; i++) {
+                const pb_cat_constraint *c = t->constraints.items[i];
+                if (c->kind == PB_CON_FOREIGN_KEY)
+                    add(&lv, c->ref, f->other_lock, f->other_role);
+            }
+        break;
+    case PB_OP_DROP_INDEX:
+    case PB_OP_RENAME_INDEX:
+    case PB_OP_REINDEX: {
+        if (op->kind == PB_OP_REINDEX && op->reindex_target != PB_REINDEX_INDEX &&
+            op->reindex_target != PB_REINDEX_TABLE) {
+            add(&lv, none, f->lock, f->target);
+            break;
+        }
+        if (op->kind == PB_OP_REINDEX && op->reindex_target == PB_REINDEX_TABLE) {
+            add(&lv, target, f->lock, f->target);
+            size_t i = 0;
+            for (const pb_cat_index *ix; (ix = pb_catalog_table_index(cat, target, &i)) != NULL;)
+                add(&lv, ix->name, f->other_lock, f->other_role);
+            break;
+        }
+        const pb_cat_index *ix = pb_catalog_index(cat, op->obj);
+        if (op->kind == PB_OP_RENAME_INDEX) {
+            /* the lock is on the index itself */
+            add(&lv, op->obj, f->lock, f->target);
+            target = none;
+            break;
+        }
+        target = ix ? ix->table : none;
+        add(&lv, target, f->lock, f->target);
+        add(&lv, op->obj, f->other_lock, f->other_role);
+        break;
+    }
+    case PB_OP_VACUUM:
+    case PB_OP_CLUSTER:
+        add(&lv, op->rel.name ? target : none, f->lock, f->target);
+        break;
+    case PB_OP_ALTER_ENUM:
+    case PB_OP_NON_TRANSACTIONAL: target = none; break;
+    case PB_OP_COMMENT:
+        if (!op->rel.name)
+            target = none;
+        add(&lv, target, f->lock, f->target);
+        break;
+    default: add(&lv, target, f->lock, f->target); break;
+    }
+    out->locks = lv.v;
+    out->nlocks = lv.n;
+    out->target = (f->rewrite || f->scan || f->index_build) ? target : none;
+}
