@@ -196,8 +196,15 @@ const char *pb_catalog_serial_sequence_name(pb_arena *a, const char *table, cons
     {                                                                                                        \
         if (!name.name)                                                                                      \
             return NULL;                                                                                     \
+        /* unqualified: the default search_path finds "public" before other schemas */                    \
+        if (!name.schema)                                                                                    \
+            for (T *x = pb_strmap_get(m, name.name); x; x = x->next_same_name)                               \
+                if (!x->name.schema || !strcmp(x->name.schema, "public"))                                    \
+                    return x;                                                                                \
+        /* qualified: that schema; a name recorded unqualified was made in "public" */                     \
         for (T *x = pb_strmap_get(m, name.name); x; x = x->next_same_name)                                   \
-            if (pb_qname_match(x->name, name))                                                               \
+            if (!name.schema || (x->name.schema ? !strcmp(x->name.schema, name.schema)                       \
+                                                : !strcmp(name.schema, "public")))                          \
                 return x;                                                                                    \
         return NULL;                                                                                         \
     }                                                                                                        \

@@ -56,7 +56,7 @@ typedef struct stmt_lock {
 typedef struct stmt_acc {
     stmt_lock locks[32];
     size_t nlocks;
-    const char *rewrites[8], *scans[8], *builds[8];
+    const char *rewrites[64], *scans[64], *builds[64];
     size_t nrewrites, nscans, nbuilds;
     bool no_tx, needs_tx;
     json_t *ops;
@@ -202,11 +202,14 @@ static json_t *part_facts(const pb_part *part, pb_catalog *cat, size_t mig_index
                      c.locks[k].role);
         const char *t = c.target.name ? pb_qname_str(pa, c.target) : NULL;
         if (t && c.fact.rewrite)
-            add_name(acc.rewrites, &acc.nrewrites, 8, t);
+            add_name(acc.rewrites, &acc.nrewrites, 64, t);
         if (t && c.fact.scan)
-            add_name(acc.scans, &acc.nscans, 8, t);
+            add_name(acc.scans, &acc.nscans, 64, t);
         if (t && c.fact.index_build)
-            add_name(acc.builds, &acc.nbuilds, 8, t);
+            add_name(acc.builds, &acc.nbuilds, 64, t);
+        for (size_t k = 0; k < c.nalso_scanned; k++)
+            add_name(c.fact.index_build ? acc.builds : acc.scans, c.fact.index_build ? &acc.nbuilds : &acc.nscans,
+                     64, pb_qname_str(pa, c.also_scanned[k]));
         acc.no_tx |= c.fact.no_tx_block;
         acc.needs_tx |= c.fact.needs_tx_block;
         if (op->kind == PB_OP_SET && op->setting && !strcmp(op->setting, "timezone"))

@@ -41,6 +41,88 @@ static pb_qname index_in_schema(pb_qname table, const char *index)
     return (pb_qname){table.schema, index};
 }
 
+static bool has_column(const pb_cat_constraint *c, const char *col)
+{
+    for (size_t i = 0; col && i < c->ncolumns; i++)
+        if (c->columns[i] && !strcmp(c->columns[i], col))
+            return true;
+    return false;
+}
+
+/* Foreign keys PostgreSQL drops or rebuilds with a column (DROP COLUMN,
+ * ALTER COLUMN TYPE): its own on that column lock the referenced table;
+ * with ALTER TYPE, those of other tables that reference a key containing
+ * the column lock (and revalidate) the referencing table. ACCESS EXCLUSIVE:
+ * the RI triggers on the other table are dropped (postgres-locks.md §2.1,
+ * [E15]). */
+static void fk_partners(pb_arena *a, lockvec *lv, const pb_catalog *cat, const pb_cat_table *t,
+                        const char *col, bool referencing, pb_qname *scans, size_t *nscans, size_t cap)
+{
+    if (!t)
+        return;
+    bool key = false;
+    for (size_t i = 0; i < t->constraints.len; i++) {
+        const pb_cat_constraint *c = t->constraints.items[i];
+        if (c->kind == PB_CON_FOREIGN_KEY && has_column(c, col))
+            add(lv, c->ref, PB_LOCK_ACCESS_EXCLUSIVE, "referenced table (foreign key dropped or rebuilt)");
+        if ((c->kind == PB_CON_PRIMARY_KEY || c->kind == PB_CON_UNIQUE) && has_column(c, col))
+            key = true;
+    }
+    if (!referencing || !key)
+        return;
+    const void **items;
+    size_t n = pb_catalog_list(a, cat, PB_CAT_LIST_TABLES, &items);
+    for (size_t i = 0; i < n; i++) {
+        const pb_cat_table *o = items[i];
+        for (size_t k = 0; k < o->constraints.len; k++) {
+            const pb_cat_constraint *c = o->constraints.items[k];
+            if (c->kind == PB_CON_FOREIGN_KEY && c->ref.name && pb_catalog_table(cat, c->ref) == t) {
+                add(lv, o->name, PB_LOCK_ACCESS_EXCLUSIVE, "referencing table (foreign key rebuilt)");
+                if (*nscans < cap)
+                    scans[(*nscans)++] = o->name;
+            }
+        }
+    }
+}
+
+/* Does a catalog-only ALTER COLUMN TYPE rebuild an index on the column? An
+ * index is kept only when its operator class fits the new type
+ * ([S15 indexcmds.c:CheckIndexCompatible]): a typmod change, varchar <->
+ * text (text_ops), cidr -> inet (inet_ops). timestamp <-> timestamptz (a
+ * catalog-only change under TimeZone UTC) rebuilds it: [E15],
+ * tests/pg/facts.py. */
+static bool index_rebuilt(const pb_catalog *cat, const pb_op *op, const pb_type *old)
+{
+    if (!old || !old->name || !op->type.name || !op->column)
+        return false;
+    const char *o = old->name, *n = op->type.name;
+    bool same_class = !strcmp(o, n) || ((!strcmp(o, "varchar") || !strcmp(o, "text")) &&
+                                        (!strcmp(n, "varchar") || !strcmp(n, "text"))) ||
+                      (!strcmp(o, "cidr") && !strcmp(n, "inet"));
+    if (same_class && old->array_dims == op->type.array_dims)
+        return false;
+    size_t i = 0;
+    for (const pb_cat_index *ix; (ix = pb_catalog_table_index(cat, op->rel, &i)) != NULL;)
+        for (size_t k = 0; k < ix->ncolumns; k++)
+            if (ix->columns[k] && !strcmp(ix->columns[k], op->column))
+                return true;
+    return false;
+}
+
+/* CREATE INDEX on a partitioned table recurses to every partition with the
+ * same lock, building an index on each ([E15]). */
+static void partitions(lockvec *lv, const pb_catalog *cat, pb_qname parent, pb_lock_mode mode, pb_qname *scans,
+                       size_t *nscans, size_t cap, int depth)
+{
+    size_t i = 0;
+    for (const pb_cat_table *p; depth < 8 && (p = pb_catalog_partition(cat, parent, &i)) != NULL;) {
+        add(lv, p->name, mode, "partition");
+        if (*nscans < cap)
+            scans[(*nscans)++] = p->name;
+        partitions(lv, cat, p->name, mode, scans, nscans, cap, depth + 1);
+    }
+}
+
 void pb_claims_fact_env(const pb_op *op, const pb_catalog *cat, bool timezone_utc, pb_fact_env *env)
 {
     memset(env, 0, sizeof *env);
@@ -68,6 +150,20 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
     const pb_fact *f = &out->fact;
     lockvec lv = {.a = a};
     pb_qname none = {0};
+    enum { SCANS_CAP = 64 };
+    pb_qname *scans = pb_arena_alloc(a, SCANS_CAP * sizeof *scans);
+    size_t nscans = 0;
+    /* a function pgbelay does not know is VOLATILE unless declared otherwise
+       ([D15 sql-createfunction]): its default rewrites the table */
+    if (op->kind == PB_OP_ADD_COLUMN && op->col && op->col->has_default &&
+        op->col->default_vol == PB_VOL_UNKNOWN && !out->fact.rewrite) {
+        pb_fact vf;
+        if (pb_facts_row(PB_FACT_ADD_COLUMN_VOLATILE_DEFAULT, v, &vf) && vf.rewrite) {
+            out->fact.rewrite = true;
+            if (out->fact.nkeys < (int)(sizeof out->fact.keys / sizeof out->fact.keys[0]))
+                out->fact.keys[out->fact.nkeys++] = PB_FACT_ADD_COLUMN_VOLATILE_DEFAULT;
+        }
+    }
     if (!f->known) {
         out->locks = lv.v;
         return;
@@ -98,10 +194,26 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
             add(&lv, c->ref, f->other_lock, f->other_role);
         break;
     }
+    case PB_OP_DROP_COLUMN:
+    case PB_OP_ALTER_COLUMN_TYPE:
+        add(&lv, target, f->lock, f->target);
+        if (op->kind == PB_OP_ALTER_COLUMN_TYPE && !f->rewrite && index_rebuilt(cat, op, env.old_type))
+            out->fact.index_build = true;
+        fk_partners(a, &lv, cat, t, op->column, op->kind == PB_OP_ALTER_COLUMN_TYPE, scans, &nscans,
+                    SCANS_CAP);
+        break;
     case PB_OP_ALTER_TABLE_OTHER:
         add(&lv, target, f->lock, f->target);
         if (op->obj.name && f->other_lock)
             add(&lv, op->obj, f->other_lock, f->other_role);
+        /* ATTACH PARTITION scans the table being attached, not the parent */
+        if (op->at == PB_AT_ATTACH_PARTITION && op->obj.name)
+            target = op->obj;
+        break;
+    case PB_OP_CREATE_INDEX:
+        add(&lv, target, f->lock, f->target);
+        if (!op->only && pb_catalog_is_partitioned(cat, op->rel))
+            partitions(&lv, cat, op->rel, f->lock, scans, &nscans, SCANS_CAP, 0);
         break;
     case PB_OP_CREATE_TABLE:
         add(&lv, target, f->lock, f->target);
@@ -165,6 +277,17 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
         add(&lv, op->obj, f->other_lock, f->other_role);
         break;
     }
+    case PB_OP_INSERT:
+        /* each row's foreign-key check locks the referenced row (SELECT ... FOR KEY SHARE):
+           ROW SHARE on the referenced table (postgres-locks.md §1.2, [E15]) */
+        add(&lv, target, f->lock, f->target);
+        if (t)
+            for (size_t i = 0; i < t->constraints.len; i++) {
+                const pb_cat_constraint *c = t->constraints.items[i];
+                if (c->kind == PB_CON_FOREIGN_KEY && c->ref.name)
+                    add(&lv, c->ref, PB_LOCK_ROW_SHARE, "referenced table (foreign-key check)");
+            }
+        break;
     case PB_OP_VACUUM:
     case PB_OP_CLUSTER:
         add(&lv, op->rel.name ? target : none, f->lock, f->target);
@@ -181,4 +304,6 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
     out->locks = lv.v;
     out->nlocks = lv.n;
     out->target = (f->rewrite || f->scan || f->index_build) ? target : none;
+    out->also_scanned = scans;
+    out->nalso_scanned = nscans;
 }

@@ -25,6 +25,9 @@ typedef struct pb_claims {
     pb_claim_lock *locks; /* in the arena; the target first */
     size_t nlocks;
     pb_qname target; /* the relation rewritten / scanned / indexed (name NULL: none or unknown) */
+    pb_qname *also_scanned; /* other tables read in full: partitions an index is built on, tables
+                               whose foreign key is revalidated (in the arena) */
+    size_t nalso_scanned;
 } pb_claims;
 
 /* What the claims of an op depend on besides the catalog: the session

@@ -130,7 +130,7 @@ static const row rows[] = {
      "[D15 sql-lock]: the default mode is ACCESS EXCLUSIVE; only inside a transaction block"},
     {PB_FACT_CREATE_INDEX, 0, 0, SH, "table", 0, NULL, BUILD,
      "[S15 indexcmds.c:DefineIndex]: ShareLock unless CONCURRENTLY; [D15 explicit-locking]; [E15]"},
-    {PB_FACT_CREATE_INDEX_CONCURRENTLY, 0, 0, SUE, "table", 0, NULL, NOTX,
+    {PB_FACT_CREATE_INDEX_CONCURRENTLY, 0, 0, SUE, "table", 0, NULL, BUILD | NOTX,
      "[D15 sql-createindex] Building Indexes Concurrently; [S15 utility.c]: cannot run inside a transaction "
      "block; [E15]"},
     {PB_FACT_DROP_INDEX, 0, 0, AE, "table", AE, "index", 0,
@@ -477,6 +477,10 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
         case PB_CON_UNIQUE:
         case PB_CON_PRIMARY_KEY:
             merge(f, op->using_index ? PB_FACT_ADD_UNIQUE_PK_USING_INDEX : PB_FACT_ADD_UNIQUE_PK, v);
+            /* the index is only read, unless it is renamed to the constraint's name
+               (SHARE UPDATE EXCLUSIVE, as ALTER INDEX ... RENAME): [E15] */
+            if (op->using_index && op->con_name && op->index_name && !strcmp(op->con_name, op->index_name))
+                f->other_lock = PB_LOCK_ACCESS_SHARE;
             break;
         case PB_CON_EXCLUSION: merge(f, PB_FACT_ADD_EXCLUSION, v); break;
         default: merge(f, PB_FACT_AT_AE, v);
