@@ -30,6 +30,9 @@ typedef struct pb_cat_column {
     const char *name;
     pb_type type;
     bool not_null;
+    bool has_default;          /* a DEFAULT (serial: nextval); not an identity, not DEFAULT NULL */
+    pb_volatility default_vol; /* of that default (PB_VOL_NONE without one) */
+    bool generated;            /* GENERATED ALWAYS AS (...) STORED */
     uint32_t part; /* serial of the part that added it (ADD COLUMN / CREATE TABLE); 0 = before */
     uint32_t mig;  /* index + 1 of the migration that added it */
 } pb_cat_column;
@@ -73,6 +76,7 @@ typedef struct pb_cat_table {
     /* a view or materialized view: the relations its query reads */
     pb_qname *reads;
     size_t nreads;
+    bool temp; /* CREATE TEMP TABLE: gone when the session ends (dropped at the next part) */
     struct pb_cat_table *next_same_name; /* same unqualified name, other schema */
 } pb_cat_table;
 
@@ -82,6 +86,9 @@ typedef struct pb_cat_index {
     bool unique;
     const char **columns; /* its plain key columns in order (expressions are left out) */
     size_t ncolumns;
+    const char **uses; /* the plain key columns, of a partial index too: dropping one of them drops
+                          the index */
+    size_t nuses;
     uint32_t part, mig;
     struct pb_cat_index *next_same_name;
 } pb_cat_index;
@@ -130,6 +137,7 @@ typedef struct pb_catalog {
     size_t ntables;
     uint32_t part;   /* serial of the part being replayed (starts at 1) */
     uint32_t mig;    /* index + 1 of the migration being replayed */
+    pb_ptrvec temps; /* pb_qname* of the temporary tables created in the part being replayed */
     uint32_t tx_seq; /* the last transaction id handed out: ids never repeat across the parts
                         replayed into one catalog, so "added in this transaction" cannot match
                         a transaction of an earlier migration */
@@ -138,6 +146,9 @@ typedef struct pb_catalog {
 /* Starts replaying a new part of migration `mig_index` (0-based): objects
  * created from now on are "new in this part". */
 void pb_catalog_begin_part(pb_catalog *cat, size_t mig_index);
+/* Ends the session of the parts replayed so far: their temporary tables go
+ * (pb_catalog_begin_part does this too). */
+void pb_catalog_end_session(pb_catalog *cat);
 /* Was an object with this `part` serial created in the part being replayed? */
 bool pb_catalog_in_part(const pb_catalog *cat, uint32_t part);
 /* Was an object created by the migration being replayed (up part)? */

@@ -123,9 +123,13 @@ static json_t *table_json(pb_arena *a, const pb_cat_table *t)
     json_t *cols = json_array();
     for (size_t i = 0; i < t->columns.len; i++) {
         const pb_cat_column *c = t->columns.items[i];
-        json_array_append_new(cols, json_pack("{s:s, s:o, s:b, s:b}", "name", c->name, "type",
-                                              c->type.name ? type_json(a, &c->type) : json_null(), "serial",
-                                              c->type.serial, "not_null", c->not_null));
+        json_array_append_new(
+            cols, json_pack("{s:s, s:o, s:b, s:b, s:o, s:b}", "name", c->name, "type",
+                            c->type.name ? type_json(a, &c->type) : json_null(), "serial", c->type.serial,
+                            "not_null", c->not_null, "default",
+                            c->has_default ? json_pack("{s:s}", "volatility", pb_volatility_name(c->default_vol))
+                                           : json_null(),
+                            "generated", c->generated));
     }
     json_object_set_new(j, "columns", cols);
     json_t *cons = json_array();
@@ -223,8 +227,9 @@ static void print_text(pb_arena *a, const pb_catalog *cat)
         for (size_t k = 0; k < t->columns.len; k++) {
             const pb_cat_column *c = t->columns.items[k];
             pb_type s = stored_type(&c->type);
-            printf("  column %s %s%s\n", c->name, c->type.name ? pb_type_str(a, &s) : "?",
-                   c->not_null ? " NOT NULL" : "");
+            printf("  column %s %s%s%s%s\n", c->name, c->type.name ? pb_type_str(a, &s) : "?",
+                   c->not_null ? " NOT NULL" : "", c->has_default ? " DEFAULT" : "",
+                   c->generated ? " GENERATED" : "");
         }
         for (size_t k = 0; k < t->constraints.len; k++) {
             const pb_cat_constraint *c = t->constraints.items[k];
@@ -336,6 +341,7 @@ int pb_cmd_catalog(int argc, char **argv)
             pb_lint__replay_part(mig->up, cat, m, on_error, &e);
             replayed++;
         }
+        pb_catalog_end_session(cat);
         if (sa.json) {
             json_t *j = catalog_json(s.arena, cat);
             json_t *head = json_pack("{s:s, s:s, s:i}", "path", argv[ai], "framework",

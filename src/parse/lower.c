@@ -1064,6 +1064,35 @@ static void lower_drop(pb_lower_ctx *lc, const DropStmt *ds)
     }
 }
 
+/* The name PostgreSQL's FigureColname gives an index expression, as
+ * ChooseIndexColumnNames uses it: a function's name, a column's name, the
+ * type of a cast of something unnamed; "expr" otherwise. */
+static const char *index_expr_name(pb_lower_ctx *lc, Node *e)
+{
+    if (!e)
+        return "expr";
+    switch (nodeTag(e)) {
+    case T_FuncCall: {
+        List *fn = ((FuncCall *)e)->funcname;
+        return list_length(fn) ? dup(lc, strVal(llast(fn))) : "expr";
+    }
+    case T_ColumnRef: {
+        List *f = ((ColumnRef *)e)->fields;
+        return list_length(f) && IsA(llast(f), String) ? dup(lc, strVal(llast(f))) : "expr";
+    }
+    case T_TypeCast: {
+        const char *inner = index_expr_name(lc, ((TypeCast *)e)->arg);
+        TypeName *tn = ((TypeCast *)e)->typeName;
+        if (strcmp(inner, "expr") == 0 && tn && list_length(tn->names))
+            return dup(lc, strVal(llast(tn->names)));
+        return inner;
+    }
+    case T_CoalesceExpr: return "coalesce";
+    case T_CaseExpr: return "case";
+    default: return "expr";
+    }
+}
+
 static void lower_rename(pb_lower_ctx *lc, const RenameStmt *rs)
 {
     static const char *K = "RenameStmt";
@@ -1294,6 +1323,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->rel = rangevar_name(lc, ct->into ? ct->into->rel : NULL);
         op->matview = ct->objtype == OBJECT_MATVIEW;
         op->if_not_exists = ct->if_not_exists;
+        op->temp = ct->into && ct->into->rel && ct->into->rel->relpersistence == 't';
         query_reads(lc, op, ct->query);
         break;
     }
@@ -1334,10 +1364,15 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->con_columns =
             pb_arena_alloc(lc->arena, ((size_t)list_length(is->indexParams) + 1) * sizeof(char *));
         ListCell *c;
+        op->index_parts =
+            pb_arena_alloc(lc->arena, ((size_t)list_length(is->indexParams) + 1) * sizeof(char *));
         foreach (c, is->indexParams) {
             IndexElem *ie = lfirst(c);
-            if (IsA(ie, IndexElem) && ie->name)
+            if (!IsA(ie, IndexElem))
+                continue;
+            if (ie->name)
                 op->con_columns[k++] = dup(lc, ie->name);
+            op->index_parts[op->nindex_parts++] = ie->name ? dup(lc, ie->name) : index_expr_name(lc, ie->expr);
         }
         op->ncon_columns = k;
         break;
