@@ -1020,8 +1020,9 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
     if not args.only:
         for i, k in enumerate(KNOWN):
+            # (a catalog gap may come from the corpus, which may be absent)
             if i not in rep.known_used and not (args.no_facts and k[1] != "catalog") and not (
-                    args.no_catalog and k[1] == "catalog"):
+                    (args.no_catalog or not args.corpus) and k[1] == "catalog"):
                 rep.fail("known gap no longer seen", ["%s %s %s: %s" % k])
     print("%d passed, %d failed, %d known (%.0fs)" % (rep.passed, rep.failed, rep.known,
                                                       time.time() - t0))
