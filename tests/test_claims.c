@@ -130,6 +130,7 @@ static const char SEED[] = "CREATE TABLE users (id bigint PRIMARY KEY, email tex
                            "CREATE TABLE orders (id int PRIMARY KEY, user_id bigint REFERENCES users (id));\n"
                            "CREATE TABLE p (k int) PARTITION BY RANGE (k);\n"
                            "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);\n"
+                           "CREATE TABLE pd PARTITION OF p DEFAULT;\n"
                            "CREATE TABLE events (at timestamp);\n"
                            "CREATE INDEX events_at_idx ON events (at);\n"
                            "CREATE SCHEMA app;\n"
@@ -147,7 +148,8 @@ static void facts_claims(const char *dir)
            "INSERT INTO orders (id, user_id) VALUES (1, 1);\n"
            "SET TimeZone = 'UTC';\n"
            "ALTER TABLE events ALTER COLUMN at TYPE timestamptz;\n"
-           "LOCK TABLE orders IN SHARE MODE;\n"));
+           "LOCK TABLE orders IN SHARE MODE;\n"
+           "CREATE TABLE p2 PARTITION OF p FOR VALUES FROM (10) TO (20);\n"));
     tst_result r;
     run_in(&r, dir, ARGV("facts", "--format", "json", "--schema", "seed.sql", "m/001_change.sql"));
     INT_EQ(r.exit_code, 0);
@@ -183,6 +185,10 @@ static void facts_claims(const char *dir)
     /* public.events, not app.events: the old type is known; UTC makes it catalog-only but the
        index on the column is rebuilt */
     OK(!lists(s, "rewrites", "events") && lists(s, "index_builds", "events"));
+    s = stmt_of(doc, "CREATE TABLE p2");
+    STR_EQ(mode_on(s, "p"), "ACCESS EXCLUSIVE");
+    STR_EQ(mode_on(s, "pd"), "ACCESS EXCLUSIVE"); /* the DEFAULT partition, scanned */
+    OK(lists(s, "scans", "pd"));
     s = stmt_of(doc, "LOCK TABLE");
     STR_EQ(mode_on(s, "orders"), "SHARE");
     STR_EQ(json_string_value(json_object_get(s, "transaction_block")), "required");

@@ -1022,6 +1022,7 @@ static void create_table(pb_catalog *cat, const pb_op *op, uint32_t tx)
     if (op->partition_of && op->obj.name) {
         inherit_columns(cat, t, op->obj);
         set_parent(cat, t, op->obj);
+        t->default_partition = op->partition_default;
     }
     if (op->partition_strategy) {
         t->partitioned = true;
@@ -1090,12 +1091,16 @@ static void alter_table_other(pb_catalog *cat, const pb_op *op, uint32_t tx)
         if (op->obj.name && op->rel.name) {
             pb_cat_table *parent = ensure_table(cat, op->rel);
             parent->partitioned = true; /* only a partitioned table takes partitions */
-            set_parent(cat, ensure_table(cat, op->obj), parent->name);
+            t = ensure_table(cat, op->obj);
+            set_parent(cat, t, parent->name);
+            t->default_partition = op->partition_default;
         }
         break;
     case PB_AT_DETACH_PARTITION:
-        if ((t = pb_catalog_table(cat, op->obj)))
+        if ((t = pb_catalog_table(cat, op->obj))) {
             t->parent = (pb_qname){0};
+            t->default_partition = false;
+        }
         break;
     case PB_AT_ADD_IDENTITY:
         if (op->column && (t = pb_catalog_table(cat, op->rel))) {
@@ -1847,4 +1852,13 @@ size_t pb_catalog_list(pb_arena *a, const pb_catalog *cat, pb_cat_list_kind kind
     }
     *out = (const void **)items;
     return n;
+}
+
+const pb_cat_table *pb_catalog_default_partition(const pb_catalog *cat, pb_qname parent)
+{
+    size_t i = 0;
+    for (const pb_cat_table *p; (p = pb_catalog_partition(cat, parent, &i)) != NULL;)
+        if (p->default_partition)
+            return p;
+    return NULL;
 }

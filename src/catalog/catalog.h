@@ -72,7 +72,8 @@ typedef struct pb_cat_table {
     const char *partition_strategy; /* "range", "list", "hash" (NULL if not known) */
     const char **partition_columns; /* plain key columns */
     size_t npartition_columns;
-    pb_qname parent; /* name NULL: not a partition */
+    pb_qname parent;        /* name NULL: not a partition */
+    bool default_partition; /* the DEFAULT partition of `parent` */
     /* a view or materialized view: the relations its query reads */
     pb_qname *reads;
     size_t nreads;
@@ -194,6 +195,8 @@ pb_cat_sequence *pb_catalog_sequence(const pb_catalog *cat, pb_qname name);
 /* The sequences owned by a column of `table` (OWNED BY, serial, identity):
  * i-th one, or NULL past the last. Start with *i = 0. */
 const pb_cat_sequence *pb_catalog_owned_sequence(const pb_catalog *cat, pb_qname table, size_t *i);
+/* The DEFAULT partition of `parent`, or NULL. */
+const pb_cat_table *pb_catalog_default_partition(const pb_catalog *cat, pb_qname parent);
 /* Is `rel` a partitioned table (CREATE TABLE ... PARTITION BY, or the
  * target of ATTACH PARTITION)? */
 bool pb_catalog_is_partitioned(const pb_catalog *cat, pb_qname rel);

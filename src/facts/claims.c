@@ -109,6 +109,21 @@ static bool index_rebuilt(const pb_catalog *cat, const pb_op *op, const pb_type 
     return false;
 }
 
+/* A new partition's rows may not be in the DEFAULT partition: ATTACH and
+ * CREATE ... PARTITION OF lock it ACCESS EXCLUSIVE and scan it (unless its
+ * constraints exclude the range, which pgbelay does not check); DETACH
+ * locks it too (postgres-locks.md §2.1, [E15]). */
+static void default_partition(lockvec *lv, const pb_catalog *cat, pb_qname parent, pb_qname partition, bool scan,
+                              pb_qname *scans, size_t *nscans, size_t cap)
+{
+    const pb_cat_table *d = pb_catalog_default_partition(cat, parent);
+    if (!d || (partition.name && pb_qname_match(d->name, partition)))
+        return;
+    add(lv, d->name, PB_LOCK_ACCESS_EXCLUSIVE, "DEFAULT partition");
+    if (scan && *nscans < cap)
+        scans[(*nscans)++] = d->name;
+}
+
 /* CREATE INDEX on a partitioned table recurses to every partition with the
  * same lock, building an index on each ([E15]). */
 static void partitions(lockvec *lv, const pb_catalog *cat, pb_qname parent, pb_lock_mode mode, pb_qname *scans,
@@ -209,6 +224,10 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
         /* ATTACH PARTITION scans the table being attached, not the parent */
         if (op->at == PB_AT_ATTACH_PARTITION && op->obj.name)
             target = op->obj;
+        if ((op->at == PB_AT_ATTACH_PARTITION || (op->at == PB_AT_DETACH_PARTITION && !op->concurrently)) &&
+            !op->partition_default)
+            default_partition(&lv, cat, op->rel, op->obj, op->at == PB_AT_ATTACH_PARTITION, scans, &nscans,
+                              SCANS_CAP);
         break;
     case PB_OP_CREATE_INDEX:
         add(&lv, target, f->lock, f->target);
@@ -221,6 +240,8 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
             pb_fact p;
             pb_facts_row(PB_FACT_CREATE_TABLE_PARTITION_OF, v, &p);
             add(&lv, op->obj, p.other_lock, p.other_role);
+            if (!op->partition_default)
+                default_partition(&lv, cat, op->obj, op->rel, true, scans, &nscans, SCANS_CAP);
         }
         for (size_t i = 0; i < op->nconstraints; i++)
             if (op->constraints[i]->kind == PB_CON_FOREIGN_KEY) {
@@ -294,6 +315,20 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
         break;
     case PB_OP_ALTER_ENUM:
     case PB_OP_NON_TRANSACTIONAL: target = none; break;
+    case PB_OP_DROP_SCHEMA: {
+        /* the relations the catalog knows in that schema; others it cannot name */
+        target = none;
+        const void **items;
+        size_t n = pb_catalog_list(a, cat, PB_CAT_LIST_TABLES, &items);
+        for (size_t i = 0; i < n; i++) {
+            const pb_cat_table *r = items[i];
+            if (op->obj.name && r->name.schema && !strcmp(r->name.schema, op->obj.name))
+                add(&lv, r->name, f->lock, "relation in the schema");
+        }
+        if (!lv.n)
+            add(&lv, none, f->lock, f->target);
+        break;
+    }
     case PB_OP_COMMENT:
         if (!op->rel.name)
             target = none;

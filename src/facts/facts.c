@@ -166,6 +166,9 @@ static const row rows[] = {
      "[S15 trigger.c:RemoveTriggerById]: DROP TRIGGER opens its table with AccessExclusiveLock; [E15]"},
     {PB_FACT_POLICY, 0, 0, AE, "table", 0, NULL, 0,
      "[S15 policy.c:CreatePolicy/AlterPolicy/RemovePolicyById]: ACCESS EXCLUSIVE on the table; [E15]"},
+    {PB_FACT_DROP_SCHEMA_CASCADE, 0, 0, AE, "each relation in the schema", 0, NULL, 0,
+     "[D15 sql-dropschema]: CASCADE drops every object in the schema, each relation under ACCESS "
+     "EXCLUSIVE; [E15] tests/pg/facts.py"},
     {PB_FACT_ALTER_SEQUENCE, 10, 0, SRE, "sequence", 0, NULL, 0,
      "[D15 sql-altersequence]: blocks concurrent nextval(), currval(), lastval() and setval()"},
     {PB_FACT_COMMENT, 0, 0, SUE, "object", 0, NULL, 0, "[D15 sql-comment]; [E15]"},
@@ -260,6 +263,7 @@ static const char *const key_names[PB_FACT__COUNT] = {
     K(NON_TRANSACTIONAL),
     K(DROP_TRIGGER),
     K(POLICY),
+    K(DROP_SCHEMA_CASCADE),
 #undef K
 };
 
@@ -567,6 +571,10 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
     case PB_OP_UPDATE:
     case PB_OP_DELETE: merge(f, PB_FACT_UPDATE_DELETE, v); break;
     case PB_OP_NON_TRANSACTIONAL: merge(f, PB_FACT_NON_TRANSACTIONAL, v); break;
+    case PB_OP_DROP_SCHEMA:
+        if (op->cascade)
+            merge(f, PB_FACT_DROP_SCHEMA_CASCADE, v);
+        break;
     default: break;
     }
 }

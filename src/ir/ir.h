@@ -360,6 +360,7 @@ typedef struct pb_op {
     bool analyze_only;
     bool matview;      /* CREATE MATERIALIZED VIEW (CREATE_TABLE_AS) */
     bool partition_of; /* CREATE TABLE ... PARTITION OF: `obj` is the parent */
+    bool partition_default; /* PARTITION OF ... DEFAULT, ATTACH PARTITION ... DEFAULT */
     bool enum_rename;
     bool temp; /* CREATE TEMP TABLE */
 } pb_op;

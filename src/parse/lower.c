@@ -924,6 +924,7 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
             PartitionCmd *pc = (PartitionCmd *)cmd->def;
             op->obj = rangevar_name(lc, pc->name);
             op->concurrently = pc->concurrent;
+            op->partition_default = pc->bound && pc->bound->is_default;
         }
         break;
     case AT_AddIdentity:
@@ -1141,6 +1142,7 @@ static void lower_create_table(pb_lower_ctx *lc, const CreateStmt *cs)
     op->temp = cs->relation && cs->relation->relpersistence == 't';
     if (cs->partbound) {
         op->partition_of = true;
+        op->partition_default = cs->partbound->is_default;
         if (list_length(cs->inhRelations) > 0 && IsA(linitial(cs->inhRelations), RangeVar))
             op->obj = rangevar_name(lc, linitial(cs->inhRelations));
     }

@@ -104,16 +104,9 @@ KNOWN = [
     (r"USING age::integer", "rewrite", r"claims a rewrite",
      "PostgreSQL sees through a USING expression that casts the column to its own type; pgbelay "
      "counts every USING other than the bare column as a rewrite"),
-    (r"ATTACH PARTITION pnew|DETACH PARTITION", "unclaimed-lock",
-     r"ACCESS EXCLUSIVE on public\.pdef$",
-     "ATTACH / DETACH PARTITION also lock (and ATTACH scans) the DEFAULT partition; the catalog "
-     "does not record which partition is the DEFAULT one"),
     (r"CREATE POLICY", "unclaimed-lock", r"ACCESS EXCLUSIVE on public\.users$",
      "CREATE POLICY and ALTER POLICY are not lowered yet (src/parse/lower.c): pgbelay has no "
      "facts for them"),
-    (r"DROP SCHEMA .*CASCADE", "unclaimed-lock", r"ACCESS EXCLUSIVE on ",
-     "DROP SCHEMA ... CASCADE drops (and locks) every relation in the schema; the facts table "
-     "has no row for DROP SCHEMA, whose own rule reports it"),
     (r"VACUUM", "scan", r"claims a scan of .* the server did not scan it",
      "VACUUM reads the table's pages through its own path, which pg_stat does not count as a "
      "sequential scan"),

@@ -141,6 +141,12 @@ CREATE TABLE c_new (id int PRIMARY KEY, v text);
 CREATE TABLE c_new (id int PRIMARY KEY, user_id bigint REFERENCES users (id));
 -- case: create-table-partition-of
 CREATE TABLE q3 PARTITION OF q FOR VALUES FROM (200) TO (300);
+-- case: create-table-partition-of-with-default
+CREATE TABLE p3 PARTITION OF p FOR VALUES FROM (200) TO (300);
+-- case: create-table-default-partition
+CREATE TABLE qdef PARTITION OF q DEFAULT;
+-- case: detach-partition-with-default
+ALTER TABLE p DETACH PARTITION p2;
 -- case: create-table-as
 CREATE TABLE c_new AS SELECT id, email FROM users;
 -- case: create-materialized-view
@@ -223,5 +229,7 @@ INSERT INTO order_items (id, order_id, amount) VALUES (100000, 1, 1);
 UPDATE users SET age = age + 1 WHERE id = 1;
 -- case: delete
 DELETE FROM sessions WHERE id = 1;
+-- case: drop-schema-cascade
+DROP SCHEMA legacy CASCADE;
 -- case: non-transactional
 DISCARD ALL;
