@@ -571,6 +571,10 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
     case PB_OP_UPDATE:
     case PB_OP_DELETE: merge(f, PB_FACT_UPDATE_DELETE, v); break;
     case PB_OP_NON_TRANSACTIONAL: merge(f, PB_FACT_NON_TRANSACTIONAL, v); break;
+    case PB_OP_OTHER: /* CREATE POLICY, ALTER POLICY */
+        if (op->object_kind == PB_OBJ_POLICY && op->rel.name)
+            merge(f, PB_FACT_POLICY, v);
+        break;
     case PB_OP_DROP_SCHEMA:
         if (op->cascade)
             merge(f, PB_FACT_DROP_SCHEMA_CASCADE, v);

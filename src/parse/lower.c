@@ -1456,6 +1456,17 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->rel = rangevar_name(lc, ((DeleteStmt *)n)->relation);
         op->has_where = ((DeleteStmt *)n)->whereClause != NULL;
         break;
+    case T_CreatePolicyStmt:
+        /* no op kind of its own: facts read the table and the object kind */
+        op = new_op(lc, PB_OP_OTHER, K);
+        op->rel = rangevar_name(lc, ((CreatePolicyStmt *)n)->table);
+        op->object_kind = PB_OBJ_POLICY;
+        break;
+    case T_AlterPolicyStmt:
+        op = new_op(lc, PB_OP_OTHER, K);
+        op->rel = rangevar_name(lc, ((AlterPolicyStmt *)n)->table);
+        op->object_kind = PB_OBJ_POLICY;
+        break;
     case T_CreateTrigStmt:
         op = new_op(lc, PB_OP_CREATE_TRIGGER, K);
         op->rel = rangevar_name(lc, ((CreateTrigStmt *)n)->relation);

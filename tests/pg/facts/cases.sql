@@ -211,6 +211,9 @@ DROP VIEW legacy_report;
 -- case: drop-policy
 CREATE POLICY users_own ON users USING (true);
 DROP POLICY users_own ON users;
+-- case: alter-policy
+CREATE POLICY users_own ON users USING (true);
+ALTER POLICY users_own ON users USING (id > 0);
 -- case: alter-sequence
 ALTER SEQUENCE invoice_numbers RESTART WITH 100;
 -- case: comment
