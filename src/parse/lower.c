@@ -859,6 +859,13 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
             if (cd->raw_default) {
                 op->has_using = true;
                 Node *u = cd->raw_default;
+                /* USING c::<the new type> is the column itself: PostgreSQL adds the same
+                   cast without USING ([E15] tests/pg/facts.py) */
+                if (IsA(u, TypeCast) && ((TypeCast *)u)->arg && IsA(((TypeCast *)u)->arg, ColumnRef)) {
+                    pb_type cast = lower_type(lc, ((TypeCast *)u)->typeName);
+                    if (pb_type_equal(&cast, &op->type))
+                        u = ((TypeCast *)u)->arg;
+                }
                 if (IsA(u, ColumnRef)) {
                     List *f = ((ColumnRef *)u)->fields;
                     op->using_is_column = list_length(f) == 1 && IsA(linitial(f), String) && cmd->name &&

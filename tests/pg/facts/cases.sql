@@ -45,6 +45,8 @@ ALTER TABLE users ALTER COLUMN name TYPE text;
 ALTER TABLE users ALTER COLUMN age TYPE bigint;
 -- case: alter-type-using
 ALTER TABLE users ALTER COLUMN age TYPE int USING age + 0;
+-- case: alter-type-using-cast-to-the-new-type
+ALTER TABLE users ALTER COLUMN age TYPE bigint USING age::bigint;
 -- case: alter-type-numeric-scale
 ALTER TABLE prices ALTER COLUMN amount TYPE numeric(14, 2);
 -- case: alter-type-timestamptz-utc
