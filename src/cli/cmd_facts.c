@@ -53,22 +53,35 @@ typedef struct stmt_lock {
     const char *role;
 } stmt_lock;
 
+/* A growable array in the part's arena. */
+typedef struct names {
+    const char **v;
+    size_t n, cap;
+} names;
+
 typedef struct stmt_acc {
-    stmt_lock locks[32];
-    size_t nlocks;
-    const char *rewrites[64], *scans[64], *builds[64];
-    size_t nrewrites, nscans, nbuilds;
+    pb_arena *a;
+    stmt_lock *locks;
+    size_t nlocks, locks_cap;
+    names rewrites, scans, builds;
     bool no_tx, needs_tx;
     json_t *ops;
 } stmt_acc;
 
-static void add_name(const char **v, size_t *n, size_t cap, const char *s)
+static void add_name(pb_arena *a, names *v, const char *s)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp(v[i], s))
+    for (size_t i = 0; i < v->n; i++)
+        if (!strcmp(v->v[i], s))
             return;
-    if (*n < cap)
-        v[(*n)++] = s;
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 4;
+        const char **n = pb_arena_alloc(a, cap * sizeof *n);
+        if (v->n)
+            memcpy(n, v->v, v->n * sizeof *n);
+        v->v = n;
+        v->cap = cap;
+    }
+    v->v[v->n++] = s;
 }
 
 static void add_lock(stmt_acc *acc, const char *rel, pb_lock_mode mode, const char *role)
@@ -81,15 +94,22 @@ static void add_lock(stmt_acc *acc, const char *rel, pb_lock_mode mode, const ch
             }
             return;
         }
-    if (acc->nlocks < sizeof acc->locks / sizeof acc->locks[0])
-        acc->locks[acc->nlocks++] = (stmt_lock){rel, mode, role};
+    if (acc->nlocks == acc->locks_cap) {
+        size_t cap = acc->locks_cap ? acc->locks_cap * 2 : 4;
+        stmt_lock *n = pb_arena_alloc(acc->a, cap * sizeof *n);
+        if (acc->nlocks)
+            memcpy(n, acc->locks, acc->nlocks * sizeof *n);
+        acc->locks = n;
+        acc->locks_cap = cap;
+    }
+    acc->locks[acc->nlocks++] = (stmt_lock){rel, mode, role};
 }
 
-static json_t *names_json(const char *const *v, size_t n)
+static json_t *names_json(const names *v)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
+    for (size_t i = 0; i < v->n; i++)
+        json_array_append_new(a, json_string(v->v[i]));
     return a;
 }
 
@@ -119,9 +139,9 @@ static void flush_stmt(stmt_acc *acc, const pb_source *src, pb_span span, const 
         json_object_set_new(s, "kind", json_string(kind ? kind : ""));
         json_object_set_new(s, "transaction_block", json_string(tx_block(acc)));
         json_object_set_new(s, "locks", locks);
-        json_object_set_new(s, "rewrites", names_json(acc->rewrites, acc->nrewrites));
-        json_object_set_new(s, "scans", names_json(acc->scans, acc->nscans));
-        json_object_set_new(s, "index_builds", names_json(acc->builds, acc->nbuilds));
+        json_object_set_new(s, "rewrites", names_json(&acc->rewrites));
+        json_object_set_new(s, "scans", names_json(&acc->scans));
+        json_object_set_new(s, "index_builds", names_json(&acc->builds));
         json_object_set_new(s, "ops", acc->ops);
         json_array_append_new(stmts, s);
     } else {
@@ -131,12 +151,12 @@ static void flush_stmt(stmt_acc *acc, const pb_source *src, pb_span span, const 
         for (size_t i = 0; i < acc->nlocks; i++)
             printf("%s %s on %s (%s)", i ? ";" : ":", pb_lock_mode_name(acc->locks[i].mode),
                    acc->locks[i].rel ? acc->locks[i].rel : "each one", acc->locks[i].role);
-        for (size_t i = 0; i < acc->nrewrites; i++)
-            printf("; rewrites %s", acc->rewrites[i]);
-        for (size_t i = 0; i < acc->nscans; i++)
-            printf("; scans %s", acc->scans[i]);
-        for (size_t i = 0; i < acc->nbuilds; i++)
-            printf("; builds an index on %s", acc->builds[i]);
+        for (size_t i = 0; i < acc->rewrites.n; i++)
+            printf("; rewrites %s", acc->rewrites.v[i]);
+        for (size_t i = 0; i < acc->scans.n; i++)
+            printf("; scans %s", acc->scans.v[i]);
+        for (size_t i = 0; i < acc->builds.n; i++)
+            printf("; builds an index on %s", acc->builds.v[i]);
         if (acc->no_tx)
             printf("; cannot run inside a transaction block");
         if (acc->needs_tx)
@@ -144,7 +164,9 @@ static void flush_stmt(stmt_acc *acc, const pb_source *src, pb_span span, const 
         printf("\n");
         json_decref(acc->ops);
     }
+    pb_arena *a = acc->a;
     memset(acc, 0, sizeof *acc);
+    acc->a = a;
 }
 
 static bool zone_is_utc(const char *z)
@@ -166,7 +188,7 @@ static json_t *part_facts(const pb_part *part, pb_catalog *cat, size_t mig_index
     pb_catalog_begin_part(cat, mig_index);
     uint32_t tx = ++cat->tx_seq;
     json_t *stmts = json_array();
-    stmt_acc acc = {0};
+    stmt_acc acc = {.a = pa};
     pb_claims_env env = {0};
     bool open = false;
     uint32_t cur = 0;
@@ -202,14 +224,13 @@ static json_t *part_facts(const pb_part *part, pb_catalog *cat, size_t mig_index
                      c.locks[k].role);
         const char *t = c.target.name ? pb_qname_str(pa, c.target) : NULL;
         if (t && c.fact.rewrite)
-            add_name(acc.rewrites, &acc.nrewrites, 64, t);
+            add_name(pa, &acc.rewrites, t);
         if (t && c.fact.scan)
-            add_name(acc.scans, &acc.nscans, 64, t);
+            add_name(pa, &acc.scans, t);
         if (t && c.fact.index_build)
-            add_name(acc.builds, &acc.nbuilds, 64, t);
+            add_name(pa, &acc.builds, t);
         for (size_t k = 0; k < c.nalso_scanned; k++)
-            add_name(c.fact.index_build ? acc.builds : acc.scans, c.fact.index_build ? &acc.nbuilds : &acc.nscans,
-                     64, pb_qname_str(pa, c.also_scanned[k]));
+            add_name(pa, c.fact.index_build ? &acc.builds : &acc.scans, pb_qname_str(pa, c.also_scanned[k]));
         acc.no_tx |= c.fact.no_tx_block;
         acc.needs_tx |= c.fact.needs_tx_block;
         if (op->kind == PB_OP_SET && op->setting && !strcmp(op->setting, "timezone"))

@@ -35,6 +35,26 @@ static void add(lockvec *lv, pb_qname rel, pb_lock_mode mode, const char *role)
     lv->v[lv->n++] = (pb_claim_lock){rel, mode, role};
 }
 
+/* A growable list of relation names in an arena. */
+typedef struct qvec {
+    pb_arena *a;
+    pb_qname *v;
+    size_t n, cap;
+} qvec;
+
+static void qpush(qvec *q, pb_qname x)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 4;
+        pb_qname *n = pb_arena_alloc(q->a, cap * sizeof *n);
+        if (q->n)
+            memcpy(n, q->v, q->n * sizeof *n);
+        q->v = n;
+        q->cap = cap;
+    }
+    q->v[q->n++] = x;
+}
+
 /* An index name resolves in the schema of its table when unqualified. */
 static pb_qname index_in_schema(pb_qname table, const char *index)
 {
@@ -56,7 +76,7 @@ static bool has_column(const pb_cat_constraint *c, const char *col)
  * the RI triggers on the other table are dropped (postgres-locks.md §2.1,
  * [E15]). */
 static void fk_partners(pb_arena *a, lockvec *lv, const pb_catalog *cat, const pb_cat_table *t,
-                        const char *col, bool referencing, pb_qname *scans, size_t *nscans, size_t cap)
+                        const char *col, bool referencing, qvec *scans)
 {
     if (!t)
         return;
@@ -78,8 +98,7 @@ static void fk_partners(pb_arena *a, lockvec *lv, const pb_catalog *cat, const p
             const pb_cat_constraint *c = o->constraints.items[k];
             if (c->kind == PB_CON_FOREIGN_KEY && c->ref.name && pb_catalog_table(cat, c->ref) == t) {
                 add(lv, o->name, PB_LOCK_ACCESS_EXCLUSIVE, "referencing table (foreign key rebuilt)");
-                if (*nscans < cap)
-                    scans[(*nscans)++] = o->name;
+                qpush(scans, o->name);
             }
         }
     }
@@ -114,27 +133,26 @@ static bool index_rebuilt(const pb_catalog *cat, const pb_op *op, const pb_type 
  * constraints exclude the range, which pgbelay does not check); DETACH
  * locks it too (postgres-locks.md §2.1, [E15]). */
 static void default_partition(lockvec *lv, const pb_catalog *cat, pb_qname parent, pb_qname partition, bool scan,
-                              pb_qname *scans, size_t *nscans, size_t cap)
+                              qvec *scans)
 {
     const pb_cat_table *d = pb_catalog_default_partition(cat, parent);
     if (!d || (partition.name && pb_qname_match(d->name, partition)))
         return;
     add(lv, d->name, PB_LOCK_ACCESS_EXCLUSIVE, "DEFAULT partition");
-    if (scan && *nscans < cap)
-        scans[(*nscans)++] = d->name;
+    if (scan)
+        qpush(scans, d->name);
 }
 
 /* CREATE INDEX on a partitioned table recurses to every partition with the
  * same lock, building an index on each ([E15]). */
-static void partitions(lockvec *lv, const pb_catalog *cat, pb_qname parent, pb_lock_mode mode, pb_qname *scans,
-                       size_t *nscans, size_t cap, int depth)
+static void partitions(lockvec *lv, const pb_catalog *cat, pb_qname parent, pb_lock_mode mode, qvec *scans,
+                       int depth)
 {
     size_t i = 0;
     for (const pb_cat_table *p; depth < 8 && (p = pb_catalog_partition(cat, parent, &i)) != NULL;) {
         add(lv, p->name, mode, "partition");
-        if (*nscans < cap)
-            scans[(*nscans)++] = p->name;
-        partitions(lv, cat, p->name, mode, scans, nscans, cap, depth + 1);
+        qpush(scans, p->name);
+        partitions(lv, cat, p->name, mode, scans, depth + 1);
     }
 }
 
@@ -165,9 +183,7 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
     const pb_fact *f = &out->fact;
     lockvec lv = {.a = a};
     pb_qname none = {0};
-    enum { SCANS_CAP = 64 };
-    pb_qname *scans = pb_arena_alloc(a, SCANS_CAP * sizeof *scans);
-    size_t nscans = 0;
+    qvec scans = {.a = a};
     /* a function pgbelay does not know is VOLATILE unless declared otherwise
        ([D15 sql-createfunction]): its default rewrites the table */
     if (op->kind == PB_OP_ADD_COLUMN && op->col && op->col->has_default &&
@@ -214,8 +230,7 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
         add(&lv, target, f->lock, f->target);
         if (op->kind == PB_OP_ALTER_COLUMN_TYPE && !f->rewrite && index_rebuilt(cat, op, env.old_type))
             out->fact.index_build = true;
-        fk_partners(a, &lv, cat, t, op->column, op->kind == PB_OP_ALTER_COLUMN_TYPE, scans, &nscans,
-                    SCANS_CAP);
+        fk_partners(a, &lv, cat, t, op->column, op->kind == PB_OP_ALTER_COLUMN_TYPE, &scans);
         break;
     case PB_OP_ALTER_TABLE_OTHER:
         add(&lv, target, f->lock, f->target);
@@ -226,13 +241,12 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
             target = op->obj;
         if ((op->at == PB_AT_ATTACH_PARTITION || (op->at == PB_AT_DETACH_PARTITION && !op->concurrently)) &&
             !op->partition_default)
-            default_partition(&lv, cat, op->rel, op->obj, op->at == PB_AT_ATTACH_PARTITION, scans, &nscans,
-                              SCANS_CAP);
+            default_partition(&lv, cat, op->rel, op->obj, op->at == PB_AT_ATTACH_PARTITION, &scans);
         break;
     case PB_OP_CREATE_INDEX:
         add(&lv, target, f->lock, f->target);
         if (!op->only && pb_catalog_is_partitioned(cat, op->rel))
-            partitions(&lv, cat, op->rel, f->lock, scans, &nscans, SCANS_CAP, 0);
+            partitions(&lv, cat, op->rel, f->lock, &scans, 0);
         break;
     case PB_OP_CREATE_TABLE:
         add(&lv, target, f->lock, f->target);
@@ -241,7 +255,7 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
             pb_facts_row(PB_FACT_CREATE_TABLE_PARTITION_OF, v, &p);
             add(&lv, op->obj, p.other_lock, p.other_role);
             if (!op->partition_default)
-                default_partition(&lv, cat, op->obj, op->rel, true, scans, &nscans, SCANS_CAP);
+                default_partition(&lv, cat, op->obj, op->rel, true, &scans);
         }
         for (size_t i = 0; i < op->nconstraints; i++)
             if (op->constraints[i]->kind == PB_CON_FOREIGN_KEY) {
@@ -339,6 +353,6 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
     out->locks = lv.v;
     out->nlocks = lv.n;
     out->target = (f->rewrite || f->scan || f->index_build) ? target : none;
-    out->also_scanned = scans;
-    out->nalso_scanned = nscans;
+    out->also_scanned = scans.v;
+    out->nalso_scanned = scans.n;
 }
