@@ -288,6 +288,27 @@ void pb_claims_for(pb_arena *a, const pb_op *op, const pb_catalog *cat, int v, c
     case PB_OP_DROP_INDEX:
     case PB_OP_RENAME_INDEX:
     case PB_OP_REINDEX: {
+        if (op->kind == PB_OP_REINDEX && op->reindex_target == PB_REINDEX_SCHEMA && op->obj.name) {
+            /* every table of the schema the catalog knows, one after the other */
+            target = none;
+            const void **items;
+            size_t n = pb_catalog_list(a, cat, PB_CAT_LIST_TABLES, &items);
+            for (size_t i = 0; i < n; i++) {
+                const pb_cat_table *r = items[i];
+                if (r->kind == PB_REL_VIEW || !r->name.schema || strcmp(r->name.schema, op->obj.name))
+                    continue;
+                add(&lv, r->name, f->lock, "table in the schema");
+                size_t k = 0;
+                bool indexed = false;
+                for (const pb_cat_index *ix; (ix = pb_catalog_table_index(cat, r->name, &k)) != NULL; indexed = true)
+                    add(&lv, ix->name, f->other_lock, "index in the schema");
+                if (indexed) /* a table without an index has nothing to rebuild */
+                    qpush(&scans, r->name);
+            }
+            if (!lv.n)
+                add(&lv, none, f->lock, f->target);
+            break;
+        }
         if (op->kind == PB_OP_REINDEX && op->reindex_target != PB_REINDEX_INDEX &&
             op->reindex_target != PB_REINDEX_TABLE) {
             add(&lv, none, f->lock, f->target);

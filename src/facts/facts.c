@@ -140,7 +140,7 @@ static const row rows[] = {
     {PB_FACT_REINDEX, 0, 0, SH, "table", AE, "index", BUILD,
      "[S15 catalog/index.c:reindex_index]; [D15 sql-reindex]: the planner's ACCESS SHARE on every index "
      "makes REINDEX block reads too; [E15]"},
-    {PB_FACT_REINDEX_CONCURRENTLY, 12, 0, SUE, "table", SUE, "index", NOTX,
+    {PB_FACT_REINDEX_CONCURRENTLY, 12, 0, SUE, "table", SUE, "index", BUILD | NOTX,
      "[R12] commit 5dc92b844; [D15 sql-reindex] Rebuilding Indexes Concurrently; [E15]"},
     {PB_FACT_REINDEX_MANY, 0, 0, SH, "each table", AE, "each index", BUILD | NOTX,
      "[S15 indexcmds.c:ExecReindex]: REINDEX SCHEMA/SYSTEM/DATABASE cannot run inside a transaction block"},
@@ -533,7 +533,7 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
                 if (pb_facts_row(PB_FACT_REINDEX_CONCURRENTLY, v, &c)) {
                     f->lock = c.lock;
                     f->other_lock = c.other_lock;
-                    f->index_build = false;
+                    f->index_build = c.index_build; /* a concurrent rebuild still builds */
                 }
             }
         } else {

@@ -85,7 +85,8 @@ NONTX_WAIT = 20  # seconds a statement may take to queue behind the blocker
 # (case regex, aspect, difference regex, reason). Aspects: lock, unclaimed-lock, rewrite, scan,
 # tx-block, error, catalog. A difference is "known" when all three regexes match.
 KNOWN = [
-    ("", "scan", r"server scanned public\.(users|regions|tenants)\b.*claims no scan",
+    ("FOREIGN KEY|REFERENCES|VALIDATE CONSTRAINT", "scan",
+     r"server scanned public\.(users|regions|tenants)\b.*claims no scan",
      "validating a foreign key joins the referenced table; pgbelay's scan names the table "
      "whose rows are checked"),
     ("TRUNCATE", "rewrite", r"server gave .* a new file",
@@ -292,6 +293,9 @@ UNION ALL
 SELECT 'L', l.relation::text, l.mode, l.granted::text, '' FROM pg_locks l
  WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation'
 UNION ALL
+SELECT 'X', i.indexrelid::text, i.indrelid::text, '', '' FROM pg_index i
+ WHERE i.indrelid >= 16384
+UNION ALL
 SELECT 'S', s.relid::text, s.seq_scan::text, '', '' FROM %s s;"""
 
 
@@ -300,6 +304,7 @@ class Snap:
         self.rel = {}  # oid -> (name, relkind, filenode)
         self.locks = set()  # (oid, rank) granted
         self.scans = {}  # oid -> seq_scan
+        self.index_table = {}  # index oid -> table oid
 
     def add(self, row):
         t = row[0]
@@ -309,6 +314,8 @@ class Snap:
             self.locks.add((row[1], PG_MODE[row[2]]))
         elif t == "S":
             self.scans[row[1]] = int(row[2])
+        elif t == "X":
+            self.index_table[row[1]] = row[2]
 
 
 def parse_script_output(out):
@@ -415,6 +422,15 @@ def compare(before, after, st, is_ddl_rel=None):
                           % name))
         elif not rewritten and oid in claimed_rw:
             diffs.append(("rewrite", "claims a rewrite of %s; the server kept its file" % name))
+    # an index given a new file is rebuilt: its table must be claimed rewritten or indexed
+    claimed_build = {resolve(n) for n in st["index_builds"]}
+    for oid, (name, kind, fn) in sorted(before.rel.items()):
+        if kind != "i" or oid not in after.rel or after.rel[oid][2] == fn:
+            continue
+        table = before.index_table.get(oid)
+        if table not in claimed_rw and table not in claimed_build:
+            diffs.append(("rewrite", "server gave index %s of %s a new file (rebuilt); pgbelay claims "
+                          "neither a rewrite nor an index build" % (name, name_of(table))))
     # scans
     claimed_scan = {resolve(n) for n in st["scans"] + st["index_builds"]}
     ddl = {oid for oid, want in claimed.items() if want >= RANK["SHARE UPDATE EXCLUSIVE"]}
