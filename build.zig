@@ -10,6 +10,8 @@
 //!   zig build bench                the benchmark (tools/bench.sh)
 //!   zig build test-pg              `pgbelay plan` end to end on a throw-away
 //!                                  PostgreSQL 15 (tests/pg/, docs/testing.md)
+//!   zig build test-facts           lock facts and catalog checked on a throw-away
+//!                                  PostgreSQL 15 (tests/pg/facts.py)
 const std = @import("std");
 
 const c_flags_base = [_][]const u8{
@@ -191,6 +193,17 @@ pub fn build(b: *std.Build) void {
     pg_e2e.stdio = .inherit;
     if (sanitize) pg_e2e.setEnvironmentVariable("ASAN_OPTIONS", asan_options);
     b.step("test-pg", "Prove `pgbelay plan` end to end against a throw-away PostgreSQL 15").dependOn(&pg_e2e.step);
+
+    // pgbelay's lock/rewrite/scan claims and its replayed catalog checked on a real
+    // PostgreSQL 15 (tests/pg/facts.py, docs/testing.md). Arguments after `--` go to the harness.
+    const pg_facts = b.addSystemCommand(&.{ "python3", b.pathFromRoot("tests/pg/facts.py"), "--pgbelay" });
+    pg_facts.addArtifactArg(exe);
+    pg_facts.addArgs(&.{ "--root", b.pathFromRoot(".") });
+    if (b.args) |args| pg_facts.addArgs(args);
+    pg_facts.has_side_effects = true;
+    pg_facts.stdio = .inherit;
+    if (sanitize) pg_facts.setEnvironmentVariable("ASAN_OPTIONS", asan_options);
+    b.step("test-facts", "Check pgbelay's lock facts and catalog against a throw-away PostgreSQL 15").dependOn(&pg_facts.step);
 
     const bench = b.addSystemCommand(&.{ "bash", "tools/bench.sh" });
     bench.step.dependOn(b.getInstallStep());

@@ -21,6 +21,7 @@ static const struct {
     {"plan", test_plan},
     {"golden", test_golden},       {"cli", test_cli},
     {"lsp", test_lsp},
+    {"claims", test_claims},
 };
 
 int main(int argc, char **argv)

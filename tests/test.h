@@ -56,5 +56,6 @@ void test_abi_guard(void);
 void test_cli(void);
 void test_config(void);
 void test_lsp(void);
+void test_claims(void);
 
 #endif

@@ -24,6 +24,7 @@ DEB_PACKAGES=(
   python3                  # the test-pg harness (standard library only)
   util-linux               # runuser: the test cluster runs as the postgres user under root
   neovim                   # headless end-to-end test of pgbelay lsp (tests/test_lsp.c)
+  python3-yaml             # zig build test-facts reads the rule examples (rules/*.yaml)
 )
 
 SUDO=""

@@ -29,6 +29,8 @@ int pb_cmd_config(int argc, char **argv);
  * Free with pb_config_free (after the last result linted with it). */
 struct pb_config *pb_cli_config_open(const char *path, int argc, char **argv, const struct option *lo);
 int pb_cmd_lsp(int argc, char **argv);
+int pb_cmd_facts(int argc, char **argv);
+int pb_cmd_catalog(int argc, char **argv);
 
 /* One command-line option, documented once: --help is printed from it. */
 typedef struct pb_opt_doc {

@@ -28,6 +28,8 @@ static const struct {
     {"explain", pb_cmd_explain, "print one rule's documentation"},
     {"config", pb_cmd_config, "print the effective configuration and where each value came from"},
     {"lsp", pb_cmd_lsp, "language server (LSP) over stdin/stdout for editors (see editors/)"},
+    {"facts", pb_cmd_facts, "print the locks, rewrites and scans pgbelay claims for each statement"},
+    {"catalog", pb_cmd_catalog, "print the schema a migration set builds, as pgbelay replays it"},
 };
 
 static void usage(FILE *f)
