@@ -337,9 +337,9 @@ static const pb_rule_example ex_unused_ignore[] = {
     "SELECT 1;", 0, false},
     {true, "-- pgbelay-ignore drop-tabel: typo in the rule id\n"
     "SET lock_timeout = '5s';\n"
-    "DROP TABLE t;", 0, false},
+    "DROP TABLE legacy_events;", 0, false},
     {true, "SET lock_timeout = '5s';\n"
-    "DROP TABLE t;\n"
+    "DROP TABLE legacy_events;\n"
     "-- pgbelay-ignore drop-table: after the statement, not before\n"
     "", 0, false},
     {false, "SET lock_timeout = '5s';\n"
@@ -347,8 +347,8 @@ static const pb_rule_example ex_unused_ignore[] = {
     "DROP TABLE legacy_events;", 0, false},
     {false, "-- pgbelay-ignore-file PB116: scratch tables\n"
     "SET lock_timeout = '5s';\n"
-    "DROP TABLE a;\n"
-    "DROP TABLE b;", 0, false},
+    "DROP TABLE legacy_events;\n"
+    "DROP TABLE empty_t;", 0, false},
 };
 
 static const pb_rule_info r_unused_ignore = {
@@ -403,9 +403,9 @@ static const pb_rule_info r_unused_ignore = {
     "  SELECT 1;\n"
     "  -- pgbelay-ignore drop-tabel: typo in the rule id\n"
     "  SET lock_timeout = '5s';\n"
-    "  DROP TABLE t;\n"
+    "  DROP TABLE legacy_events;\n"
     "  SET lock_timeout = '5s';\n"
-    "  DROP TABLE t;\n"
+    "  DROP TABLE legacy_events;\n"
     "  -- pgbelay-ignore drop-table: after the statement, not before\n"
     "\n"
     "Not flagged\n"
@@ -414,8 +414,8 @@ static const pb_rule_info r_unused_ignore = {
     "  DROP TABLE legacy_events;\n"
     "  -- pgbelay-ignore-file PB116: scratch tables\n"
     "  SET lock_timeout = '5s';\n"
-    "  DROP TABLE a;\n"
-    "  DROP TABLE b;\n"
+    "  DROP TABLE legacy_events;\n"
+    "  DROP TABLE empty_t;\n"
     "",
 };
 
@@ -2851,9 +2851,9 @@ static const pb_rule_example ex_narrowing_type_change[] = {
     "ALTER TABLE users ALTER COLUMN age TYPE smallint;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
     "BEGIN;\n"
-    "ALTER TABLE f ALTER COLUMN url TYPE text;\n"
-    "UPDATE f SET url = substr(url, 1, 1024);\n"
-    "ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "ALTER TABLE legacy_settings ALTER COLUMN value TYPE text;\n"
+    "UPDATE legacy_settings SET value = substr(value, 1, 1024);\n"
+    "ALTER TABLE legacy_settings ALTER COLUMN value TYPE varchar(1024);\n"
     "COMMIT;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
     "SET TimeZone = 'UTC';\n"
@@ -3044,9 +3044,9 @@ static const pb_rule_info r_narrowing_type_change = {
     "  ALTER TABLE users ALTER COLUMN age TYPE smallint;\n"
     "  SET lock_timeout = '5s';\n"
     "  BEGIN;\n"
-    "  ALTER TABLE f ALTER COLUMN url TYPE text;\n"
-    "  UPDATE f SET url = substr(url, 1, 1024);\n"
-    "  ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "  ALTER TABLE legacy_settings ALTER COLUMN value TYPE text;\n"
+    "  UPDATE legacy_settings SET value = substr(value, 1, 1024);\n"
+    "  ALTER TABLE legacy_settings ALTER COLUMN value TYPE varchar(1024);\n"
     "  COMMIT;\n"
     "  SET lock_timeout = '5s';\n"
     "  SET TimeZone = 'UTC';\n"
@@ -3474,8 +3474,8 @@ static const pb_rule_example ex_expand_and_contract_in_one_migration[] = {
     {false, "CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "ALTER TABLE drafts DROP COLUMN body;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
-    "DROP TABLE old_exports;\n"
-    "DELETE FROM jobs WHERE name = 'export_old';", 0, false},
+    "DROP TABLE legacy_events;\n"
+    "DELETE FROM audit_log WHERE event = 'legacy_export';", 0, false},
 };
 
 static const pb_rule_info r_expand_and_contract_in_one_migration = {
@@ -3604,8 +3604,8 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "  ALTER TABLE drafts DROP COLUMN body;\n"
     "  SET lock_timeout = '5s';\n"
-    "  DROP TABLE old_exports;\n"
-    "  DELETE FROM jobs WHERE name = 'export_old';\n"
+    "  DROP TABLE legacy_events;\n"
+    "  DELETE FROM audit_log WHERE event = 'legacy_export';\n"
     "",
 };
 
