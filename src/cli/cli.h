@@ -44,6 +44,15 @@ void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, c
 /* Does the file name end in ".sql" (and have more before it)? */
 bool pb_cli_is_sql(const char *name);
 
+/* Markdown of the plan for each result with findings (lint_plan.c):
+ * plans[i] (NULL-initialised, n entries) gets a malloc'd string for
+ * res[i] when `pgbelay plan` has phases for its migration. */
+struct pb_migration_set;
+struct pb_options;
+struct pb_result;
+void pb_cli_plan_results(const struct pb_options *opt, const struct pb_migration_set *set,
+                         const struct pb_result *res, size_t n, char **plans);
+
 /* Prints "pgbelay: <message>" to stderr. */
 void pb_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

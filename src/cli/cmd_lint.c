@@ -24,13 +24,17 @@
 
 /* Each option documented once: the --help text is generated from this. */
 static const pb_opt_doc opts[] = {
-    {{"format", required_argument, NULL, 'f'}, "FORMAT", "output format: text (default), json, gcc"},
+    {{"format", required_argument, NULL, 'f'},
+     "FORMAT",
+     "output format: text (default), json, gcc, github, sarif, gitlab, junit, checkstyle, rdjson, rdjsonl, "
+     "markdown (docs/usage.md)"},
     {{"pg-version", required_argument, NULL, 'p'},
      "N",
      "PostgreSQL major version of the target server, 11-17 (default 15)"},
     {{"fail-on", required_argument, NULL, 'F'},
      "LEVEL",
-     "exit 1 on findings at or above: error, warning (default), info, none"},
+     "exit 1 on findings at or above: error, warning (default), info, never (none)"},
+    {{"exit-zero", no_argument, NULL, 'Z'}, NULL, "exit 0 even with findings (errors reading input still exit 2)"},
     {{"assume-in-transaction", no_argument, NULL, 't'},
      NULL,
      "the migration runner wraps each file in a transaction"},
@@ -198,6 +202,7 @@ typedef struct job_out {
     pb_result *items;
     size_t n, cap;
     pb_arena *set_arena;
+    char **plans; /* markdown: the plan of items[i] as markdown, or NULL */
 } job_out;
 
 typedef struct work {
@@ -206,6 +211,7 @@ typedef struct work {
     job *jobs;
     size_t njobs;
     bool detect;
+    bool plans; /* markdown: plan the migrations with findings */
     pb_framework framework;
     job_out *results;
     bool *done;
@@ -368,6 +374,10 @@ static void lint_one(work *w, size_t j, job_out *out)
     pb_migration_set set;
     pb_framework_load(out->set_arena, w->opt, paths, jb->n, w->detect, w->framework, &set);
     pb_lint__set(w->opt, &set, collect, out, w->since ? changed_since : NULL, w->since);
+    if (w->plans && out->n) {
+        out->plans = calloc(out->n, sizeof *out->plans);
+        pb_cli_plan_results(w->opt, &set, out->items, out->n, out->plans);
+    }
 }
 
 /* Workers claim `batch` inputs at a time and store each result; they wake
@@ -438,7 +448,7 @@ int pb_cmd_lint(int argc, char **argv)
     pb_options opt = {0};
     pb_format format = PB_FORMAT_TEXT;
     pb_severity fail_on = PB_SEV_WARNING;
-    bool fail_none = false;
+    bool fail_none = false, exit_zero = false;
     const char *stdin_name = "<stdin>";
     const char *color = "auto";
     long jobs = 0;
@@ -454,7 +464,9 @@ int pb_cmd_lint(int argc, char **argv)
         switch (c) {
         case 'f':
             if (!pb_format_parse(optarg, &format)) {
-                pb_cli_error("unknown --format '%s' (text, json, gcc)", optarg);
+                pb_cli_error("unknown --format '%s' (text, json, gcc, github, sarif, gitlab, junit, checkstyle, "
+                             "rdjson, rdjsonl, markdown)",
+                             optarg);
                 return PB_EXIT_ERROR;
             }
             break;
@@ -469,14 +481,15 @@ int pb_cmd_lint(int argc, char **argv)
             break;
         }
         case 'F':
-            if (!strcmp(optarg, "none")) {
+            if (!strcmp(optarg, "none") || !strcmp(optarg, "never")) {
                 fail_none = true;
             } else if (!(fail_on = pb_severity_parse(optarg))) {
-                pb_cli_error("--fail-on must be error, warning, info or none, not '%s'", optarg);
+                pb_cli_error("--fail-on must be error, warning, info or never, not '%s'", optarg);
                 return PB_EXIT_ERROR;
             }
             break;
         case 't': opt.assume_in_transaction = true; break;
+        case 'Z': exit_zero = true; break;
         case 'S': since_ref = optarg; break;
         case 'D': schema_path = optarg; break;
         case 'w':
@@ -585,6 +598,8 @@ int pb_cmd_lint(int argc, char **argv)
         .color = use_color,
         .pg_version = opt.pg_version ? opt.pg_version : PB_PG_VERSION_DEFAULT,
         .out = stdout,
+        .fail_on = fail_on,
+        .fail_never = fail_none || exit_zero,
     };
     pb_summary sum = {0};
     pb_report_begin(&rp);
@@ -612,6 +627,7 @@ int pb_cmd_lint(int argc, char **argv)
         .jobs = jobv,
         .njobs = njobs,
         .detect = !framework_forced,
+        .plans = format == PB_FORMAT_MARKDOWN,
         .since = since,
         .framework = framework,
         .results = calloc(njobs ? njobs : 1, sizeof(job_out)),
@@ -651,7 +667,10 @@ int pb_cmd_lint(int argc, char **argv)
         }
         for (size_t r = 0; r < out.n; r++) {
             pb_result *res = &out.items[r];
+            rp.plan_md = out.plans ? out.plans[r] : NULL;
             pb_report_file(&rp, res);
+            if (out.plans)
+                free(out.plans[r]);
             sum.files++;
             sum.statements += res->nstatements;
             if (res->status != PB_OK) {
@@ -671,6 +690,7 @@ int pb_cmd_lint(int argc, char **argv)
             pb_result_free(res);
         }
         free(out.items);
+        free(out.plans);
         pb_arena_free(out.set_arena);
         if (started) {
             pthread_mutex_lock(&w.mu);
@@ -703,7 +723,7 @@ int pb_cmd_lint(int argc, char **argv)
     pb_schema_free(schema);
     if (any_io || schema_problems)
         return PB_EXIT_ERROR;
-    if (!fail_none && failing > 0)
+    if (!fail_none && !exit_zero && failing > 0)
         return PB_EXIT_FINDINGS;
     return PB_EXIT_OK;
 }
