@@ -19,6 +19,7 @@ static const struct {
     {"write", test_write},         {"rules", test_rules_examples},
     {"abi-guard", test_abi_guard}, {"plan", test_plan},
     {"golden", test_golden},       {"cli", test_cli},
+    {"formats", test_formats},
 };
 
 int main(int argc, char **argv)

@@ -54,5 +54,6 @@ void test_rules_examples(void);
 void test_golden(void);
 void test_abi_guard(void);
 void test_cli(void);
+void test_formats(void);
 
 #endif

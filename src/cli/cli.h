@@ -31,6 +31,15 @@ void pb_cli_long_options(const pb_opt_doc *docs, size_t n, struct option *lo);
 /* Prints "  --name ARG   help" for each option. */
 void pb_cli_print_options(FILE *f, const pb_opt_doc *docs, size_t n);
 
+/* The option tables of `lint` and `plan` (static), for the man page. */
+const pb_opt_doc *pb_cli_lint_options(size_t *n);
+const pb_opt_doc *pb_cli_plan_options(size_t *n);
+
+/* Writes the man page pgbelay(1) in roff (man.c) from the subcommand list
+ * (names[i], helps[i]) and the option tables --help prints, so that
+ * docs/pgbelay.1 cannot drift from --help. Returns PB_EXIT_OK. */
+int pb_cli_print_man(FILE *f, const char *const *names, const char *const *helps, size_t n);
+
 /* The directory whose files form one migration set with `path` (malloc'd):
  * its parent directory, or for per-migration folders (diesel up.sql /
  * down.sql, Prisma migration.sql) the folder above, or for sqitch scripts

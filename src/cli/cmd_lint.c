@@ -727,3 +727,9 @@ int pb_cmd_lint(int argc, char **argv)
         return PB_EXIT_FINDINGS;
     return PB_EXIT_OK;
 }
+
+const pb_opt_doc *pb_cli_lint_options(size_t *n)
+{
+    *n = NOPTS;
+    return opts;
+}

@@ -60,6 +60,14 @@ int main(int argc, char **argv)
         usage(stdout);
         return PB_EXIT_OK;
     }
+    if (!strcmp(cmd, "--help-man")) { /* docs/pgbelay.1 */
+        const char *names[sizeof commands / sizeof commands[0]], *helps[sizeof commands / sizeof commands[0]];
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            names[i] = commands[i].name;
+            helps[i] = commands[i].help;
+        }
+        return pb_cli_print_man(stdout, names, helps, sizeof commands / sizeof commands[0]);
+    }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("pgbelay %s (PostgreSQL %d grammar via libpg_query)\n", PB_VERSION, 15);
         return PB_EXIT_OK;

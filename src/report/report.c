@@ -12,6 +12,21 @@ const char *const pb_format_names[] = {
     "text", "json", "gcc", "github", "sarif", "gitlab", "junit", "checkstyle", "rdjson", "rdjsonl", "markdown", NULL,
 };
 
+const char *const pb_format_help[] = {
+    "findings with a code frame of the statement, for people (the default)",
+    "pgbelay's own JSON, schema version 1 (docs/json-format.md)",
+    "file:line:column: severity: message [rule], as compilers print them",
+    "GitHub Actions workflow commands: annotations on the pull request",
+    "SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)",
+    "GitLab Code Quality report (artifacts:reports:codequality)",
+    "JUnit XML test report (GitLab artifacts:reports:junit, Jenkins)",
+    "Checkstyle XML (reviewdog -f=checkstyle, Jenkins, SonarQube)",
+    "reviewdog diagnostic result (reviewdog -f=rdjson)",
+    "reviewdog diagnostics, one per line (reviewdog -f=rdjsonl)",
+    "a pull-request comment body with the planned phases of each migration",
+    NULL,
+};
+
 bool pb_format_parse(const char *name, pb_format *out)
 {
     for (int i = 0; pb_format_names[i]; i++)

@@ -27,6 +27,8 @@ typedef enum pb_format {
 
 /* Every format name, in enum order, for help texts; static. */
 extern const char *const pb_format_names[];
+/* One line on each format, in the same order; static. */
+extern const char *const pb_format_help[];
 
 /* Parses a format name (pb_format_names); returns false for anything else. */
 bool pb_format_parse(const char *name, pb_format *out);
