@@ -5,7 +5,9 @@
  * and to change with the statement, paths to be repository-relative from a
  * subdirectory, the man page to equal `pgbelay --help-man`, and the
  * pre-commit hooks to refuse a dangerous commit with the real pre-commit
- * (tests/formats/precommit_e2e.sh; skipped with --quick). The exact text
+ * (tests/formats/precommit_e2e.sh) and the GitHub Action's steps to
+ * annotate a pull request (tests/formats/action_test.py); both skipped
+ * with --quick. The exact text
  * of every format is in the golden tests (testdata/golden/format_*). */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -254,6 +256,10 @@ static void test_precommit(void)
     char *out;
     int st = shell(cmd, &out);
     CHECK_(st == 0, "pre-commit end-to-end test failed (exit %d):\n%s", st, out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "cd '%s' && python3 tests/formats/action_test.py '%s' .", T.root, abs);
+    st = shell(cmd, &out);
+    CHECK_(st == 0, "action.yml test failed (exit %d):\n%s", st, out);
     free(out);
 }
 
