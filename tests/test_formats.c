@@ -3,7 +3,8 @@
  * JSON schema, well-formed JUnit and Checkstyle XML, GitLab Code Quality
  * and reviewdog shapes), fingerprints are checked to survive moved lines
  * and to change with the statement, paths to be repository-relative from a
- * subdirectory, the man page to equal `pgbelay --help-man`, and the
+ * subdirectory, rdjson suggestions to remove their findings when applied
+ * (tests/formats/suggestions_test.py), the man page to equal `pgbelay --help-man`, and the
  * pre-commit hooks to refuse a dangerous commit with the real pre-commit
  * (tests/formats/precommit_e2e.sh) and the GitHub Action's steps to
  * annotate a pull request (tests/formats/action_test.py); both skipped
@@ -245,6 +246,18 @@ static void test_man_page(void)
     tst_result_free(&r);
 }
 
+static void test_suggestions(void)
+{
+    char cmd[2048], abs[1024];
+    if (!realpath(T.pgbelay, abs))
+        snprintf(abs, sizeof abs, "%s", T.pgbelay);
+    snprintf(cmd, sizeof cmd, "cd '%s' && python3 tests/formats/suggestions_test.py '%s' .", T.root, abs);
+    char *out;
+    int st = shell(cmd, &out);
+    CHECK_(st == 0, "rdjson suggestions do not fix their findings (exit %d):\n%s", st, out);
+    free(out);
+}
+
 static void test_precommit(void)
 {
     if (T.quick)
@@ -274,6 +287,7 @@ void test_formats(void)
     test_fingerprints();
     test_repo_relative();
     test_man_page();
+    test_suggestions();
     test_precommit();
     char cmd[512], *out;
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -2,12 +2,15 @@
  * proto/rdf/reviewdog.proto). rdjson is one DiagnosticResult
  * {source, diagnostics: [...]}; rdjsonl is one Diagnostic per line. Lines
  * are 1-based and columns 1-based UTF-8 byte counts, the end position
- * exclusive; severity ERROR|WARNING|INFO; code.value is the rule id. An
- * unreadable file is an ERROR diagnostic without a range. */
+ * exclusive; severity ERROR|WARNING|INFO; code.value is the rule id.
+ * Where the rule's fix is one edit (rules/fix.h: CONCURRENTLY, NOT VALID,
+ * SET lock_timeout), it is given as a suggestion replacing a non-empty
+ * range. An unreadable file is an ERROR diagnostic without a range. */
 #include <jansson.h>
 #include <string.h>
 
 #include "report/report.h"
+#include "rules/fix.h"
 
 static const char *severity(pb_severity s)
 {
@@ -49,6 +52,7 @@ void pb_report__rdjson_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         emit(rp, b, d);
         return;
     }
+    pb_arena *a = pb_arena_new();
     for (size_t i = 0; i < res->ndiags; i++) {
         const pb_diag *g = &res->diags[i];
         uint32_t l0, c0, l1, c1;
@@ -66,9 +70,18 @@ void pb_report__rdjson_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
                                       pos(l0, c0), "end", pos(l1, c1)));
         json_object_set_new(d, "severity", json_string(severity(g->severity)));
         json_object_set_new(d, "code", json_pack("{s:s}", "value", pb_rule_id(g->rule)));
+        pb_fix fix;
+        if (pb_rule_fix(a, res->source, g, rp->pg_version, &fix)) {
+            uint32_t f0, g0, f1, g1;
+            pb_report__range(res->source, fix.replace, PB_COL_BYTES, &f0, &g0, &f1, &g1);
+            json_object_set_new(d, "suggestions",
+                                json_pack("[{s:{s:o, s:o}, s:o}]", "range", "start", pos(f0, g0), "end", pos(f1, g1),
+                                          "text", pb_report__json_str(fix.text)));
+        }
         emit(rp, b, d);
         pb_buf_release(&msg);
     }
+    pb_arena_free(a);
 }
 
 void pb_report__rdjson_end(pb_reporter *rp, pb_buf *b, const pb_summary *sum)

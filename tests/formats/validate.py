@@ -111,10 +111,14 @@ def check_rd(d):
     need(d.get("message"), "diagnostic without message")
     need(d.get("severity") in ("ERROR", "WARNING", "INFO"), "bad severity")
     need(d.get("location", {}).get("path"), "diagnostic without path")
-    r = d["location"].get("range")
-    if r:
-        for end in ("start", "end"):
-            need(r[end]["line"] >= 1 and r[end]["column"] >= 1, "range %s < 1" % end)
+    ranges = [d["location"].get("range")] + [s.get("range") for s in d.get("suggestions", [])]
+    for s in d.get("suggestions", []):
+        need(isinstance(s.get("text"), str), "suggestion without text")
+        need(s.get("range"), "suggestion without range")
+    for r in ranges:
+        if r:
+            for end in ("start", "end"):
+                need(r[end]["line"] >= 1 and r[end]["column"] >= 1, "range %s < 1" % end)
 
 
 def main():
