@@ -304,6 +304,20 @@ static struct since *load_since(const char *ref)
     top[strcspn(top, "\n")] = '\0';
     struct since *s = calloc(1, sizeof *s);
     s->arena = pb_arena_new();
+    /* HEAD of a repository without commits yet (a pre-commit hook on the
+       first commit): everything is new, so compare with the empty tree */
+    char empty[128] = "";
+    if (!strcmp(ref, "HEAD")) {
+        FILE *h = popen("git rev-parse -q --verify 'HEAD^{commit}' >/dev/null 2>&1 || "
+                        "git hash-object -t tree /dev/null",
+                        "r");
+        if (h && fgets(empty, sizeof empty, h))
+            empty[strcspn(empty, "\n")] = '\0';
+        if (h)
+            pclose(h);
+        if (empty[0])
+            ref = empty;
+    }
     const char *diff[] = {"git", "-C", top, "diff", "--name-only", "-z", ref, "--", NULL};
     const char *others[] = {"git", "-C", top, "ls-files", "--others", "--exclude-standard", "-z", NULL};
     if (!git_paths(s, top, diff)) {
