@@ -51,7 +51,8 @@ static char tmpdir[256];
 static bool sane(const tst_result *r, const char *what)
 {
     bool bad = r->spawn_failed || r->timed_out || r->signal || tst_sanitizer_report(r);
-    CHECK_(!bad, "%s: pgbelay %s%s", what, tst_status(r), tst_sanitizer_report(r) ? " with a sanitizer report" : "");
+    CHECK_(!bad, "%s: pgbelay %s%s", what, tst_status(r),
+           tst_sanitizer_report(r) ? " with a sanitizer report" : "");
     if (bad && r->err_len)
         fprintf(stderr, "%s\n", r->err);
     return !bad;
@@ -94,7 +95,8 @@ static void validate(const char *format, const char *const *paths, const char *w
         char file[512], cmd[2048];
         snprintf(file, sizeof file, "%s/report.%s", tmpdir, format);
         OK(tst_write_file(file, r.out, r.out_len));
-        snprintf(cmd, sizeof cmd, "cd '%s' && python3 tests/formats/validate.py %s '%s'", T.root, format, file);
+        snprintf(cmd, sizeof cmd, "cd '%s' && python3 tests/formats/validate.py %s '%s'", T.root, format,
+                 file);
         char *out;
         int st = shell(cmd, &out);
         CHECK_(st == 0, "%s --format %s does not validate (exit %d):\n%s", what, format, st, out);
@@ -162,7 +164,8 @@ static void test_fingerprints(void)
     /* another statement: different */
     char *c = fingerprints("CREATE INDEX a_idx ON users (name);\nCREATE INDEX a_idx ON users (email);\n");
     /* a quoted identifier keeps its case */
-    char *d = fingerprints("CREATE INDEX \"A_idx\" ON users (email);\nCREATE INDEX a_idx ON users (email);\n");
+    char *d =
+        fingerprints("CREATE INDEX \"A_idx\" ON users (email);\nCREATE INDEX a_idx ON users (email);\n");
     /* create-index-non-concurrent twice, missing-lock-timeout once (first statement) */
     CHECK_(strlen(a) == 3 * 65, "three findings expected, got fingerprints '%s'", a);
     STR_EQ(a, b);
@@ -182,16 +185,17 @@ static void test_repo_relative(void)
     char cwd[1024];
     snprintf(cwd, sizeof cwd, "%s/testdata/formats", T.root);
     static const char *const fmts[] = {"github", "sarif", "gitlab", "markdown"};
-    static const char *const want[] = {"file=testdata/formats/mixed/002_", "\"uri\": \"testdata/formats/mixed/002_",
-                                       "\"path\":\"testdata/formats/mixed/002_", "### testdata/formats/mixed/002\\_"};
+    static const char *const want[] = {
+        "file=testdata/formats/mixed/002_", "\"uri\": \"testdata/formats/mixed/002_",
+        "\"path\":\"testdata/formats/mixed/002_", "### testdata/formats/mixed/002\\_"};
     for (size_t i = 0; i < 4; i++) {
         const char *argv[] = {"lint", "--format", fmts[i], "./mixed/../mixed", NULL};
         tst_cmd c = {.argv = argv, .cwd = cwd};
         tst_result r;
         tst_run(&c, &r);
         if (sane(&r, fmts[i]))
-            CHECK_(r.out && strstr(r.out, want[i]), "--format %s from testdata/formats: no '%s' in\n%s", fmts[i],
-                   want[i], r.out);
+            CHECK_(r.out && strstr(r.out, want[i]), "--format %s from testdata/formats: no '%s' in\n%s",
+                   fmts[i], want[i], r.out);
         tst_result_free(&r);
     }
     /* SARIF URIs are percent-encoded */

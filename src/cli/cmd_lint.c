@@ -34,7 +34,9 @@ static const pb_opt_doc opts[] = {
     {{"fail-on", required_argument, NULL, 'F'},
      "LEVEL",
      "exit 1 on findings at or above: error, warning (default), info, never (none)"},
-    {{"exit-zero", no_argument, NULL, 'Z'}, NULL, "exit 0 even with findings (errors reading input still exit 2)"},
+    {{"exit-zero", no_argument, NULL, 'Z'},
+     NULL,
+     "exit 0 even with findings (errors reading input still exit 2)"},
     {{"assume-in-transaction", no_argument, NULL, 't'},
      NULL,
      "the migration runner wraps each file in a transaction"},
@@ -478,9 +480,10 @@ int pb_cmd_lint(int argc, char **argv)
         switch (c) {
         case 'f':
             if (!pb_format_parse(optarg, &format)) {
-                pb_cli_error("unknown --format '%s' (text, json, gcc, github, sarif, gitlab, junit, checkstyle, "
-                             "rdjson, rdjsonl, markdown)",
-                             optarg);
+                pb_cli_error(
+                    "unknown --format '%s' (text, json, gcc, github, sarif, gitlab, junit, checkstyle, "
+                    "rdjson, rdjsonl, markdown)",
+                    optarg);
                 return PB_EXIT_ERROR;
             }
             break;

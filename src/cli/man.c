@@ -102,7 +102,8 @@ int pb_cli_print_man(FILE *f, const char *const *names, const char *const *helps
           f);
     fputs(".SH ENVIRONMENT\n"
           ".TP\n.B NO_COLOR\nwhen set and not empty, the text format uses no colour\n"
-          ".TP\n.B SOURCE_DATE_EPOCH\nthe time stamp \\fBplan \\-\\-write\\fR puts in new migration file names\n",
+          ".TP\n.B SOURCE_DATE_EPOCH\nthe time stamp \\fBplan \\-\\-write\\fR puts in new migration file "
+          "names\n",
           f);
     fputs(".SH SEE ALSO\n"
           ".B pgbelay explain\n\\fIRULE\\fR prints the documentation of one rule;\n"

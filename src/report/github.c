@@ -78,7 +78,9 @@ void pb_report__github_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
     }
     for (size_t i = 0; i < res->ndiags; i++) {
         const pb_diag *d = &res->diags[i];
-        int sev = d->severity >= PB_SEV_ERROR ? PB_SEV_ERROR : d->severity <= PB_SEV_INFO ? PB_SEV_INFO : PB_SEV_WARNING;
+        int sev = d->severity >= PB_SEV_ERROR  ? PB_SEV_ERROR
+                  : d->severity <= PB_SEV_INFO ? PB_SEV_INFO
+                                               : PB_SEV_WARNING;
         uint32_t l0, c0, l1, c1;
         pb_report__range(res->source, d->span, PB_COL_UTF16, &l0, &c0, &l1, &c1);
         if (rp->nheld[sev]++ >= GH_MAX_PER_KIND) {
@@ -106,7 +108,8 @@ void pb_report__github_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
             escape(h, d->help, false);
         }
         char more[160];
-        snprintf(more, sizeof more, "\nrule: %s (pgbelay explain %s)", pb_rule_id(d->rule), pb_rule_id(d->rule));
+        snprintf(more, sizeof more, "\nrule: %s (pgbelay explain %s)", pb_rule_id(d->rule),
+                 pb_rule_id(d->rule));
         escape(h, more, false);
         pb_buf_putc(h, '\n');
     }

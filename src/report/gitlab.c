@@ -47,9 +47,9 @@ void pb_report__gitlab_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         json_object_set_new(o, "fingerprint", json_string(fp));
         json_object_set_new(o, "severity", json_string(severity(d->severity)));
         json_object_set_new(o, "engine_name", json_string("pgbelay"));
-        json_object_set_new(o, "location", json_pack("{s:o, s:{s:i, s:i}}", "path",
-                                                     pb_report__json_str(pb_buf_cstr(&path)), "lines", "begin",
-                                                     (json_int_t)l0, "end", (json_int_t)l1));
+        json_object_set_new(o, "location",
+                            json_pack("{s:o, s:{s:i, s:i}}", "path", pb_report__json_str(pb_buf_cstr(&path)),
+                                      "lines", "begin", (json_int_t)l0, "end", (json_int_t)l1));
         pb_buf_puts(b, rp->nfiles_written++ ? ",\n  " : "\n  ");
         pb_report__json_dump(b, o, 0);
         json_decref(o);

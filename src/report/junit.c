@@ -40,8 +40,8 @@ void pb_report__junit_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
     pb_buf_puts(&classname, path);
     pb_buf_puts(b, "  <testsuite");
     attr(b, "name", path);
-    pb_buf_printf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"0\" time=\"0\">\n", ntests, nfail,
-                  res->status != PB_OK);
+    pb_buf_printf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"0\" time=\"0\">\n", ntests,
+                  nfail, res->status != PB_OK);
     if (res->status != PB_OK) {
         pb_buf_puts(b, "    <testcase");
         attr(b, "classname", pb_buf_cstr(&classname));
@@ -74,8 +74,8 @@ void pb_report__junit_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
             snprintf(name, sizeof name, "%s (%s) at line %u, column %u (%u)", pb_rule_id(d->rule),
                      pb_rule_code(d->rule), line, col, dup);
         else
-            snprintf(name, sizeof name, "%s (%s) at line %u, column %u", pb_rule_id(d->rule), pb_rule_code(d->rule),
-                     line, col);
+            snprintf(name, sizeof name, "%s (%s) at line %u, column %u", pb_rule_id(d->rule),
+                     pb_rule_code(d->rule), line, col);
         pb_buf body = {0};
         pb_buf_printf(&body, "%s: %s:%u:%u: ", pb_severity_name(d->severity), path, line, col);
         pb_buf_puts(&body, d->message);

@@ -62,8 +62,10 @@ char *pb_report_plan_markdown(const pb_plan *pl)
         }
         pb_buf_printf(&b, "**Phase %u (%s):** ", ph->number, pb_phase_kind_name(ph->kind));
         esc(&b, ph->title);
-        pb_buf_puts(&b, ph->transactional ? " \xE2\x80\x94 runs in one transaction\n\n"
-                                          : " \xE2\x80\x94 runs outside a transaction block, each statement on its own\n\n");
+        pb_buf_puts(&b,
+                    ph->transactional
+                        ? " \xE2\x80\x94 runs in one transaction\n\n"
+                        : " \xE2\x80\x94 runs outside a transaction block, each statement on its own\n\n");
         for (size_t k = 0; k < ph->nlocks; k++) {
             pb_buf_printf(&b, "- lock: %s on ", pb_lock_mode_name(ph->locks[k].mode));
             esc(&b, ph->locks[k].relation);

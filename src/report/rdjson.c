@@ -66,8 +66,8 @@ void pb_report__rdjson_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         json_t *d = json_object();
         json_object_set_new(d, "message", pb_report__json_str(pb_buf_cstr(&msg)));
         json_object_set_new(d, "location",
-                            json_pack("{s:o, s:{s:o, s:o}}", "path", pb_report__json_str(path), "range", "start",
-                                      pos(l0, c0), "end", pos(l1, c1)));
+                            json_pack("{s:o, s:{s:o, s:o}}", "path", pb_report__json_str(path), "range",
+                                      "start", pos(l0, c0), "end", pos(l1, c1)));
         json_object_set_new(d, "severity", json_string(severity(g->severity)));
         json_object_set_new(d, "code", json_pack("{s:s}", "value", pb_rule_id(g->rule)));
         pb_fix fix;
@@ -75,8 +75,8 @@ void pb_report__rdjson_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
             uint32_t f0, g0, f1, g1;
             pb_report__range(res->source, fix.replace, PB_COL_BYTES, &f0, &g0, &f1, &g1);
             json_object_set_new(d, "suggestions",
-                                json_pack("[{s:{s:o, s:o}, s:o}]", "range", "start", pos(f0, g0), "end", pos(f1, g1),
-                                          "text", pb_report__json_str(fix.text)));
+                                json_pack("[{s:{s:o, s:o}, s:o}]", "range", "start", pos(f0, g0), "end",
+                                          pos(f1, g1), "text", pb_report__json_str(fix.text)));
         }
         emit(rp, b, d);
         pb_buf_release(&msg);

@@ -9,7 +9,8 @@
 #include <string.h>
 
 const char *const pb_format_names[] = {
-    "text", "json", "gcc", "github", "sarif", "gitlab", "junit", "checkstyle", "rdjson", "rdjsonl", "markdown", NULL,
+    "text",  "json",       "gcc",    "github",  "sarif",    "gitlab",
+    "junit", "checkstyle", "rdjson", "rdjsonl", "markdown", NULL,
 };
 
 const char *const pb_format_help[] = {

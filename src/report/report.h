@@ -53,12 +53,12 @@ typedef struct pb_reporter {
        (borrowed for one pb_report_file call), or NULL */
     const char *plan_md;
     /* what formats that write at the end hold meanwhile (report.c) */
-    char *repo_root;          /* absolute repository root, or NULL outside a repository */
-    char *repo_prefix;        /* working directory relative to the repository root, "" or "dir/" */
-    pb_buf held[4];           /* per format: github annotations by severity + overflow; markdown body */
-    size_t nheld[4];          /* github: findings per severity (index = pb_severity) */
-    struct json_t *doc;       /* sarif: the log being built */
-    struct pb_fpcount *fps;   /* fingerprint occurrence counts of the current file */
+    char *repo_root;        /* absolute repository root, or NULL outside a repository */
+    char *repo_prefix;      /* working directory relative to the repository root, "" or "dir/" */
+    pb_buf held[4];         /* per format: github annotations by severity + overflow; markdown body */
+    size_t nheld[4];        /* github: findings per severity (index = pb_severity) */
+    struct json_t *doc;     /* sarif: the log being built */
+    struct pb_fpcount *fps; /* fingerprint occurrence counts of the current file */
     size_t nfps, capfps;
 } pb_reporter;
 

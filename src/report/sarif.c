@@ -99,15 +99,18 @@ static json_t *rule_json(const pb_rule_info *r)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(pb_rule_id(r)));
     json_object_set_new(o, "name", json_string(name));
-    json_object_set_new(o, "shortDescription", json_pack("{s:o}", "text", text(pb_rule_summary(r), SARIF_DESC_MAX, pb_rule_id(r))));
+    json_object_set_new(o, "shortDescription",
+                        json_pack("{s:o}", "text", text(pb_rule_summary(r), SARIF_DESC_MAX, pb_rule_id(r))));
     json_object_set_new(o, "fullDescription",
                         json_pack("{s:o}", "text", text(pb_rule_why(r), SARIF_DESC_MAX, pb_rule_summary(r))));
-    json_object_set_new(o, "help", json_pack("{s:o, s:o}", "text", text(pb_buf_cstr(&help), 0, pb_rule_id(r)),
-                                             "markdown", text_(pb_buf_cstr(&md), 0, pb_rule_id(r), true)));
+    json_object_set_new(o, "help",
+                        json_pack("{s:o, s:o}", "text", text(pb_buf_cstr(&help), 0, pb_rule_id(r)),
+                                  "markdown", text_(pb_buf_cstr(&md), 0, pb_rule_id(r), true)));
     json_object_set_new(o, "defaultConfiguration",
                         json_pack("{s:s}", "level", level(pb_rule_default_severity(r))));
-    json_object_set_new(o, "properties", json_pack("{s:[s, s], s:s, s:s}", "tags", "postgresql", "migrations",
-                                                   "problem.severity", sev, "code", pb_rule_code(r)));
+    json_object_set_new(o, "properties",
+                        json_pack("{s:[s, s], s:s, s:s}", "tags", "postgresql", "migrations",
+                                  "problem.severity", sev, "code", pb_rule_code(r)));
     pb_buf_release(&help);
     pb_buf_release(&md);
     return o;
@@ -173,8 +176,9 @@ void pb_report__sarif_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         json_object_set_new(inv, "executionSuccessful", json_false());
         json_t *note = json_object();
         json_object_set_new(note, "level", json_string("error"));
-        json_object_set_new(note, "message",
-                            json_pack("{s:o}", "text", pb_report__json_str(res->error ? res->error : "cannot read file")));
+        json_object_set_new(
+            note, "message",
+            json_pack("{s:o}", "text", pb_report__json_str(res->error ? res->error : "cannot read file")));
         json_object_set_new(note, "locations", json_pack("[o]", location(pb_buf_cstr(&uri), NULL)));
         json_array_append_new(json_object_get(inv, "toolExecutionNotifications"), note);
         pb_buf_release(&path);
@@ -199,11 +203,12 @@ void pb_report__sarif_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         json_object_set_new(r, "ruleIndex", json_integer((json_int_t)rule_index(rp, d->rule)));
         json_object_set_new(r, "level", json_string(level(d->severity)));
         json_object_set_new(r, "message", json_pack("{s:o}", "text", pb_report__json_str(pb_buf_cstr(&msg))));
-        json_object_set_new(r, "locations",
-                            json_pack("[o]", location(pb_buf_cstr(&uri),
-                                                      json_pack("{s:i, s:i, s:i, s:i}", "startLine", (json_int_t)l0,
-                                                                "startColumn", (json_int_t)c0, "endLine",
-                                                                (json_int_t)l1, "endColumn", (json_int_t)c1))));
+        json_object_set_new(
+            r, "locations",
+            json_pack("[o]", location(pb_buf_cstr(&uri),
+                                      json_pack("{s:i, s:i, s:i, s:i}", "startLine", (json_int_t)l0,
+                                                "startColumn", (json_int_t)c0, "endLine", (json_int_t)l1,
+                                                "endColumn", (json_int_t)c1))));
         json_object_set_new(r, "partialFingerprints",
                             json_pack("{s:s, s:s}", "primaryLocationLineHash", fp, "pgbelay/v1", fp));
         json_array_append_new(results, r);

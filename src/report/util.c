@@ -104,7 +104,8 @@ void pb_report__repo_path(const pb_reporter *rp, const char *path, pb_buf *out)
     } else {
         add_components(&tmp, rp->repo_prefix ? rp->repo_prefix : "");
         add_components(&tmp, path);
-        if (tmp.len >= 2 && tmp.data[0] == '.' && tmp.data[1] == '.' && (tmp.len == 2 || tmp.data[2] == '/')) {
+        if (tmp.len >= 2 && tmp.data[0] == '.' && tmp.data[1] == '.' &&
+            (tmp.len == 2 || tmp.data[2] == '/')) {
             /* outside the repository: keep it as given */
             pb_buf_release(&tmp);
             pb_buf_puts(out, path);
@@ -156,7 +157,8 @@ void pb_report__xml_escape(pb_buf *b, const char *s, size_t n)
 
 static bool ident_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
 }
 
 /* Length of a dollar-quote tag "$tag$" starting at s[i] (PostgreSQL: the
@@ -378,15 +380,16 @@ static int dump_cb(const char *buffer, size_t size, void *data)
 
 void pb_report__json_dump(pb_buf *b, struct json_t *v, int indent)
 {
-    json_dump_callback(v, dump_cb, b, JSON_PRESERVE_ORDER | (indent > 0 ? JSON_INDENT(indent) : JSON_COMPACT));
+    json_dump_callback(v, dump_cb, b,
+                       JSON_PRESERVE_ORDER | (indent > 0 ? JSON_INDENT(indent) : JSON_COMPACT));
 }
 
 void pb_report__uri_path(pb_buf *b, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == '~' || c == '/')
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '.' || c == '_' || c == '~' || c == '/')
             pb_buf_putc(b, (char)c);
         else
             pb_buf_printf(b, "%%%02X", c);

@@ -48,15 +48,17 @@ bool pb_rule_fix(pb_arena *a, const pb_source *src, const pb_diag *d, int pg_ver
     if (!strcmp(id, "refresh-matview-non-concurrent")) /* needs a unique index on the view */
         return after_word(a, src, pb_sql_find_word(src, s, e, "view"), " CONCURRENTLY",
                           "refresh CONCURRENTLY (needs a unique index on the materialized view)", out);
-    if ((!strcmp(id, "detach-partition-non-concurrent") && pg_version >= 14) || /* DETACH CONCURRENTLY: PG 14 */
+    if ((!strcmp(id, "detach-partition-non-concurrent") &&
+         pg_version >= 14) || /* DETACH CONCURRENTLY: PG 14 */
         ((!strcmp(id, "add-foreign-key-validates") || !strcmp(id, "add-check-validates")) &&
          d->span.end > d->span.start && d->span.end <= e)) {
         uint32_t at = !strcmp(id, "detach-partition-non-concurrent") ? e : d->span.end;
         out->replace = (pb_span){at - 1, at};
-        out->text = pb_arena_sprintf(a, "%c%s", src->text[at - 1],
-                                     id[0] == 'd' ? " CONCURRENTLY" : " NOT VALID");
-        out->title = id[0] == 'd' ? "detach the partition CONCURRENTLY"
-                                  : "add the constraint NOT VALID (VALIDATE CONSTRAINT it in a later migration)";
+        out->text =
+            pb_arena_sprintf(a, "%c%s", src->text[at - 1], id[0] == 'd' ? " CONCURRENTLY" : " NOT VALID");
+        out->title = id[0] == 'd'
+                         ? "detach the partition CONCURRENTLY"
+                         : "add the constraint NOT VALID (VALIDATE CONSTRAINT it in a later migration)";
         return true;
     }
     if (!strcmp(id, "missing-lock-timeout")) {
