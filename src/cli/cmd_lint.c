@@ -616,7 +616,7 @@ int pb_cmd_lint(int argc, char **argv)
         .pg_version = opt.pg_version ? opt.pg_version : PB_PG_VERSION_DEFAULT,
         .out = stdout,
         .fail_on = fail_on,
-        .fail_never = fail_none || exit_zero,
+        .fail_never = fail_none, /* --exit-zero changes the exit code only, not what reports call failing */
     };
     pb_summary sum = {0};
     pb_report_begin(&rp);

@@ -42,6 +42,7 @@ static void usage(FILE *f)
     fprintf(f, "\n"
                "  pgbelay <command> --help   options of a command\n"
                "  pgbelay --version          print the version\n"
+               "  pgbelay --help-man         print the man page (roff; docs/pgbelay.1)\n"
                "\n"
                "exit codes:\n"
                "  0  no findings at or above --fail-on\n"

@@ -172,7 +172,7 @@ void pb_report__markdown_end(pb_reporter *rp, pb_buf *b, const pb_summary *sum)
     size_t total = sum->errors + sum->warnings + sum->infos;
     pb_buf_puts(b, "## pgbelay\n\n");
     if (total == 0) {
-        pb_buf_puts(b, ":white_check_mark: No findings in ");
+        pb_buf_puts(b, sum->io_errors ? ":x: No findings in " : ":white_check_mark: No findings in ");
     } else {
         pb_buf_puts(b, sum->errors ? ":x: Found " : ":warning: Found ");
         plural(b, sum->errors, "error");
