@@ -20,6 +20,9 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 fail() { echo "precommit_e2e: $*" >&2; exit 1; }
 python3 -m pre_commit --version >/dev/null 2>&1 || fail "pre-commit is not installed (run tools/setup.sh)"
 
+python3 -m pre_commit validate-manifest "$ROOT/.pre-commit-hooks.yaml" || fail ".pre-commit-hooks.yaml is not a valid manifest"
+echo "ok .pre-commit-hooks.yaml is a valid manifest"
+
 # The hook repository: this checkout's .pre-commit-hooks.yaml, committed.
 mkdir "$tmp/hooks"
 cp "$ROOT/.pre-commit-hooks.yaml" "$tmp/hooks/"
