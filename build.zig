@@ -134,7 +134,14 @@ pub fn build(b: *std.Build) void {
 
     const gen_run = b.addRunArtifact(gen);
     gen_run.addArg(b.pathFromRoot("."));
-    b.step("gen", "Regenerate src/rules/registry.gen.c and docs/rules/ from rules/*.yaml").dependOn(&gen_run.step);
+    const gen_step = b.step("gen", "Regenerate src/rules/registry.gen.c and docs/rules/ from rules/*.yaml, docs/configuration.md from the config key table");
+    gen_step.dependOn(&gen_run.step);
+    // docs/configuration.md: `pgbelay config --reference` (tests/test_config.c checks it is current)
+    const cfg_ref = b.addRunArtifact(exe);
+    cfg_ref.addArgs(&.{ "config", "--reference" });
+    const cfg_doc = b.addUpdateSourceFiles();
+    cfg_doc.addCopyFileToSource(cfg_ref.captureStdOut(), "docs/configuration.md");
+    gen_step.dependOn(&cfg_doc.step);
 
     // test programs
     const test_mod = Mod.make(b, target, optimize, sanitize, pg_server_inc);

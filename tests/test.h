@@ -55,5 +55,6 @@ void test_golden(void);
 void test_abi_guard(void);
 void test_cli(void);
 void test_formats(void);
+void test_config(void);
 
 #endif

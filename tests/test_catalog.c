@@ -127,7 +127,8 @@ static void rollbacks(void)
         {"ALTER TABLE users ADD COLUMN nick text;", "", 1, false},
         {"ALTER TABLE users ALTER COLUMN code TYPE bigint;", "", 1, false},
         {"ALTER TABLE users ALTER COLUMN email DROP NOT NULL;", "", 1, false},
-        {"CREATE INDEX users_email_idx ON users (email);", "CREATE INDEX other_idx ON users (email);", 1,
+        /* both: the up part's index stays, and the down part adds one */
+        {"CREATE INDEX users_email_idx ON users (email);", "CREATE INDEX other_idx ON users (email);", 2,
          false},
         /* data the down part can only re-create empty */
         {"ALTER TABLE users DROP COLUMN code;", "ALTER TABLE users ADD COLUMN code int;", 1, true},
@@ -137,6 +138,16 @@ static void rollbacks(void)
          "codes.id = "
          "users.id; DROP TABLE codes;",
          0, false},
+        /* DROP COLUMN IF EXISTS of a column pgbelay never saw: it may have
+           existed, so adding it back is no difference */
+        {"ALTER TABLE users DROP COLUMN IF EXISTS legacy;", "ALTER TABLE users ADD COLUMN legacy text;", 0,
+         false},
+        /* ... but another column the down part adds is */
+        {"ALTER TABLE users DROP COLUMN IF EXISTS legacy;",
+         "ALTER TABLE users ADD COLUMN legacy text, ADD COLUMN other int;", 1, false},
+        /* the down part drops what the up part did not create */
+        {"CREATE INDEX users_email_idx ON users (email);",
+         "DROP INDEX users_email_idx; ALTER TABLE users DROP COLUMN code;", 1, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pb_rollback_diff *d;

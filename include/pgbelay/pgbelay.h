@@ -96,6 +96,10 @@ typedef struct pb_diag {
 /* A schema the migrations start from (--schema FILE): see pb_schema_load. */
 typedef struct pb_schema pb_schema;
 
+/* A loaded .pgbelay.yaml (src/config/config.h): rule settings, custom
+ * rules, suppression policy. */
+typedef struct pb_config pb_config;
+
 /* Options of one lint run. Zero-initialise, then set fields; a zero
  * `pg_version` means PB_PG_VERSION_DEFAULT, a zero `max_file_size`
  * means PB_DEFAULT_MAX_FILE_SIZE. */
@@ -105,6 +109,9 @@ typedef struct pb_options {
     size_t max_file_size;       /* bytes */
     const pb_schema *schema;    /* seed for the catalog, or NULL: start from an empty database.
                                    Borrowed; read-only, so one schema serves every thread. */
+    const pb_config *config;    /* rule settings, custom rules and suppression policy, or NULL for the
+                                   defaults. Borrowed and read-only; it must outlive every result
+                                   (custom rules' findings point into it). */
 } pb_options;
 
 /* The bytes of one input with its line index. */

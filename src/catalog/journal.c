@@ -21,6 +21,7 @@ static void note(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name)
         return;
     pb_journal_entry *e = pb_arena_alloc(j->arena, sizeof *e);
     e->kind = kind;
+    e->by_down = j->in_down;
     e->name = (pb_qname){pb_arena_strdup(j->arena, name.schema), pb_arena_strdup(j->arena, name.name)};
     if (kind == K_TABLE) {
         const pb_cat_table *t = pb_catalog_table(cat, name);
@@ -64,6 +65,8 @@ static void note(pb_journal *j, const pb_catalog *cat, int kind, pb_qname name)
 
 static void lost(pb_journal *j, const char *what)
 {
+    if (j->in_down)
+        return; /* data loss is judged for the up part */
     pb_ptrvec_push(j->arena, &j->lost, (void *)pb_arena_strdup(j->arena, what));
 }
 
@@ -148,7 +151,9 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
     if (j->in_down) {
         if ((op->kind == PB_OP_UPDATE || op->kind == PB_OP_INSERT) && op->rel.name)
             pb_strmap_put(j->arena, &j->refilled, pb_arena_strdup(j->arena, op->rel.name), (void *)1);
-        return;
+        /* and the objects the down part is the first to touch: their state
+           now is their state before the up part, so a down part that drops
+           or changes what the up part did not create shows in the diff */
     }
     const pb_cat_table *t = pb_catalog_table(cat, op->rel);
     switch (op->kind) {
@@ -161,6 +166,9 @@ void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op)
     case PB_OP_DROP_COLUMN:
         if (t && op->column && pb_catalog_column(t, op->column))
             lost(j, pb_arena_sprintf(j->arena, "c:%s.%s", op->rel.name, op->column));
+        else if (t && op->column && op->if_exists && !j->in_down)
+            pb_strmap_put(j->arena, &j->maybe_there,
+                          pb_arena_sprintf(j->arena, "%s.%s", op->rel.name, op->column), (void *)1);
         note_family(j, cat, op->rel, false, 5);
         break;
     case PB_OP_RENAME_TABLE:
@@ -404,10 +412,17 @@ static void compare_table(pb_journal *j, diffs *d, const pb_journal_entry *e, co
     }
     for (size_t i = 0; i < post->columns.len; i++) {
         const pb_cat_column *p = post->columns.items[i];
-        if (!pb_catalog_column(pre, p->name))
+        if (!pb_catalog_column(pre, p->name) &&
+            !(p->part == down_part &&
+              pb_strmap_get(&j->maybe_there, pb_arena_sprintf(a, "%s.%s", e->name.name, p->name))))
             add(d, false,
-                pb_arena_sprintf(a, "column %s.\"%s\" added by the up part is left behind by the rollback",
-                                 tn, p->name));
+                p->part == down_part
+                    ? pb_arena_sprintf(
+                          a, "column %s.\"%s\", added by the down part, was not there before the up part", tn,
+                          p->name)
+                    : pb_arena_sprintf(a,
+                                       "column %s.\"%s\" added by the up part is left behind by the rollback",
+                                       tn, p->name));
     }
     for (size_t i = 0; i < pre->constraints.len; i++) {
         const pb_cat_constraint *c = pre->constraints.items[i];
@@ -491,9 +506,13 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
                    have existed, and the up part changed nothing */
             } else if (!e->existed && post) {
                 add(&d, false,
-                    pb_arena_sprintf(
-                        a, "%s %s created by the up part is left behind: the down part does not drop it",
-                        what, n));
+                    pb_arena_sprintf(a,
+                                     e->by_down
+                                         ? "%s %s, created by the down part, was not there before the "
+                                           "up part"
+                                         : "%s %s created by the up part is left behind: the down part "
+                                           "does not drop it",
+                                     what, n));
             } else if (e->existed && !post) {
                 add(&d, false,
                     pb_arena_sprintf(
@@ -560,9 +579,13 @@ size_t pb_journal_diff(pb_journal *j, const pb_catalog *after, pb_rollback_diff 
                         values_text(a, post_enum), values_text(a, &e->enumeration)));
             if (!e->existed && now && !e->if_not_exists)
                 add(&d, false,
-                    pb_arena_sprintf(
-                        a, "%s %s created by the up part is left behind: the down part does not drop it",
-                        what, n));
+                    pb_arena_sprintf(a,
+                                     e->by_down
+                                         ? "%s %s, created by the down part, was not there before the "
+                                           "up part"
+                                         : "%s %s created by the up part is left behind: the down part "
+                                           "does not drop it",
+                                     what, n));
             else if (e->existed && !now &&
                      !(e->kind == K_INDEX && e->present && !pb_catalog_table(after, e->index.table)))
                 /* (an index whose table is missing is reported with the table) */

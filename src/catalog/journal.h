@@ -20,6 +20,7 @@ typedef struct pb_journal_entry {
     bool unknown;                 /* state before the up part unknown: not compared */
     bool unknown_shape;           /* existed, but its columns (values) are unknown */
     bool present;                 /* really in the catalog when noted (for pb_journal_undo) */
+    bool by_down;                 /* first touched by the down part (its state then = before the up) */
     pb_cat_object object;         /* pre-image (kind 2, present) */
     pb_cat_table table;           /* pre-image (kind 0, present) */
     pb_cat_index index;           /* pre-image (kind 1, present) */
@@ -38,15 +39,21 @@ typedef struct pb_journal {
     pb_ptrvec lost;         /* keys of destroyed data: "t:<table>", "c:<table>.<column>" */
     bool in_down;           /* notes now come from the down part */
     pb_strmap refilled;     /* tables the down part writes rows into (INSERT / UPDATE) */
+    pb_strmap maybe_there;  /* "<table>.<column>" the up part dropped with IF EXISTS without
+                               pgbelay knowing it: it may have existed, so a down part that
+                               adds it back is not a difference */
     pb_journal_entry *last; /* the entry the latest note made, if any */
 } pb_journal;
 
 void pb_journal_init(pb_journal *j, pb_arena *a);
 
 /* Records the pre-image of the objects `op` will change, the first time
- * each is seen. Call before pb_catalog_apply(cat, op). With `in_down` set,
- * records only the tables the down part writes rows into (a down part that
- * copies data back restores what the up part dropped). */
+ * each is seen. Call before pb_catalog_apply(cat, op). With `in_down` set
+ * it also records the tables the down part writes rows into (a down part
+ * that copies data back restores what the up part dropped), and objects
+ * the down part is the first to touch get their pre-image too (their
+ * state before the up part), so that dropping or changing them shows in
+ * pb_journal_diff; data loss is only judged for the up part. */
 void pb_journal_note(pb_journal *j, const pb_catalog *cat, const pb_op *op);
 
 /* Puts every object the journal noted back the way it was when first

@@ -19,6 +19,15 @@ int pb_cmd_rules(int argc, char **argv);
 int pb_cmd_explain(int argc, char **argv);
 
 int pb_cmd_plan(int argc, char **argv);
+int pb_cmd_config(int argc, char **argv);
+
+/* The configuration for lint, plan and config: `path` (--config FILE), or
+ * the nearest .pgbelay.yaml upward from the working directory, or the
+ * defaults. Options of argv (parsed with `lo`) that override a key are
+ * recorded as set on the command line. On any configuration error prints
+ * every "file:line:col: message" to stderr and returns NULL (exit 2).
+ * Free with pb_config_free (after the last result linted with it). */
+struct pb_config *pb_cli_config_open(const char *path, int argc, char **argv, const struct option *lo);
 
 /* One command-line option, documented once: --help is printed from it. */
 typedef struct pb_opt_doc {
@@ -31,9 +40,10 @@ void pb_cli_long_options(const pb_opt_doc *docs, size_t n, struct option *lo);
 /* Prints "  --name ARG   help" for each option. */
 void pb_cli_print_options(FILE *f, const pb_opt_doc *docs, size_t n);
 
-/* The option tables of `lint` and `plan` (static), for the man page. */
+/* The option tables of `lint`, `plan` and `config` (static), for the man page. */
 const pb_opt_doc *pb_cli_lint_options(size_t *n);
 const pb_opt_doc *pb_cli_plan_options(size_t *n);
+const pb_opt_doc *pb_cli_config_options(size_t *n);
 
 /* Writes the man page pgbelay(1) in roff (man.c) from the subcommand list
  * (names[i], helps[i]) and the option tables --help prints, so that

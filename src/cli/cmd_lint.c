@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/strmap.h"
@@ -64,6 +65,10 @@ static const pb_opt_doc opts[] = {
     {{"jobs", required_argument, NULL, 'j'},
      "N",
      "migration directories linted in parallel (default: number of CPUs)"},
+    {{"config", required_argument, NULL, 'C'},
+     "FILE",
+     "read FILE instead of the nearest .pgbelay.yaml upward from the working directory; options given "
+     "here override it"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -91,6 +96,8 @@ typedef struct inputs {
     size_t len, cap;
     int cur_arg;  /* argument being expanded */
     bool walking; /* ... by walking a directory */
+    /* the configuration: its exclude globs skip walked files */
+    const pb_config *cfg;
 } inputs;
 
 static void add_input(inputs *in, const char *path, const char *display, const char *error)
@@ -125,6 +132,8 @@ static void free_inputs(inputs *in)
 static void add_walked(void *ud, const char *path, const char *error)
 {
     inputs *in = ud;
+    if (!error && pb_config_excluded(in->cfg, path))
+        return;
     if (error)
         add_input(in, NULL, path, error);
     else
@@ -472,6 +481,7 @@ int pb_cmd_lint(int argc, char **argv)
     bool framework_forced = false;
     const char *since_ref = NULL;
     const char *schema_path = NULL;
+    const char *config_path = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -509,6 +519,7 @@ int pb_cmd_lint(int argc, char **argv)
         case 'Z': exit_zero = true; break;
         case 'S': since_ref = optarg; break;
         case 'D': schema_path = optarg; break;
+        case 'C': config_path = optarg; break;
         case 'w':
             if (!pb_framework_parse(optarg, &framework)) {
                 pb_cli_error("unknown --framework '%s' (see 'pgbelay lint --help')", optarg);
@@ -548,6 +559,22 @@ int pb_cmd_lint(int argc, char **argv)
         }
     }
 
+    /* .pgbelay.yaml: its values where no option above set them */
+    pb_config *cfg = pb_cli_config_open(config_path, argc, argv, lo);
+    if (!cfg)
+        return PB_EXIT_ERROR;
+    pb_config_apply(cfg, &opt);
+    if (cfg->from[PB_CS_FORMAT].kind == PB_FROM_FILE)
+        pb_format_parse(cfg->format, &format);
+    if (cfg->from[PB_CS_FAIL_ON].kind == PB_FROM_FILE) {
+        fail_on = cfg->fail_on;
+        fail_none = cfg->fail_never;
+    }
+    if (cfg->from[PB_CS_FRAMEWORK].kind == PB_FROM_FILE) {
+        framework = cfg->framework;
+        framework_forced = true;
+    }
+
     pb_schema *schema = NULL;
     bool schema_problems = false;
     if (schema_path) {
@@ -555,6 +582,7 @@ int pb_cmd_lint(int argc, char **argv)
         if (!(schema = pb_schema_load(&opt, schema_path, &err))) {
             pb_cli_error("--schema: %s", err);
             free(err);
+            pb_config_free(cfg);
             return PB_EXIT_ERROR;
         }
         for (size_t i = 0; pb_schema_problem(schema, i); i++) {
@@ -564,11 +592,22 @@ int pb_cmd_lint(int argc, char **argv)
         opt.schema = schema;
     }
 
-    inputs in = {0};
+    inputs in = {.cfg = cfg};
     bool want_stdin = false;
-    if (optind >= argc) {
+    size_t ncfg_paths = 0;
+    const char *const *cfg_paths = pb_config_paths(cfg, &ncfg_paths);
+    if (optind >= argc && !ncfg_paths) {
         in.walking = true;
         walk_dir(&in, ".");
+    }
+    for (size_t i = 0; optind >= argc && i < ncfg_paths; i++) {
+        struct stat sb;
+        in.cur_arg = -1 - (int)i;
+        in.walking = stat(cfg_paths[i], &sb) == 0 && S_ISDIR(sb.st_mode);
+        if (in.walking)
+            walk_dir(&in, cfg_paths[i]);
+        else
+            add_input(&in, cfg_paths[i], cfg_paths[i], NULL);
     }
     for (int i = optind; i < argc; i++) {
         const char *p = argv[i];
@@ -580,6 +619,7 @@ int pb_cmd_lint(int argc, char **argv)
                 pb_cli_error("'-' (standard input) given twice");
                 free_inputs(&in);
                 pb_schema_free(schema);
+                pb_config_free(cfg);
                 return PB_EXIT_ERROR;
             }
             want_stdin = true;
@@ -599,6 +639,7 @@ int pb_cmd_lint(int argc, char **argv)
         pb_cli_error("cannot read standard input: %s", strerror(errno));
         free_inputs(&in);
         pb_schema_free(schema);
+        pb_config_free(cfg);
         return PB_EXIT_ERROR;
     }
 
@@ -631,6 +672,7 @@ int pb_cmd_lint(int argc, char **argv)
         free_inputs(&in);
         free(stdin_buf);
         pb_schema_free(schema);
+        pb_config_free(cfg);
         return PB_EXIT_ERROR;
     }
     size_t njobs = 0;
@@ -738,6 +780,7 @@ int pb_cmd_lint(int argc, char **argv)
     pthread_cond_destroy(&w.done_cv);
     pthread_cond_destroy(&w.room_cv);
     pb_schema_free(schema);
+    pb_config_free(cfg);
     if (any_io || schema_problems)
         return PB_EXIT_ERROR;
     if (!fail_none && !exit_zero && failing > 0)

@@ -26,6 +26,7 @@ static const struct {
      "rewrite risky migrations into expand/contract phases (--write: as migration files)"},
     {"rules", pb_cmd_rules, "list every rule with its code, severity and summary"},
     {"explain", pb_cmd_explain, "print one rule's documentation"},
+    {"config", pb_cmd_config, "print the effective configuration and where each value came from"},
 };
 
 static void usage(FILE *f)

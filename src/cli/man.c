@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
 #include "pgbelay/pgbelay.h"
 #include "report/report.h"
 
@@ -87,6 +88,12 @@ int pb_cli_print_man(FILE *f, const char *const *names, const char *const *helps
           "contract phases.\n",
           f);
     options(f, o, nopt);
+    o = pb_cli_config_options(&nopt);
+    fputs(".SH CONFIG OPTIONS\n"
+          ".B pgbelay config\n[\\fIoptions\\fR]\n.PP\n"
+          "prints the effective configuration, each value with where it came from.\n",
+          f);
+    options(f, o, nopt);
     fputs(".SH OUTPUT FORMATS\nValues of\n.BR \"pgbelay lint \\-\\-format\" :\n", f);
     for (size_t i = 0; pb_format_names[i]; i++) {
         fputs(".TP\n.B ", f);
@@ -104,6 +111,10 @@ int pb_cli_print_man(FILE *f, const char *const *names, const char *const *helps
           ".TP\n.B NO_COLOR\nwhen set and not empty, the text format uses no colour\n"
           ".TP\n.B SOURCE_DATE_EPOCH\nthe time stamp \\fBplan \\-\\-write\\fR puts in new migration file "
           "names\n",
+          f);
+    fputs(".SH FILES\n.TP\n.B " PB_CONFIG_FILE_NAME "\n"
+          "the configuration, found upward from the working directory unless \\-\\-config names one\n"
+          "(docs/configuration.md)\n",
           f);
     fputs(".SH SEE ALSO\n"
           ".B pgbelay explain\n\\fIRULE\\fR prints the documentation of one rule;\n"

@@ -336,6 +336,12 @@ typedef struct pb_op {
     pb_qname owned_by;
     const char *owned_by_column;
 
+    /* UPDATE: the first SET col = substr(col, 1, n) / substring(col, 1, n) /
+       left(col, n) (n an integer constant): the column and n (characters);
+       NULL / 0 when there is none */
+    const char *capped_column;
+    int32_t capped_len;
+
     const char *setting; /* SET: lower-case name; NULL for RESET ALL */
     const char *value;   /* SET: the value as text; NULL for RESET / DEFAULT */
 

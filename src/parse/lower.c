@@ -1200,6 +1200,49 @@ static void sequence_options(pb_lower_ctx *lc, pb_op *op, List *options)
     }
 }
 
+/* An integer constant, or -1. */
+static int32_t int_const(const Node *n)
+{
+    if (n && IsA(n, A_Const) && !((const A_Const *)n)->isnull && IsA(&((const A_Const *)n)->val, Integer))
+        return (int32_t)intVal(&((const A_Const *)n)->val);
+    return -1;
+}
+
+/* UPDATE ... SET c = substr(c, 1, n) | substring(c, 1, n) | left(c, n):
+ * records the first such cap (the values are at most n characters after
+ * it; PostgreSQL manual, "String Functions and Operators"). */
+static void lower_update_cap(pb_lower_ctx *lc, pb_op *op, const UpdateStmt *u)
+{
+    ListCell *lc1;
+    foreach (lc1, u->targetList) {
+        ResTarget *rt = lfirst(lc1);
+        if (!IsA(rt, ResTarget) || !rt->name || rt->indirection || !rt->val || !IsA(rt->val, FuncCall))
+            continue;
+        FuncCall *fc = (FuncCall *)rt->val;
+        Node *fn = llast(fc->funcname);
+        if (!IsA(fn, String) || fc->agg_order || fc->agg_filter || fc->over || fc->agg_star ||
+            fc->func_variadic)
+            continue;
+        const char *name = strVal(fn);
+        int nargs = list_length(fc->args);
+        int32_t n = -1;
+        if ((!strcmp(name, "substr") || !strcmp(name, "substring")) && nargs == 3 &&
+            int_const(lsecond(fc->args)) == 1)
+            n = int_const(lthird(fc->args));
+        else if (!strcmp(name, "left") && nargs == 2)
+            n = int_const(lsecond(fc->args));
+        Node *arg = nargs ? linitial(fc->args) : NULL;
+        if (n < 0 || !arg || !IsA(arg, ColumnRef))
+            continue;
+        Node *col = llast(((ColumnRef *)arg)->fields);
+        if (!IsA(col, String) || strcmp(strVal(col), rt->name) != 0)
+            continue;
+        op->capped_column = pb_arena_strdup(lc->arena, rt->name);
+        op->capped_len = n;
+        return;
+    }
+}
+
 /* SELECT set_config('lock_timeout', '5s', is_local): the function form of
  * SET, common in migrations (manual: functions-admin, set_config). */
 static bool lower_set_config(pb_lower_ctx *lc, const SelectStmt *ss)
@@ -1413,6 +1456,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op = new_op(lc, PB_OP_UPDATE, K);
         op->rel = rangevar_name(lc, ((UpdateStmt *)n)->relation);
         op->has_where = ((UpdateStmt *)n)->whereClause != NULL;
+        lower_update_cap(lc, op, (UpdateStmt *)n);
         break;
     case T_DeleteStmt:
         op = new_op(lc, PB_OP_DELETE, K);

@@ -3,6 +3,7 @@
  * transaction as a statement whose lock blocks writes, and any UPDATE or
  * DELETE without WHERE. One finding per statement. Quiet for tables created
  * earlier in the part and, in a down part, for tables its up part created. */
+#include "parse/deparse.h"
 #include "rules/rule.h"
 #include "rules/rule_util.h"
 
@@ -167,16 +168,29 @@ static const char *batched(const pb_rule_ctx *ctx, const pb_op *op)
     }
     const char *range = pb_arena_sprintf(a, "%s BETWEEN $1 AND $2", key);
     const char *where = cond ? pb_arena_sprintf(a, "(%s) AND %s", cond, range) : range;
-    if (op->kind == PB_OP_DELETE)
+    /* a WITH clause, USING list or alias would be lost by the textual
+       form below: then the generic form, which the reader completes */
+    uint32_t first = pb_sql_find_word(src, s, e, "with");
+    bool with = first == s;
+    if (op->kind == PB_OP_DELETE) {
+        bool using = pb_sql_find_word(src, s, w != UINT32_MAX ? w : e, "using") != UINT32_MAX;
+        if (with || using)
+            return pb_arena_sprintf(a, "DELETE FROM %s WHERE ... AND %s;", t, range);
         return pb_arena_sprintf(a, "DELETE FROM %s WHERE %s;", t, where);
+    }
     if (op->kind == PB_OP_UPDATE) {
-        uint32_t set = pb_sql_find_word(src, s, e, "set");
-        uint32_t from = set != UINT32_MAX ? pb_sql_find_word(src, set, e, "from") : UINT32_MAX;
-        uint32_t set_end = from != UINT32_MAX ? from : w != UINT32_MAX ? w : e;
-        const char *assign = set != UINT32_MAX ? pb_sql_text(a, src, set + 3, set_end) : NULL;
-        if (assign && from == UINT32_MAX)
-            return pb_arena_sprintf(a, "UPDATE %s SET %s WHERE %s;", t, assign, where);
-        return pb_arena_sprintf(a, "UPDATE %s SET ... WHERE ... AND %s;", t, range);
+        /* the parse tree's pieces (false for FROM, WITH, RETURNING, ...) */
+        const char *set, *pwhere, *alias, *todo;
+        size_t tlen;
+        const char *text = pb_source_text(src, &tlen);
+        if (!pb_deparse_update_parts(a, text + op->span.start, op->span.end - op->span.start, &set, &pwhere,
+                                     &alias, &todo))
+            return pb_arena_sprintf(a, "UPDATE %s SET ... WHERE ... AND %s;", t, range);
+        const char *qual = alias ? pb_arena_sprintf(a, "%s.%s", pb_sql_ident(a, alias), key) : key;
+        const char *r = pb_arena_sprintf(a, "%s BETWEEN $1 AND $2", qual);
+        return pb_arena_sprintf(a, "UPDATE %s%s%s SET %s WHERE %s;", t, alias ? " AS " : "",
+                                alias ? pb_sql_ident(a, alias) : "", set,
+                                pwhere ? pb_arena_sprintf(a, "(%s) AND %s", pwhere, r) : r);
     }
     return pb_arena_sprintf(a,
                             "the same INSERT INTO %s ... SELECT, restricted to one key range of its source "

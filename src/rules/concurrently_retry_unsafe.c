@@ -50,6 +50,23 @@ void pb_rule__concurrently_retry_unsafe(pb_rule_ctx *ctx, const pb_op *op)
     }
     if (unguarded == 0 || unguarded + others < 2)
         return;
+    /* a later ADD CONSTRAINT ... USING INDEX of this index: with IF NOT
+       EXISTS the retry skips the INVALID index and then that statement
+       fails ("index ... is not valid", PostgreSQL 15.20) */
+    const pb_op *user = NULL;
+    for (size_t i = 0; i < ctx->ops->len && op->index_name && !user; i++) {
+        const pb_op *o = ctx->ops->items[i];
+        if (o->stmt > op->stmt && o->kind == PB_OP_ADD_CONSTRAINT && o->using_index && o->index_name &&
+            strcmp(o->index_name, op->index_name) == 0)
+            user = o;
+    }
+    const char *retry =
+        !op->if_not_exists ? "stops with \"already exists\""
+        : user ? pb_arena_sprintf(ctx->arena,
+                                  "skips the INVALID index (IF NOT EXISTS) and then fails at the USING "
+                                  "INDEX on line %u (\"index ... is not valid\")",
+                                  pb_rule_offset_line(ctx, user->span.start))
+               : "skips the INVALID index (IF NOT EXISTS) and keeps it without a word";
     const char *name = op->index_name ? pb_sql_ident(ctx->arena, op->index_name) : "the_index";
     const char *help = pb_arena_sprintf(ctx->arena,
                                         "one CREATE INDEX CONCURRENTLY per migration part, each preceded by "
@@ -61,7 +78,6 @@ void pb_rule__concurrently_retry_unsafe(pb_rule_ctx *ctx, const pb_op *op)
         "this part runs %zu statements outside a transaction (%s), %zu of them CREATE INDEX "
         "CONCURRENTLY: "
         "if one fails, the statements before it stay applied and the failed build leaves an INVALID "
-        "index, so a retry stops with \"already exists\"%s",
-        ctx->ops->nstatements, ctx->st->no_tx_reason, unguarded,
-        op->if_not_exists ? ", or with IF NOT EXISTS silently keeps the INVALID index" : "");
+        "index, so a retry %s",
+        ctx->ops->nstatements, ctx->st->no_tx_reason, unguarded, retry);
 }

@@ -40,8 +40,9 @@ static bool is_additive(const pb_op *op)
     case PB_OP_CREATE_TABLE_AS:
     case PB_OP_CREATE_INDEX:
     case PB_OP_INSERT:
-    case PB_OP_UPDATE:
-    case PB_OP_DELETE: return true;
+    case PB_OP_UPDATE: return true;
+    /* a DELETE removes data: a contract step like the drop, nothing to
+       expand first (backfill-in-schema-migration judges it as a data change) */
     /* USING INDEX turns an existing index into a constraint: nothing new */
     case PB_OP_ADD_CONSTRAINT: return !op->using_index;
     default: return false;
@@ -72,7 +73,6 @@ static const char *additive(const pb_rule_ctx *ctx, const pb_op *op)
                                                pb_constraint_kind_name(op->con_kind), t);
     case PB_OP_INSERT: return pb_arena_sprintf(a, "inserts rows into %s", t);
     case PB_OP_UPDATE: return pb_arena_sprintf(a, "updates rows of %s", t);
-    case PB_OP_DELETE: return pb_arena_sprintf(a, "deletes rows from %s", t);
     default: return NULL;
     }
 }
@@ -107,24 +107,32 @@ void pb_rule__expand_and_contract_in_one_migration(pb_rule_ctx *ctx, const pb_op
     const char *t = pb_rule_name(ctx, op->rel);
     const char *tq = pb_sql_qname(a, op->rel);
     const char *what, *effect, *contract;
+    /* an INSERT or UPDATE before the drop may have copied the data away
+       (INSERT ... SELECT, UPDATE ... FROM): then the loss is not certain */
+    bool copied = (other->kind == PB_OP_INSERT || other->kind == PB_OP_UPDATE) &&
+                  other->span.start < op->span.start;
     switch (op->kind) {
     case PB_OP_DROP_COLUMN:
         what = pb_arena_sprintf(a, "drops column %s of %s", pb_rule_name(ctx, (pb_qname){.name = op->column}),
                                 t);
-        effect = ctx->st->down
-                     ? "the column's data is gone as soon as the rollback commits, and deploying "
-                       "again cannot bring it back"
-                     : "the column's data is gone as soon as it commits, and rolling back to the previous "
-                       "release cannot bring it back";
+        effect = ctx->st->down ? "the column's data is gone as soon as the rollback commits, and deploying "
+                                 "again cannot bring it back"
+                 : copied ? "code of the previous release that uses the column fails as soon as it commits, "
+                            "during the deploy and after a rollback of the code, and the column's data "
+                            "survives only where an earlier statement copied it"
+                          : "the column's data is gone as soon as it commits, and rolling back to the "
+                            "previous release cannot bring it back";
         contract = pb_arena_sprintf(a, "ALTER TABLE %s DROP COLUMN %s;", tq, pb_sql_ident(a, op->column));
         break;
     case PB_OP_DROP_TABLE:
         what = pb_arena_sprintf(a, "drops table %s", t);
-        effect = ctx->st->down
-                     ? "the table's data is gone as soon as the rollback commits, and deploying "
-                       "again cannot bring it back"
-                     : "the table's data is gone as soon as it commits, and rolling back to the previous "
-                       "release cannot bring it back";
+        effect = ctx->st->down ? "the table's data is gone as soon as the rollback commits, and deploying "
+                                 "again cannot bring it back"
+                 : copied ? "code of the previous release that uses the table fails as soon as it commits, "
+                            "during the deploy and after a rollback of the code, and the table's data "
+                            "survives only where an earlier statement copied it"
+                          : "the table's data is gone as soon as it commits, and rolling back to the "
+                            "previous release cannot bring it back";
         contract = pb_arena_sprintf(a, "DROP TABLE %s;", tq);
         break;
     case PB_OP_RENAME_COLUMN:

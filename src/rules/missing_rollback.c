@@ -1,6 +1,7 @@
 /* missing-rollback: an up part whose migration has no down part, in a
  * project whose tool rolls back with down parts. Reported once, at the
  * part's first statement; the help sketches the down part from the ops. */
+#include "parse/deparse.h"
 #include "rules/rule.h"
 #include "rules/rule_util.h"
 
@@ -52,6 +53,11 @@ static const char *undo(pb_arena *a, const pb_op *op, bool *lossy)
                                 pb_sql_ident(a, op->rel.name));
     case PB_OP_CREATE_SCHEMA: return pb_arena_sprintf(a, "DROP SCHEMA %s;", pb_sql_ident(a, op->obj.name));
     case PB_OP_CREATE_ENUM: return pb_arena_sprintf(a, "DROP TYPE %s;", pb_sql_qname(a, op->obj));
+    case PB_OP_ALTER_ENUM:
+        if (op->enum_rename && op->enum_old_value && op->new_name)
+            return pb_arena_sprintf(a, "ALTER TYPE %s RENAME VALUE %s TO %s;", pb_sql_qname(a, op->obj),
+                                    pb_sql_literal(a, op->new_name), pb_sql_literal(a, op->enum_old_value));
+        return NULL; /* ADD VALUE: see enum_added() */
     case PB_OP_DROP_TABLE:
     case PB_OP_DROP_COLUMN:
     case PB_OP_DROP_SCHEMA:
@@ -62,6 +68,18 @@ static const char *undo(pb_arena *a, const pb_op *op, bool *lossy)
     case PB_OP_INSERT: *lossy = true; return NULL;
     default: return NULL;
     }
+}
+
+/* The first ALTER TYPE ... ADD VALUE of the part: no statement removes an
+ * enum value (PostgreSQL 15 manual, ALTER TYPE: there is no DROP VALUE). */
+static const pb_op *enum_added(const pb_rule_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->ops->len; i++) {
+        const pb_op *o = ctx->ops->items[i];
+        if (o->kind == PB_OP_ALTER_ENUM && !o->enum_rename && o->new_name)
+            return o;
+    }
+    return NULL;
 }
 
 void pb_rule__missing_rollback(pb_rule_ctx *ctx, const pb_op *op)
@@ -99,15 +117,29 @@ void pb_rule__missing_rollback(pb_rule_ctx *ctx, const pb_op *op)
         steps = pb_arena_sprintf(a, "%s%s%s", steps, nsteps ? " " : "", u);
         nsteps++;
     }
+    const pb_op *ev = enum_added(ctx);
+    const char *why_enum = "PostgreSQL has no ALTER TYPE ... DROP VALUE; only re-creating the type and "
+                           "converting the columns that use it removes a value";
+    const char *enum_note =
+        ev ? pb_arena_sprintf(a, " (the value %s added to %s stays: %s)", pb_sql_literal(a, ev->new_name),
+                              pb_rule_name(ctx, ev->obj), why_enum)
+           : "";
     const char *help;
     if (nsteps)
-        help = pb_arena_sprintf(a, "add a down part that undoes the up part in reverse order: %s%s%s", steps,
+        help = pb_arena_sprintf(a, "add a down part that undoes the up part in reverse order: %s%s%s%s", steps,
                                 more ? " ..." : "",
                                 lossy ? " (the data it changes or drops can only come back from a copy made "
                                         "before)"
-                                      : "");
+                                      : "",
+                                enum_note);
+    else if (ev && !lossy)
+        help = pb_arena_sprintf(a,
+                                "a down part cannot remove the value %s this part adds to %s (%s): add a down "
+                                "part that undoes the rest, or an empty one with a comment saying so",
+                                pb_sql_literal(a, ev->new_name), pb_rule_name(ctx, ev->obj), why_enum);
     else
-        help = "add a down part that undoes exactly what the up part does, in reverse order";
+        help = pb_arena_sprintf(a, "add a down part that undoes exactly what the up part does, in reverse order%s",
+                                enum_note);
     pb_rule_report(
         ctx, op, op->span, help,
         "this migration has no down part, though its migration tool rolls back with down parts: if "

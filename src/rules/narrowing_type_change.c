@@ -424,10 +424,31 @@ bool pb_rule__type_change_narrows(const pb_rule_ctx *ctx, const pb_op *op)
                            ctx->st->timezone_utc, &nw);
 }
 
+/* An UPDATE without WHERE earlier in the same transaction of this part
+ * has already cut every value of the column to at most the new length
+ * (SET c = substr(c, 1, n), n <= the new length): a text-to-varchar(n)
+ * narrowing then cannot fail or cut anything (the loss is the UPDATE's). */
+static bool already_capped(const pb_rule_ctx *ctx, const pb_op *op, const pb_type *old)
+{
+    if (!ctx->st->in_tx || !is_text_like(old) || !is_text_like(&op->type) || op->type.nmods != 1 ||
+        !op->column)
+        return false;
+    for (size_t i = ctx->op_index; i-- > 0;) {
+        const pb_op *o = ctx->ops->items[i];
+        if (o->kind == PB_OP_BEGIN || o->kind == PB_OP_COMMIT || o->kind == PB_OP_ROLLBACK)
+            return false; /* another transaction */
+        if (o->kind == PB_OP_UPDATE && !o->has_where && o->capped_column &&
+            pb_qname_match(o->rel, op->rel) && strcmp(o->capped_column, op->column) == 0 &&
+            o->capped_len <= op->type.mods[0])
+            return true;
+    }
+    return false;
+}
+
 void pb_rule__narrowing_type_change(pb_rule_ctx *ctx, const pb_op *op)
 {
     const pb_type *old = old_type(ctx, op);
-    if (!old || pb_rule_undoes_own_up(ctx, op->rel, op->column))
+    if (!old || pb_rule_undoes_own_up(ctx, op->rel, op->column) || already_capped(ctx, op, old))
         return;
     pb_arena *a = ctx->arena;
     const char *c = pb_sql_ident(a, op->column);

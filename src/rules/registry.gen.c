@@ -332,6 +332,161 @@ static const pb_rule_info r_migration_layout = {
     "",
 };
 
+static const pb_rule_example ex_unused_ignore[] = {
+    {true, "-- pgbelay-ignore drop-table: no longer needed\n"
+    "SELECT 1;", 0, false},
+    {true, "-- pgbelay-ignore drop-tabel: typo in the rule id\n"
+    "SET lock_timeout = '5s';\n"
+    "DROP TABLE t;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "DROP TABLE t;\n"
+    "-- pgbelay-ignore drop-table: after the statement, not before\n"
+    "", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "-- pgbelay-ignore drop-table: the table is empty since v2\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {false, "-- pgbelay-ignore-file PB116: scratch tables\n"
+    "SET lock_timeout = '5s';\n"
+    "DROP TABLE a;\n"
+    "DROP TABLE b;", 0, false},
+};
+
+static const pb_rule_info r_unused_ignore = {
+    .index = 6,
+    .id = "unused-ignore",
+    .code = "PB007",
+    .severity = PB_SEV_WARNING,
+    .summary = "A pgbelay-ignore comment suppresses nothing",
+    .why = "A suppression comment (`-- pgbelay-ignore RULE: reason` before a\n"
+    "statement, `-- pgbelay-ignore-file RULE: reason` anywhere in a file) that\n"
+    "matches no finding is stale or mistaken: the statement was changed or\n"
+    "moved, the rule name is misspelt, or the comment sits after the statement\n"
+    "it meant. Left in place it hides the next real finding of that rule on\n"
+    "that statement without anyone deciding it should. A rule turned off in\n"
+    "`.pgbelay.yaml` is not reported here.\n"
+    "",
+    .instead = "Delete the comment, or fix the rule id or code it names and put it in the\n"
+    "comments directly before the statement it is about:\n"
+    "\n"
+    "    -- pgbelay-ignore drop-column: the column has been unused since v2.3\n"
+    "    ALTER TABLE users DROP COLUMN legacy_flags;\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "source",
+    .examples = ex_unused_ignore,
+    .nexamples = 5,
+    .explain = "PB007 unused-ignore (warning)\n"
+    "A pgbelay-ignore comment suppresses nothing\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A suppression comment (`-- pgbelay-ignore RULE: reason` before a\n"
+    "  statement, `-- pgbelay-ignore-file RULE: reason` anywhere in a file) that\n"
+    "  matches no finding is stale or mistaken: the statement was changed or\n"
+    "  moved, the rule name is misspelt, or the comment sits after the statement\n"
+    "  it meant. Left in place it hides the next real finding of that rule on\n"
+    "  that statement without anyone deciding it should. A rule turned off in\n"
+    "  `.pgbelay.yaml` is not reported here.\n"
+    "\n"
+    "Instead\n"
+    "  Delete the comment, or fix the rule id or code it names and put it in the\n"
+    "  comments directly before the statement it is about:\n"
+    "\n"
+    "      -- pgbelay-ignore drop-column: the column has been unused since v2.3\n"
+    "      ALTER TABLE users DROP COLUMN legacy_flags;\n"
+    "\n"
+    "Flagged\n"
+    "  -- pgbelay-ignore drop-table: no longer needed\n"
+    "  SELECT 1;\n"
+    "  -- pgbelay-ignore drop-tabel: typo in the rule id\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE t;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE t;\n"
+    "  -- pgbelay-ignore drop-table: after the statement, not before\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  -- pgbelay-ignore drop-table: the table is empty since v2\n"
+    "  DROP TABLE legacy_events;\n"
+    "  -- pgbelay-ignore-file PB116: scratch tables\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE a;\n"
+    "  DROP TABLE b;\n"
+    "",
+};
+
+static const pb_rule_example ex_ignore_without_reason[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "-- pgbelay-ignore drop-table\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {true, "-- pgbelay-ignore-file drop-table:\n"
+    "SET lock_timeout = '5s';\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "-- pgbelay-ignore drop-table: emptied in release 41\n"
+    "DROP TABLE legacy_events;", 0, false},
+};
+
+static const pb_rule_info r_ignore_without_reason = {
+    .index = 7,
+    .id = "ignore-without-reason",
+    .code = "PB008",
+    .severity = PB_SEV_WARNING,
+    .summary = "A pgbelay-ignore comment gives no reason",
+    .why = "A suppression without a reason tells the next reader only that someone\n"
+    "silenced a finding, not why it was safe: whether the table was empty,\n"
+    "the column unused, or the lock acceptable in a maintenance window. The\n"
+    "suppression still applies; this finding asks for the reason. Projects\n"
+    "that do not want reasons set `require-reason: false` in `.pgbelay.yaml`.\n"
+    "",
+    .instead = "Add the reason after a colon:\n"
+    "\n"
+    "    -- pgbelay-ignore drop-table: emptied and unused since release 41\n"
+    "    DROP TABLE legacy_events;\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "source",
+    .examples = ex_ignore_without_reason,
+    .nexamples = 3,
+    .explain = "PB008 ignore-without-reason (warning)\n"
+    "A pgbelay-ignore comment gives no reason\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A suppression without a reason tells the next reader only that someone\n"
+    "  silenced a finding, not why it was safe: whether the table was empty,\n"
+    "  the column unused, or the lock acceptable in a maintenance window. The\n"
+    "  suppression still applies; this finding asks for the reason. Projects\n"
+    "  that do not want reasons set `require-reason: false` in `.pgbelay.yaml`.\n"
+    "\n"
+    "Instead\n"
+    "  Add the reason after a colon:\n"
+    "\n"
+    "      -- pgbelay-ignore drop-table: emptied and unused since release 41\n"
+    "      DROP TABLE legacy_events;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  -- pgbelay-ignore drop-table\n"
+    "  DROP TABLE legacy_events;\n"
+    "  -- pgbelay-ignore-file drop-table:\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE legacy_events;\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  -- pgbelay-ignore drop-table: emptied in release 41\n"
+    "  DROP TABLE legacy_events;\n"
+    "",
+};
+
 static const pb_rule_example ex_create_index_non_concurrent[] = {
     {true, "CREATE INDEX users_email_idx ON users (email);", 0, false},
     {true, "CREATE UNIQUE INDEX ON orders (customer_id, number) WHERE deleted_at IS NULL;", 0, false},
@@ -341,7 +496,7 @@ static const pb_rule_example ex_create_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_create_index_non_concurrent = {
-    .index = 6,
+    .index = 8,
     .id = "create-index-non-concurrent",
     .code = "PB101",
     .severity = PB_SEV_WARNING,
@@ -414,7 +569,7 @@ static const pb_rule_example ex_drop_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_drop_index_non_concurrent = {
-    .index = 7,
+    .index = 9,
     .id = "drop-index-non-concurrent",
     .code = "PB102",
     .severity = PB_SEV_WARNING,
@@ -503,7 +658,7 @@ static const pb_rule_example ex_reindex_non_concurrent[] = {
 };
 
 static const pb_rule_info r_reindex_non_concurrent = {
-    .index = 8,
+    .index = 10,
     .id = "reindex-non-concurrent",
     .code = "PB103",
     .severity = PB_SEV_WARNING,
@@ -605,7 +760,7 @@ static const pb_rule_example ex_non_transactional_in_transaction[] = {
 };
 
 static const pb_rule_info r_non_transactional_in_transaction = {
-    .index = 9,
+    .index = 11,
     .id = "non-transactional-in-transaction",
     .code = "PB104",
     .severity = PB_SEV_ERROR,
@@ -735,7 +890,7 @@ static const pb_rule_example ex_validate_in_same_transaction[] = {
 };
 
 static const pb_rule_info r_validate_in_same_transaction = {
-    .index = 10,
+    .index = 12,
     .id = "validate-in-same-transaction",
     .code = "PB105",
     .severity = PB_SEV_WARNING,
@@ -840,7 +995,7 @@ static const pb_rule_example ex_add_foreign_key_validates[] = {
 };
 
 static const pb_rule_info r_add_foreign_key_validates = {
-    .index = 11,
+    .index = 13,
     .id = "add-foreign-key-validates",
     .code = "PB106",
     .severity = PB_SEV_WARNING,
@@ -944,7 +1099,7 @@ static const pb_rule_example ex_add_check_validates[] = {
 };
 
 static const pb_rule_info r_add_check_validates = {
-    .index = 12,
+    .index = 14,
     .id = "add-check-validates",
     .code = "PB107",
     .severity = PB_SEV_WARNING,
@@ -1039,7 +1194,7 @@ static const pb_rule_example ex_add_unique_builds_index[] = {
 };
 
 static const pb_rule_info r_add_unique_builds_index = {
-    .index = 13,
+    .index = 15,
     .id = "add-unique-builds-index",
     .code = "PB108",
     .severity = PB_SEV_WARNING,
@@ -1142,7 +1297,7 @@ static const pb_rule_example ex_set_not_null_scans[] = {
 };
 
 static const pb_rule_info r_set_not_null_scans = {
-    .index = 14,
+    .index = 16,
     .id = "set-not-null-scans",
     .code = "PB109",
     .severity = PB_SEV_WARNING,
@@ -1248,7 +1403,7 @@ static const pb_rule_example ex_add_column_rewrites[] = {
 };
 
 static const pb_rule_info r_add_column_rewrites = {
-    .index = 15,
+    .index = 17,
     .id = "add-column-rewrites",
     .code = "PB110",
     .severity = PB_SEV_WARNING,
@@ -1390,7 +1545,7 @@ static const pb_rule_example ex_add_column_not_null_no_default[] = {
 };
 
 static const pb_rule_info r_add_column_not_null_no_default = {
-    .index = 16,
+    .index = 18,
     .id = "add-column-not-null-no-default",
     .code = "PB111",
     .severity = PB_SEV_WARNING,
@@ -1495,7 +1650,7 @@ static const pb_rule_example ex_alter_column_type_rewrites[] = {
 };
 
 static const pb_rule_info r_alter_column_type_rewrites = {
-    .index = 17,
+    .index = 19,
     .id = "alter-column-type-rewrites",
     .code = "PB112",
     .severity = PB_SEV_WARNING,
@@ -1612,7 +1767,7 @@ static const pb_rule_example ex_rename_column[] = {
 };
 
 static const pb_rule_info r_rename_column = {
-    .index = 18,
+    .index = 20,
     .id = "rename-column",
     .code = "PB113",
     .severity = PB_SEV_WARNING,
@@ -1699,7 +1854,7 @@ static const pb_rule_example ex_rename_table[] = {
 };
 
 static const pb_rule_info r_rename_table = {
-    .index = 19,
+    .index = 21,
     .id = "rename-table",
     .code = "PB114",
     .severity = PB_SEV_WARNING,
@@ -1790,7 +1945,7 @@ static const pb_rule_example ex_drop_column[] = {
 };
 
 static const pb_rule_info r_drop_column = {
-    .index = 20,
+    .index = 22,
     .id = "drop-column",
     .code = "PB115",
     .severity = PB_SEV_WARNING,
@@ -1881,7 +2036,7 @@ static const pb_rule_example ex_drop_table[] = {
 };
 
 static const pb_rule_info r_drop_table = {
-    .index = 21,
+    .index = 23,
     .id = "drop-table",
     .code = "PB116",
     .severity = PB_SEV_WARNING,
@@ -1966,7 +2121,7 @@ static const pb_rule_example ex_drop_schema[] = {
 };
 
 static const pb_rule_info r_drop_schema = {
-    .index = 22,
+    .index = 24,
     .id = "drop-schema",
     .code = "PB117",
     .severity = PB_SEV_WARNING,
@@ -2053,7 +2208,7 @@ static const pb_rule_example ex_truncate[] = {
 };
 
 static const pb_rule_info r_truncate = {
-    .index = 23,
+    .index = 25,
     .id = "truncate",
     .code = "PB118",
     .severity = PB_SEV_WARNING,
@@ -2136,7 +2291,7 @@ static const pb_rule_example ex_vacuum_full[] = {
 };
 
 static const pb_rule_info r_vacuum_full = {
-    .index = 24,
+    .index = 26,
     .id = "vacuum-full",
     .code = "PB119",
     .severity = PB_SEV_WARNING,
@@ -2213,7 +2368,7 @@ static const pb_rule_example ex_cluster[] = {
 };
 
 static const pb_rule_info r_cluster = {
-    .index = 25,
+    .index = 27,
     .id = "cluster",
     .code = "PB120",
     .severity = PB_SEV_WARNING,
@@ -2290,7 +2445,7 @@ static const pb_rule_example ex_refresh_matview_non_concurrent[] = {
 };
 
 static const pb_rule_info r_refresh_matview_non_concurrent = {
-    .index = 26,
+    .index = 28,
     .id = "refresh-matview-non-concurrent",
     .code = "PB121",
     .severity = PB_SEV_WARNING,
@@ -2375,7 +2530,7 @@ static const pb_rule_example ex_detach_partition_non_concurrent[] = {
 };
 
 static const pb_rule_info r_detach_partition_non_concurrent = {
-    .index = 27,
+    .index = 29,
     .id = "detach-partition-non-concurrent",
     .code = "PB122",
     .severity = PB_SEV_WARNING,
@@ -2466,7 +2621,7 @@ static const pb_rule_example ex_lock_table[] = {
 };
 
 static const pb_rule_info r_lock_table = {
-    .index = 28,
+    .index = 30,
     .id = "lock-table",
     .code = "PB123",
     .severity = PB_SEV_WARNING,
@@ -2565,7 +2720,7 @@ static const pb_rule_example ex_missing_lock_timeout[] = {
 };
 
 static const pb_rule_info r_missing_lock_timeout = {
-    .index = 29,
+    .index = 31,
     .id = "missing-lock-timeout",
     .code = "PB124",
     .severity = PB_SEV_WARNING,
@@ -2683,13 +2838,19 @@ static const pb_rule_example ex_narrowing_type_change[] = {
     {false, "SET lock_timeout = '5s';\n"
     "ALTER TABLE users ALTER COLUMN age TYPE smallint;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
+    "BEGIN;\n"
+    "ALTER TABLE f ALTER COLUMN url TYPE text;\n"
+    "UPDATE f SET url = substr(url, 1, 1024);\n"
+    "ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "COMMIT;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
     "SET TimeZone = 'UTC';\n"
     "ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
     "ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;", 0, false},
 };
 
 static const pb_rule_info r_narrowing_type_change = {
-    .index = 30,
+    .index = 32,
     .id = "narrowing-type-change",
     .code = "PB125",
     .severity = PB_SEV_WARNING,
@@ -2732,7 +2893,11 @@ static const pb_rule_info r_narrowing_type_change = {
     "expression other than a plain cast of the column says what the values\n"
     "become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
     "back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
-    "every instant. Columns and tables created earlier in the same migration\n"
+    "every instant; nor is a change to `varchar(n)` or `char(n)` right after\n"
+    "an `UPDATE` without WHERE in the same transaction that already cut the\n"
+    "column to at most n characters (`SET c = substr(c, 1, n)`, `substring`,\n"
+    "`left(c, n)`): the loss is that UPDATE's, and the ALTER cannot fail.\n"
+    "Columns and tables created earlier in the same migration\n"
     "hold no old data and are not reported.\n"
     "(postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
     "sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
@@ -2763,7 +2928,7 @@ static const pb_rule_info r_narrowing_type_change = {
     .stage = "op",
     .check = pb_rule__narrowing_type_change,
     .examples = ex_narrowing_type_change,
-    .nexamples = 9,
+    .nexamples = 10,
     .explain = "PB125 narrowing-type-change (warning)\n"
     "ALTER COLUMN ... TYPE to a type that cannot hold every old value fails on some rows or silently changes them\n"
     "\n"
@@ -2809,7 +2974,11 @@ static const pb_rule_info r_narrowing_type_change = {
     "  expression other than a plain cast of the column says what the values\n"
     "  become, and is not reported; nor is `timestamp` to `timestamptz` (or\n"
     "  back) after `SET TimeZone = 'UTC'` in the same migration, which keeps\n"
-    "  every instant. Columns and tables created earlier in the same migration\n"
+    "  every instant; nor is a change to `varchar(n)` or `char(n)` right after\n"
+    "  an `UPDATE` without WHERE in the same transaction that already cut the\n"
+    "  column to at most n characters (`SET c = substr(c, 1, n)`, `substring`,\n"
+    "  `left(c, n)`): the loss is that UPDATE's, and the ALTER cannot fail.\n"
+    "  Columns and tables created earlier in the same migration\n"
     "  hold no old data and are not reported.\n"
     "  (postgres-locks.md \302\2474, verified on PostgreSQL 15; PostgreSQL manual:\n"
     "  sql-altertable, datatype-character, datatype-numeric, datatype-datetime.)\n"
@@ -2862,6 +3031,12 @@ static const pb_rule_info r_narrowing_type_change = {
     "  SET lock_timeout = '5s';\n"
     "  ALTER TABLE users ALTER COLUMN age TYPE smallint;\n"
     "  SET lock_timeout = '5s';\n"
+    "  BEGIN;\n"
+    "  ALTER TABLE f ALTER COLUMN url TYPE text;\n"
+    "  UPDATE f SET url = substr(url, 1, 1024);\n"
+    "  ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "  COMMIT;\n"
+    "  SET lock_timeout = '5s';\n"
     "  SET TimeZone = 'UTC';\n"
     "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamp;\n"
     "  ALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;\n"
@@ -2893,7 +3068,7 @@ static const pb_rule_example ex_foreign_key_without_index[] = {
 };
 
 static const pb_rule_info r_foreign_key_without_index = {
-    .index = 31,
+    .index = 33,
     .id = "foreign-key-without-index",
     .code = "PB126",
     .severity = PB_SEV_WARNING,
@@ -3028,7 +3203,7 @@ static const pb_rule_example ex_missing_rollback[] = {
 };
 
 static const pb_rule_info r_missing_rollback = {
-    .index = 32,
+    .index = 34,
     .id = "missing-rollback",
     .code = "PB127",
     .severity = PB_SEV_WARNING,
@@ -3146,7 +3321,7 @@ static const pb_rule_example ex_backfill_in_schema_migration[] = {
 };
 
 static const pb_rule_info r_backfill_in_schema_migration = {
-    .index = 33,
+    .index = 35,
     .id = "backfill-in-schema-migration",
     .code = "PB128",
     .severity = PB_SEV_WARNING,
@@ -3286,10 +3461,13 @@ static const pb_rule_example ex_expand_and_contract_in_one_migration[] = {
     "DROP TABLE teams;", 0, false},
     {false, "CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "ALTER TABLE drafts DROP COLUMN body;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "DROP TABLE old_exports;\n"
+    "DELETE FROM jobs WHERE name = 'export_old';", 0, false},
 };
 
 static const pb_rule_info r_expand_and_contract_in_one_migration = {
-    .index = 34,
+    .index = 36,
     .id = "expand-and-contract-in-one-migration",
     .code = "PB129",
     .severity = PB_SEV_WARNING,
@@ -3313,8 +3491,12 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "pgbelay reports a drop of an existing column or table (not one created\n"
     "earlier in the same migration), a rename of an existing column or table,\n"
     "or a narrowing type change when the same migration also adds a column,\n"
-    "creates a table or index, adds a constraint, or inserts, updates or\n"
-    "deletes rows. It reports once per migration, at the first destructive\n"
+    "creates a table or index, adds a constraint, or inserts or updates rows\n"
+    "(a DELETE is itself a contract step, so a drop next to a DELETE is not\n"
+    "reported here; backfill-in-schema-migration judges the DELETE). When an\n"
+    "INSERT or UPDATE before the drop may have copied the data elsewhere, the\n"
+    "message says so instead of claiming the data is lost. It reports once\n"
+    "per migration, at the first destructive\n"
     "step, and names the other step. In a down part only drops of what the up\n"
     "part did not create count, since undoing the up part is what a down part\n"
     "is for.\n"
@@ -3333,7 +3515,7 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     .stage = "op",
     .check = pb_rule__expand_and_contract_in_one_migration,
     .examples = ex_expand_and_contract_in_one_migration,
-    .nexamples = 7,
+    .nexamples = 8,
     .explain = "PB129 expand-and-contract-in-one-migration (warning)\n"
     "A destructive step shares a migration with additive schema changes or data changes\n"
     "\n"
@@ -3359,8 +3541,12 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  pgbelay reports a drop of an existing column or table (not one created\n"
     "  earlier in the same migration), a rename of an existing column or table,\n"
     "  or a narrowing type change when the same migration also adds a column,\n"
-    "  creates a table or index, adds a constraint, or inserts, updates or\n"
-    "  deletes rows. It reports once per migration, at the first destructive\n"
+    "  creates a table or index, adds a constraint, or inserts or updates rows\n"
+    "  (a DELETE is itself a contract step, so a drop next to a DELETE is not\n"
+    "  reported here; backfill-in-schema-migration judges the DELETE). When an\n"
+    "  INSERT or UPDATE before the drop may have copied the data elsewhere, the\n"
+    "  message says so instead of claiming the data is lost. It reports once\n"
+    "  per migration, at the first destructive\n"
     "  step, and names the other step. In a down part only drops of what the up\n"
     "  part did not create count, since undoing the up part is what a down part\n"
     "  is for.\n"
@@ -3405,6 +3591,9 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  DROP TABLE teams;\n"
     "  CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "  ALTER TABLE drafts DROP COLUMN body;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE old_exports;\n"
+    "  DELETE FROM jobs WHERE name = 'export_old';\n"
     "",
 };
 
@@ -3439,7 +3628,7 @@ static const pb_rule_example ex_rollback_does_not_undo[] = {
 };
 
 static const pb_rule_info r_rollback_does_not_undo = {
-    .index = 35,
+    .index = 37,
     .id = "rollback-does-not-undo",
     .code = "PB130",
     .severity = PB_SEV_WARNING,
@@ -3552,7 +3741,7 @@ static const pb_rule_example ex_rollback_cannot_restore_data[] = {
 };
 
 static const pb_rule_info r_rollback_cannot_restore_data = {
-    .index = 36,
+    .index = 38,
     .id = "rollback-cannot-restore-data",
     .code = "PB131",
     .severity = PB_SEV_WARNING,
@@ -3651,7 +3840,7 @@ static const pb_rule_example ex_concurrently_retry_unsafe[] = {
 };
 
 static const pb_rule_info r_concurrently_retry_unsafe = {
-    .index = 37,
+    .index = 39,
     .id = "concurrently-retry-unsafe",
     .code = "PB132",
     .severity = PB_SEV_WARNING,
@@ -3663,7 +3852,10 @@ static const pb_rule_info r_concurrently_retry_unsafe = {
     "Concurrently\"; a lock_timeout or a deadlock is enough to fail it). A\n"
     "retry of the same part then either stops with \"relation already exists\",\n"
     "or, with IF NOT EXISTS, skips the INVALID index silently: the migration\n"
-    "reports success and the index is never used. One CONCURRENTLY statement\n"
+    "reports success and the index is never used (unless a later statement of\n"
+    "the part names it, such as ADD CONSTRAINT ... USING INDEX, which then\n"
+    "fails with \"index ... is not valid\", as observed on PostgreSQL 15.20).\n"
+    "One CONCURRENTLY statement\n"
     "per migration part makes a failure visible and a retry clean.\n"
     "",
     .instead = "Put each CREATE INDEX CONCURRENTLY in its own migration (or its own\n"
@@ -3694,7 +3886,10 @@ static const pb_rule_info r_concurrently_retry_unsafe = {
     "  Concurrently\"; a lock_timeout or a deadlock is enough to fail it). A\n"
     "  retry of the same part then either stops with \"relation already exists\",\n"
     "  or, with IF NOT EXISTS, skips the INVALID index silently: the migration\n"
-    "  reports success and the index is never used. One CONCURRENTLY statement\n"
+    "  reports success and the index is never used (unless a later statement of\n"
+    "  the part names it, such as ADD CONSTRAINT ... USING INDEX, which then\n"
+    "  fails with \"index ... is not valid\", as observed on PostgreSQL 15.20).\n"
+    "  One CONCURRENTLY statement\n"
     "  per migration part makes a failure visible and a retry clean.\n"
     "\n"
     "Instead\n"
@@ -3733,6 +3928,8 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_file_too_large,
     &r_empty_file,
     &r_migration_layout,
+    &r_unused_ignore,
+    &r_ignore_without_reason,
     &r_create_index_non_concurrent,
     &r_drop_index_non_concurrent,
     &r_reindex_non_concurrent,
@@ -3767,4 +3964,4 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_concurrently_retry_unsafe,
 };
 
-const size_t pb_rule_registry_len = 38;
+const size_t pb_rule_registry_len = 40;

@@ -1,0 +1,2 @@
+-- +goose Up
+ALTER TYPE status ADD VALUE 'C';

@@ -1,0 +1,2 @@
+-- +goose Up
+ALTER TYPE status RENAME VALUE 'C' TO 'D';
