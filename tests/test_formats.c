@@ -112,6 +112,8 @@ static void test_validate(void)
     static const char *const clean[] = {"testdata/formats/clean", NULL};
     static const char *const many[] = {"testdata/formats/many", "testdata/formats/no-such-file.sql", NULL};
     static const char *const bad[] = {"testdata/input", NULL};
+    static const char *const custom[] = {"--config", "testdata/formats/custom/pgbelay.yaml",
+                                         "testdata/formats/custom/m", NULL};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         validate(formats[i], mixed, "mixed findings");
         if (T.quick)
@@ -119,6 +121,7 @@ static void test_validate(void)
         validate(formats[i], clean, "no findings");
         validate(formats[i], many, "many findings and an unreadable file");
         validate(formats[i], bad, "the bad inputs of testdata/input");
+        validate(formats[i], custom, "custom rules from a config file");
     }
 }
 

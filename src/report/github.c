@@ -98,9 +98,10 @@ void pb_report__github_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         if (l0 == l1)
             pb_buf_printf(h, ",col=%u,endColumn=%u", c0, c1);
         pb_buf_printf(h, ",title=");
-        char title[160];
-        snprintf(title, sizeof title, "%s (%s)", pb_rule_id(d->rule), pb_rule_code(d->rule));
-        escape(h, title, true);
+        pb_buf title = {0};
+        pb_report__rule_label(d->rule, &title);
+        escape(h, pb_buf_cstr(&title), true);
+        pb_buf_release(&title);
         pb_buf_puts(h, "::");
         escape(h, d->message, false);
         if (d->help) {

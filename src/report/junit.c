@@ -69,13 +69,11 @@ void pb_report__junit_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         /* diagnostics are sorted by position, then rule: equal names are adjacent */
         const pb_diag *p = i ? &res->diags[i - 1] : NULL;
         dup = p && p->rule == d->rule && p->span.start == d->span.start ? dup + 1 : 1;
-        char name[256];
+        pb_buf name = {0};
+        pb_report__rule_label(d->rule, &name);
+        pb_buf_printf(&name, " at line %u, column %u", line, col);
         if (dup > 1)
-            snprintf(name, sizeof name, "%s (%s) at line %u, column %u (%u)", pb_rule_id(d->rule),
-                     pb_rule_code(d->rule), line, col, dup);
-        else
-            snprintf(name, sizeof name, "%s (%s) at line %u, column %u", pb_rule_id(d->rule),
-                     pb_rule_code(d->rule), line, col);
+            pb_buf_printf(&name, " (%u)", dup);
         pb_buf body = {0};
         pb_buf_printf(&body, "%s: %s:%u:%u: ", pb_severity_name(d->severity), path, line, col);
         pb_buf_puts(&body, d->message);
@@ -86,7 +84,7 @@ void pb_report__junit_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         pb_buf_printf(&body, "\nrule: %s (pgbelay explain %s)", pb_rule_id(d->rule), pb_rule_id(d->rule));
         pb_buf_puts(b, "    <testcase");
         attr(b, "classname", pb_buf_cstr(&classname));
-        attr(b, "name", name);
+        attr(b, "name", pb_buf_cstr(&name));
         attr(b, "file", path);
         pb_buf_printf(b, " line=\"%u\" time=\"0\">\n", line);
         if (failing(rp, d->severity)) {
@@ -103,6 +101,7 @@ void pb_report__junit_file(pb_reporter *rp, pb_buf *b, const pb_result *res)
         }
         pb_buf_puts(b, "    </testcase>\n");
         pb_buf_release(&body);
+        pb_buf_release(&name);
     }
     pb_buf_puts(b, "  </testsuite>\n");
     pb_buf_release(&classname);

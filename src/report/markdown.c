@@ -145,8 +145,11 @@ void pb_report__markdown_file(pb_reporter *rp, pb_buf *out, const pb_result *res
         uint32_t line, col;
         pb_source_position(res->source, d->span.start, PB_COL_CHARS, &line, &col);
         bool fail = !rp->fail_never && d->severity >= rp->fail_on;
-        pb_buf_printf(b, "- %s **%s** `%s` (%s), line %u, column %u: ", fail ? ":x:" : ":warning:",
-                      pb_severity_name(d->severity), pb_rule_id(d->rule), pb_rule_code(d->rule), line, col);
+        pb_buf_printf(b, "- %s **%s** `%s`", fail ? ":x:" : ":warning:", pb_severity_name(d->severity),
+                      pb_rule_id(d->rule));
+        if (strcmp(pb_rule_code(d->rule), pb_rule_id(d->rule)) != 0)
+            pb_buf_printf(b, " (%s)", pb_rule_code(d->rule));
+        pb_buf_printf(b, ", line %u, column %u: ", line, col);
         esc(b, d->message);
         pb_buf_putc(b, '\n');
         if (d->help) {

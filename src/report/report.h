@@ -104,6 +104,10 @@ char *pb_report_plan_markdown(const struct pb_plan *pl);
 
 /* ---- helpers shared by the formats (util.c) ---- */
 
+/* "create-index-non-concurrent (PB101)", or the id alone for a rule whose
+ * code is its id (custom rules from .pgbelay.yaml). Appends to `out`. */
+void pb_report__rule_label(const pb_rule_info *r, pb_buf *out);
+
 /* The path of a file as the repository root sees it ("db/m/001.sql"):
  * `path` as given (relative to the working directory, or absolute) with
  * rp->repo_prefix in front and "./" and "x/../" folded. Paths outside the

@@ -76,8 +76,8 @@ static json_t *rule_json(const pb_rule_info *r)
     size_t k = 0;
     bool up = true;
     for (const char *c = pb_rule_id(r); *c && k + 1 < sizeof name; c++) {
-        if (*c == '-') {
-            up = true;
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) {
+            up = true; /* "custom:naming-tables" -> "CustomNamingTables" */
             continue;
         }
         name[k++] = up && *c >= 'a' && *c <= 'z' ? (char)(*c - 32) : *c;
@@ -87,7 +87,10 @@ static json_t *rule_json(const pb_rule_info *r)
     pb_buf help = {0}, md = {0};
     pb_buf_puts(&help, pb_rule_instead(r));
     pb_buf_printf(&help, "\n\nFull documentation: pgbelay explain %s", pb_rule_id(r));
-    pb_buf_printf(&md, "**%s** (%s)\n\n", pb_rule_summary(r), pb_rule_code(r));
+    pb_buf_printf(&md, "**%s**", pb_rule_summary(r));
+    if (strcmp(pb_rule_code(r), pb_rule_id(r)) != 0)
+        pb_buf_printf(&md, " (%s)", pb_rule_code(r));
+    pb_buf_puts(&md, "\n\n");
     if (*pb_rule_why(r))
         pb_buf_printf(&md, "### Why\n\n%s\n\n", pb_rule_why(r));
     if (*pb_rule_instead(r))

@@ -395,3 +395,10 @@ void pb_report__uri_path(pb_buf *b, const char *s)
             pb_buf_printf(b, "%%%02X", c);
     }
 }
+
+void pb_report__rule_label(const pb_rule_info *r, pb_buf *out)
+{
+    pb_buf_puts(out, pb_rule_id(r));
+    if (strcmp(pb_rule_code(r), pb_rule_id(r)) != 0)
+        pb_buf_printf(out, " (%s)", pb_rule_code(r));
+}
