@@ -106,6 +106,7 @@ pub fn build(b: *std.Build) void {
             m.linkSystemLibrary("pcre2-8", .{});
             m.linkSystemLibrary("yaml", .{});
             m.linkSystemLibrary("jansson", .{});
+            m.linkSystemLibrary("nettle", .{}); // SHA-256 for finding fingerprints (src/report/util.c)
             if (asan) |rt| m.addObjectFile(.{ .cwd_relative = rt });
         }
     };

@@ -22,6 +22,7 @@ static const struct {
     {"golden", test_golden},       {"cli", test_cli},
     {"lsp", test_lsp},
     {"claims", test_claims},
+    {"formats", test_formats},
 };
 
 int main(int argc, char **argv)

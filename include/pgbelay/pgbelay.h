@@ -70,6 +70,11 @@ const char *pb_rule_id(const pb_rule_info *r);
 const char *pb_rule_code(const pb_rule_info *r);
 const char *pb_rule_summary(const pb_rule_info *r);
 pb_severity pb_rule_default_severity(const pb_rule_info *r);
+/* The rule's rationale (`why:`) and safe alternative (`instead:`) from its
+ * YAML, as written there (paragraphs, Markdown code spans and indented
+ * code blocks; may be ""). Static storage. */
+const char *pb_rule_why(const pb_rule_info *r);
+const char *pb_rule_instead(const pb_rule_info *r);
 
 /* All rules in code order; `*n` receives the count. Static storage. */
 const pb_rule_info *const *pb_rules(size_t *n);

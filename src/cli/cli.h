@@ -43,6 +43,16 @@ void pb_cli_long_options(const pb_opt_doc *docs, size_t n, struct option *lo);
 /* Prints "  --name ARG   help" for each option. */
 void pb_cli_print_options(FILE *f, const pb_opt_doc *docs, size_t n);
 
+/* The option tables of `lint`, `plan` and `config` (static), for the man page. */
+const pb_opt_doc *pb_cli_lint_options(size_t *n);
+const pb_opt_doc *pb_cli_plan_options(size_t *n);
+const pb_opt_doc *pb_cli_config_options(size_t *n);
+
+/* Writes the man page pgbelay(1) in roff (man.c) from the subcommand list
+ * (names[i], helps[i]) and the option tables --help prints, so that
+ * docs/pgbelay.1 cannot drift from --help. Returns PB_EXIT_OK. */
+int pb_cli_print_man(FILE *f, const char *const *names, const char *const *helps, size_t n);
+
 /* The directory whose files form one migration set with `path` (malloc'd):
  * its parent directory, or for per-migration folders (diesel up.sql /
  * down.sql, Prisma migration.sql) the folder above, or for sqitch scripts
@@ -55,6 +65,15 @@ char *pb_cli_set_dir(const char *path);
 void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, const char *error), void *ud);
 /* Does the file name end in ".sql" (and have more before it)? */
 bool pb_cli_is_sql(const char *name);
+
+/* Markdown of the plan for each result with findings (lint_plan.c):
+ * plans[i] (NULL-initialised, n entries) gets a malloc'd string for
+ * res[i] when `pgbelay plan` has phases for its migration. */
+struct pb_migration_set;
+struct pb_options;
+struct pb_result;
+void pb_cli_plan_results(const struct pb_options *opt, const struct pb_migration_set *set,
+                         const struct pb_result *res, size_t n, char **plans);
 
 /* Prints "pgbelay: <message>" to stderr. */
 void pb_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -196,3 +196,9 @@ int pb_cmd_config(int argc, char **argv)
     pb_config_free(cfg);
     return status;
 }
+
+const pb_opt_doc *pb_cli_config_options(size_t *n)
+{
+    *n = NOPTS;
+    return opts;
+}

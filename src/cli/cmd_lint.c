@@ -25,13 +25,19 @@
 
 /* Each option documented once: the --help text is generated from this. */
 static const pb_opt_doc opts[] = {
-    {{"format", required_argument, NULL, 'f'}, "FORMAT", "output format: text (default), json, gcc"},
+    {{"format", required_argument, NULL, 'f'},
+     "FORMAT",
+     "output format: text (default), json, gcc, github, sarif, gitlab, junit, checkstyle, rdjson, rdjsonl, "
+     "markdown (docs/usage.md)"},
     {{"pg-version", required_argument, NULL, 'p'},
      "N",
      "PostgreSQL major version of the target server, 11-17 (default 15)"},
     {{"fail-on", required_argument, NULL, 'F'},
      "LEVEL",
-     "exit 1 on findings at or above: error, warning (default), info, none"},
+     "exit 1 on findings at or above: error, warning (default), info, never (none)"},
+    {{"exit-zero", no_argument, NULL, 'Z'},
+     NULL,
+     "exit 0 even with findings (errors reading input still exit 2)"},
     {{"assume-in-transaction", no_argument, NULL, 't'},
      NULL,
      "the migration runner wraps each file in a transaction"},
@@ -207,6 +213,7 @@ typedef struct job_out {
     pb_result *items;
     size_t n, cap;
     pb_arena *set_arena;
+    char **plans; /* markdown: the plan of items[i] as markdown, or NULL */
 } job_out;
 
 typedef struct work {
@@ -215,6 +222,7 @@ typedef struct work {
     job *jobs;
     size_t njobs;
     bool detect;
+    bool plans; /* markdown: plan the migrations with findings */
     pb_framework framework;
     job_out *results;
     bool *done;
@@ -307,6 +315,20 @@ static struct since *load_since(const char *ref)
     top[strcspn(top, "\n")] = '\0';
     struct since *s = calloc(1, sizeof *s);
     s->arena = pb_arena_new();
+    /* HEAD of a repository without commits yet (a pre-commit hook on the
+       first commit): everything is new, so compare with the empty tree */
+    char empty[128] = "";
+    if (!strcmp(ref, "HEAD")) {
+        FILE *h = popen("git rev-parse -q --verify 'HEAD^{commit}' >/dev/null 2>&1 || "
+                        "git hash-object -t tree /dev/null",
+                        "r");
+        if (h && fgets(empty, sizeof empty, h))
+            empty[strcspn(empty, "\n")] = '\0';
+        if (h)
+            pclose(h);
+        if (empty[0])
+            ref = empty;
+    }
     const char *diff[] = {"git", "-C", top, "diff", "--name-only", "-z", ref, "--", NULL};
     const char *others[] = {"git", "-C", top, "ls-files", "--others", "--exclude-standard", "-z", NULL};
     if (!git_paths(s, top, diff)) {
@@ -377,6 +399,10 @@ static void lint_one(work *w, size_t j, job_out *out)
     pb_migration_set set;
     pb_framework_load(out->set_arena, w->opt, paths, jb->n, w->detect, w->framework, &set);
     pb_lint__set(w->opt, &set, collect, out, w->since ? changed_since : NULL, w->since);
+    if (w->plans && out->n) {
+        out->plans = calloc(out->n, sizeof *out->plans);
+        pb_cli_plan_results(w->opt, &set, out->items, out->n, out->plans);
+    }
 }
 
 /* Workers claim `batch` inputs at a time and store each result; they wake
@@ -447,7 +473,7 @@ int pb_cmd_lint(int argc, char **argv)
     pb_options opt = {0};
     pb_format format = PB_FORMAT_TEXT;
     pb_severity fail_on = PB_SEV_WARNING;
-    bool fail_none = false;
+    bool fail_none = false, exit_zero = false;
     const char *stdin_name = "<stdin>";
     const char *color = "auto";
     long jobs = 0;
@@ -464,7 +490,10 @@ int pb_cmd_lint(int argc, char **argv)
         switch (c) {
         case 'f':
             if (!pb_format_parse(optarg, &format)) {
-                pb_cli_error("unknown --format '%s' (text, json, gcc)", optarg);
+                pb_cli_error(
+                    "unknown --format '%s' (text, json, gcc, github, sarif, gitlab, junit, checkstyle, "
+                    "rdjson, rdjsonl, markdown)",
+                    optarg);
                 return PB_EXIT_ERROR;
             }
             break;
@@ -479,14 +508,15 @@ int pb_cmd_lint(int argc, char **argv)
             break;
         }
         case 'F':
-            if (!strcmp(optarg, "none")) {
+            if (!strcmp(optarg, "none") || !strcmp(optarg, "never")) {
                 fail_none = true;
             } else if (!(fail_on = pb_severity_parse(optarg))) {
-                pb_cli_error("--fail-on must be error, warning, info or none, not '%s'", optarg);
+                pb_cli_error("--fail-on must be error, warning, info or never, not '%s'", optarg);
                 return PB_EXIT_ERROR;
             }
             break;
         case 't': opt.assume_in_transaction = true; break;
+        case 'Z': exit_zero = true; break;
         case 'S': since_ref = optarg; break;
         case 'D': schema_path = optarg; break;
         case 'C': config_path = optarg; break;
@@ -626,6 +656,8 @@ int pb_cmd_lint(int argc, char **argv)
         .color = use_color,
         .pg_version = opt.pg_version ? opt.pg_version : PB_PG_VERSION_DEFAULT,
         .out = stdout,
+        .fail_on = fail_on,
+        .fail_never = fail_none, /* --exit-zero changes the exit code only, not what reports call failing */
     };
     pb_summary sum = {0};
     pb_report_begin(&rp);
@@ -654,6 +686,7 @@ int pb_cmd_lint(int argc, char **argv)
         .jobs = jobv,
         .njobs = njobs,
         .detect = !framework_forced,
+        .plans = format == PB_FORMAT_MARKDOWN,
         .since = since,
         .framework = framework,
         .results = calloc(njobs ? njobs : 1, sizeof(job_out)),
@@ -693,7 +726,10 @@ int pb_cmd_lint(int argc, char **argv)
         }
         for (size_t r = 0; r < out.n; r++) {
             pb_result *res = &out.items[r];
+            rp.plan_md = out.plans ? out.plans[r] : NULL;
             pb_report_file(&rp, res);
+            if (out.plans)
+                free(out.plans[r]);
             sum.files++;
             sum.statements += res->nstatements;
             if (res->status != PB_OK) {
@@ -713,6 +749,7 @@ int pb_cmd_lint(int argc, char **argv)
             pb_result_free(res);
         }
         free(out.items);
+        free(out.plans);
         pb_arena_free(out.set_arena);
         if (started) {
             pthread_mutex_lock(&w.mu);
@@ -746,7 +783,13 @@ int pb_cmd_lint(int argc, char **argv)
     pb_config_free(cfg);
     if (any_io || schema_problems)
         return PB_EXIT_ERROR;
-    if (!fail_none && failing > 0)
+    if (!fail_none && !exit_zero && failing > 0)
         return PB_EXIT_FINDINGS;
     return PB_EXIT_OK;
+}
+
+const pb_opt_doc *pb_cli_lint_options(size_t *n)
+{
+    *n = NOPTS;
+    return opts;
 }

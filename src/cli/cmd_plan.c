@@ -463,3 +463,9 @@ int pb_cmd_plan(int argc, char **argv)
     pb_thread_cleanup();
     return status;
 }
+
+const pb_opt_doc *pb_cli_plan_options(size_t *n)
+{
+    *n = NOPTS;
+    return opts;
+}
