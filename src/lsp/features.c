@@ -12,6 +12,7 @@
 #include "framework/write.h"
 #include "lint/lint.h"
 #include "lsp/server.h"
+#include "rules/fix.h"
 #include "parse/parse.h"
 #include "plan/plan.h"
 #include "rules/rule_util.h"
@@ -200,68 +201,6 @@ static size_t line_start(const lsp_doc *d, size_t off, size_t *indent_end)
     return ls;
 }
 
-/* The rule's fix when it is one insertion: where and what. */
-static bool rule_fix(pb_lsp_server *s, const lsp_doc *d, const pb_diag *g, pb_arena *a, size_t *at,
-                     const char **text, const char **title)
-{
-    const char *id = pb_rule_id(g->rule);
-    const pb_source *src = d->res.source;
-    uint32_t w;
-    int v = pb_lsp__pg_version(d);
-    if (!strcmp(id, "create-index-non-concurrent") || !strcmp(id, "drop-index-non-concurrent")) {
-        if ((w = pb_sql_find_word(src, g->stmt_start, g->stmt_end, "index")) == UINT32_MAX)
-            return false;
-        *at = w + 5;
-        *text = " CONCURRENTLY";
-        *title = !strcmp(id, "create-index-non-concurrent") ? "Build the index CONCURRENTLY"
-                                                            : "Drop the index CONCURRENTLY";
-        return true;
-    }
-    if (!strcmp(id, "reindex-non-concurrent") && v >= 12) { /* REINDEX CONCURRENTLY: PostgreSQL 12 */
-        uint32_t i = pb_sql_find_word(src, g->stmt_start, g->stmt_end, "index");
-        uint32_t t = pb_sql_find_word(src, g->stmt_start, g->stmt_end, "table");
-        w = i < t ? i : t;
-        if (w == UINT32_MAX)
-            return false;
-        *at = w + 5;
-        *text = " CONCURRENTLY";
-        *title = "Rebuild CONCURRENTLY";
-        return true;
-    }
-    if (!strcmp(id, "refresh-matview-non-concurrent")) {
-        if ((w = pb_sql_find_word(src, g->stmt_start, g->stmt_end, "view")) == UINT32_MAX)
-            return false;
-        *at = w + 4;
-        *text = " CONCURRENTLY";
-        *title = "Refresh CONCURRENTLY (needs a unique index on the materialized view)";
-        return true;
-    }
-    if (!strcmp(id, "detach-partition-non-concurrent") &&
-        v >= 14) { /* DETACH ... CONCURRENTLY: PostgreSQL 14 */
-        *at = g->stmt_end;
-        *text = " CONCURRENTLY";
-        *title = "Detach the partition CONCURRENTLY";
-        return true;
-    }
-    if (!strcmp(id, "add-foreign-key-validates") || !strcmp(id, "add-check-validates")) {
-        if (g->span.end <= g->span.start || g->span.end > g->stmt_end)
-            return false;
-        *at = g->span.end;
-        *text = " NOT VALID";
-        *title = "Add the constraint NOT VALID (VALIDATE CONSTRAINT it in a later migration)";
-        return true;
-    }
-    if (!strcmp(id, "missing-lock-timeout")) {
-        size_t ie;
-        size_t ls = line_start(d, g->stmt_start, &ie);
-        *at = ls;
-        *text = pb_arena_sprintf(a, "%.*sSET lock_timeout = '5s';\n", (int)(ie - ls), d->text.data + ls);
-        *title = "Set lock_timeout before this statement";
-        return true;
-    }
-    return false;
-}
-
 static char *path_uri(pb_arena *a, const char *path)
 {
     char *u = pb_lsp__path_uri(path);
@@ -346,11 +285,25 @@ json_t *pb_lsp__code_actions(pb_lsp_server *s, lsp_doc *d, size_t start, size_t 
         if (hi < start || lo > end)
             continue;
         any = true;
-        size_t at;
-        const char *text, *title;
-        if (rule_fix(s, d, g, a, &at, &text, &title))
-            json_array_append_new(out, action(title, "quickfix", pb_lsp__diagnostic(s, d, g),
-                                              single_edit(d, text_edit(s, d, at, at, text)), true));
+        /* the rule's single-edit fix, the same edit rdjson suggests */
+        pb_fix fx;
+        if (pb_rule_fix(a, d->res.source, g, pb_lsp__pg_version(d), &fx)) {
+            /* pb_fix never has an empty range (reviewdog cannot insert);
+               an editor can, and an insertion keeps the user's text and
+               cursor: drop the replaced token when the new text keeps it */
+            size_t rs = fx.replace.start, re = fx.replace.end, n = re - rs, tl = strlen(fx.text);
+            const char *old = d->text.data + rs;
+            const char *ins = fx.text;
+            if (tl > n && !memcmp(fx.text, old, n)) {
+                ins = fx.text + n; /* token + new text: insert after it */
+                rs = re;
+            } else if (tl > n && !memcmp(fx.text + tl - n, old, n)) {
+                ins = pb_arena_sprintf(a, "%.*s", (int)(tl - n), fx.text); /* new text + token */
+                re = rs;
+            }
+            json_array_append_new(out, action(fx.title, "quickfix", pb_lsp__diagnostic(s, d, g),
+                                              single_edit(d, text_edit(s, d, rs, re, ins)), true));
+        }
         if (!strcmp(pb_rule_id(g->rule), "syntax-error"))
             continue;
         /* one suppression per rule and statement */
