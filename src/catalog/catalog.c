@@ -14,8 +14,23 @@ void pb_catalog_init(pb_catalog *cat, pb_arena *a)
     cat->mig = 1;
 }
 
+static void drop_relation(pb_catalog *cat, pb_qname name, bool cascade, int depth);
+
+void pb_catalog_end_session(pb_catalog *cat)
+{
+    /* temporary tables end with the session that made them (manual: sql-createtable) */
+    for (size_t i = 0; i < cat->temps.len; i++) {
+        pb_qname *q = cat->temps.items[i];
+        pb_cat_table *t = pb_catalog_table(cat, *q);
+        if (t && t->temp)
+            drop_relation(cat, *q, true, 0);
+    }
+    cat->temps.len = 0;
+}
+
 void pb_catalog_begin_part(pb_catalog *cat, size_t mig_index)
 {
+    pb_catalog_end_session(cat);
     cat->part++;
     cat->mig = (uint32_t)mig_index + 1;
 }
@@ -196,8 +211,15 @@ const char *pb_catalog_serial_sequence_name(pb_arena *a, const char *table, cons
     {                                                                                                        \
         if (!name.name)                                                                                      \
             return NULL;                                                                                     \
+        /* unqualified: the default search_path finds "public" before other schemas */                    \
+        if (!name.schema)                                                                                    \
+            for (T *x = pb_strmap_get(m, name.name); x; x = x->next_same_name)                               \
+                if (!x->name.schema || !strcmp(x->name.schema, "public"))                                    \
+                    return x;                                                                                \
+        /* qualified: that schema; a name recorded unqualified was made in "public" */                     \
         for (T *x = pb_strmap_get(m, name.name); x; x = x->next_same_name)                                   \
-            if (pb_qname_match(x->name, name))                                                               \
+            if (!name.schema || (x->name.schema ? !strcmp(x->name.schema, name.schema)                       \
+                                                : !strcmp(name.schema, "public")))                          \
                 return x;                                                                                    \
         return NULL;                                                                                         \
     }                                                                                                        \
@@ -393,6 +415,9 @@ static void add_column(pb_catalog *cat, pb_cat_table *t, const pb_column *col)
     pb_cat_column *c = put_column(cat, t, col->name);
     c->type = dupt_in(cat->arena, col->type);
     c->not_null = col->not_null || col->primary_key;
+    c->has_default = col->has_default && !col->generated_stored;
+    c->default_vol = c->has_default ? col->default_vol : PB_VOL_NONE;
+    c->generated = col->generated_stored;
     c->part = cat->part;
     c->mig = cat->mig;
 }
@@ -462,11 +487,11 @@ static void link_index(pb_catalog *cat, pb_cat_index *x)
     on_table(cat, x);
 }
 
-static void add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool unique, const char *const *cols,
-                      size_t ncols)
+static pb_cat_index *add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool unique,
+                               const char *const *cols, size_t ncols)
 {
     if (!name.name)
-        return;
+        return NULL;
     pb_cat_index *old = pb_catalog_index(cat, name);
     if (old)
         unlink_index(cat, old);
@@ -480,9 +505,12 @@ static void add_index(pb_catalog *cat, pb_qname name, pb_qname table, bool uniqu
     for (size_t i = 0; i < ncols; i++)
         if (cols[i])
             x->columns[x->ncolumns++] = cp(cat, cols[i]);
+    x->uses = x->columns;
+    x->nuses = x->ncolumns;
     x->part = cat->part;
     x->mig = cat->mig;
     link_index(cat, x);
+    return x;
 }
 
 const pb_cat_index *pb_catalog_table_index(const pb_catalog *cat, pb_qname table, size_t *i)
@@ -503,7 +531,7 @@ static void drop_indexes_of(pb_catalog *cat, pb_qname table, const char *column)
     size_t i = 0;
     const pb_cat_index *x;
     while ((x = pb_catalog_table_index(cat, table, &i)))
-        if (!column || has_str(x->columns, x->ncolumns, column))
+        if (!column || has_str(x->uses, x->nuses, column))
             unlink_index(cat, (pb_cat_index *)x);
 }
 
@@ -867,7 +895,10 @@ static void rename_column(pb_catalog *cat, pb_cat_table *t, const char *from, co
     size_t i = 0;
     const pb_cat_index *x;
     while ((x = pb_catalog_table_index(cat, t->name, &i)))
+    {
         ((pb_cat_index *)x)->columns = renamed(cat, x->columns, x->ncolumns, from, to);
+        ((pb_cat_index *)x)->uses = renamed(cat, x->uses, x->nuses, from, to);
+    }
     pb_ptrvec seqs = {0};
     owned_sequences(cat, t->name, from, &seqs);
     for (size_t k = 0; k < seqs.len; k++)
@@ -939,6 +970,9 @@ static void inherit_columns(pb_catalog *cat, pb_cat_table *t, pb_qname parent)
         pb_cat_column *c = put_column(cat, t, pc->name);
         c->type = pc->type;
         c->not_null = pc->not_null;
+        c->has_default = pc->has_default; /* a partition takes its parent's defaults */
+        c->default_vol = pc->default_vol;
+        c->generated = pc->generated;
         c->part = cat->part;
         c->mig = cat->mig;
     }
@@ -981,9 +1015,14 @@ static void create_table(pb_catalog *cat, const pb_op *op, uint32_t tx)
     if (pb_catalog_table(cat, op->rel))
         drop_relation(cat, op->rel, false, 0);
     pb_cat_table *t = new_table(cat, op->rel, PB_REL_TABLE, true);
+    if (op->temp) {
+        t->temp = true;
+        pb_ptrvec_push(cat->arena, &cat->temps, (void *)&t->name);
+    }
     if (op->partition_of && op->obj.name) {
         inherit_columns(cat, t, op->obj);
         set_parent(cat, t, op->obj);
+        t->default_partition = op->partition_default;
     }
     if (op->partition_strategy) {
         t->partitioned = true;
@@ -1024,6 +1063,10 @@ static void create_view(pb_catalog *cat, const pb_op *op, pb_rel_kind kind)
         t->reads = dup_qnames(cat->arena, op->reads, op->nreads);
         t->nreads = op->nreads;
     }
+    if (op->temp) {
+        t->temp = true;
+        pb_ptrvec_push(cat->arena, &cat->temps, (void *)&t->name);
+    }
     link_table(cat, t);
 }
 
@@ -1048,12 +1091,16 @@ static void alter_table_other(pb_catalog *cat, const pb_op *op, uint32_t tx)
         if (op->obj.name && op->rel.name) {
             pb_cat_table *parent = ensure_table(cat, op->rel);
             parent->partitioned = true; /* only a partitioned table takes partitions */
-            set_parent(cat, ensure_table(cat, op->obj), parent->name);
+            t = ensure_table(cat, op->obj);
+            set_parent(cat, t, parent->name);
+            t->default_partition = op->partition_default;
         }
         break;
     case PB_AT_DETACH_PARTITION:
-        if ((t = pb_catalog_table(cat, op->obj)))
+        if ((t = pb_catalog_table(cat, op->obj))) {
             t->parent = (pb_qname){0};
+            t->default_partition = false;
+        }
         break;
     case PB_AT_ADD_IDENTITY:
         if (op->column && (t = pb_catalog_table(cat, op->rel))) {
@@ -1106,6 +1153,26 @@ static void alter_sequence_op(pb_catalog *cat, const pb_op *op, uint32_t tx)
     }
 }
 
+/* Renames constraint `from` of `t`; with `index`, also the index of the same
+ * name that backs it. */
+static void rename_constraint(pb_catalog *cat, pb_cat_table *t, const char *from, const char *to, bool index)
+{
+    pb_cat_constraint *c = pb_catalog_constraint(t, from);
+    if (!c)
+        return;
+    pb_strmap_del(&t->constraint_map, c->name);
+    c->name = cp(cat, to);
+    pb_strmap_put(cat->arena, &t->constraint_map, c->name, c);
+    if (!index || (c->kind != PB_CON_PRIMARY_KEY && c->kind != PB_CON_UNIQUE && c->kind != PB_CON_EXCLUSION))
+        return;
+    pb_cat_index *x = pb_catalog_index(cat, (pb_qname){t->name.schema, from});
+    if (x) {
+        unlink_index(cat, x);
+        x->name.name = cp(cat, to);
+        link_index(cat, x);
+    }
+}
+
 static void rename_op(pb_catalog *cat, const pb_op *op)
 {
     if (!op->new_name)
@@ -1122,6 +1189,11 @@ static void rename_op(pb_catalog *cat, const pb_op *op)
                (s = pb_catalog_sequence(cat, op->rel))) {
         /* ALTER SEQUENCE (or ALTER TABLE) s RENAME TO */
         rename_sequence(cat, s, op->new_name);
+    } else if (op->object_kind == PB_OBJ_CONSTRAINT && op->rel.name && op->column) {
+        /* RENAME CONSTRAINT: the index behind a PRIMARY KEY, UNIQUE or EXCLUDE
+           constraint is renamed with it (manual: sql-altertable) */
+        if ((t = pb_catalog_table(cat, op->rel)))
+            rename_constraint(cat, t, op->column, op->new_name, true);
     } else if (op->object_kind == PB_OBJ_TYPE) {
         pb_cat_enum *e = pb_catalog_enum(cat, op->obj);
         if (e) {
@@ -1213,6 +1285,15 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
             c->type = dupt_in(cat->arena, op->type);
         }
         break;
+    case PB_OP_SET_DEFAULT:
+    case PB_OP_DROP_DEFAULT: {
+        pb_cat_column *c = pb_catalog_column(pb_catalog_table(cat, op->rel), op->column);
+        if (c) {
+            c->has_default = op->kind == PB_OP_SET_DEFAULT && op->has_default;
+            c->default_vol = c->has_default ? op->default_vol : PB_VOL_NONE;
+        }
+        break;
+    }
     case PB_OP_SET_NOT_NULL:
     case PB_OP_DROP_NOT_NULL: {
         pb_cat_column *c = pb_catalog_column(pb_catalog_table(cat, op->rel), op->column);
@@ -1242,14 +1323,22 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
         /* CREATE INDEX ON t (a, b) is named t_a_b_idx (PostgreSQL's ChooseIndexName, without
            its numbering) */
         const char *iname = op->index_name;
-        if (!iname && op->rel.name)
+        if (!iname && op->rel.name && op->nindex_parts)
+            iname = pb_catalog_default_index_name(cat->arena, op->rel.name,
+                                                  (const char *const *)op->index_parts, op->nindex_parts);
+        else if (!iname && op->rel.name)
             iname = pb_catalog_default_index_name(cat->arena, op->rel.name,
                                                   (const char *const *)op->con_columns, op->ncon_columns);
         if (op->if_not_exists && pb_catalog_index(cat, (pb_qname){op->rel.schema, iname}))
             break;
-        /* a partial index serves no foreign key look-up: record no columns */
-        add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, op->unique,
-                  (const char *const *)op->con_columns, op->partial ? 0 : op->ncon_columns);
+        /* a partial index serves no foreign key look-up: record no key columns (but
+           dropping one of them still drops it) */
+        pb_cat_index *x = add_index(cat, (pb_qname){op->rel.schema, iname}, op->rel, op->unique,
+                                    (const char *const *)op->con_columns, op->partial ? 0 : op->ncon_columns);
+        if (x && op->partial) {
+            x->uses = dup_strs(cat->arena, (const char *const *)op->con_columns, op->ncon_columns);
+            x->nuses = op->ncon_columns;
+        }
         break;
     }
     case PB_OP_DROP_INDEX: {
@@ -1261,9 +1350,14 @@ void pb_catalog_apply(pb_catalog *cat, const pb_op *op, uint32_t tx)
     case PB_OP_RENAME_INDEX: {
         pb_cat_index *x = pb_catalog_index(cat, op->obj);
         if (x && op->new_name) {
+            /* the constraint an index backs is renamed with it (index.c:index_rename) */
+            pb_cat_table *owner = pb_catalog_table(cat, x->table);
+            const char *from = x->name.name;
             unlink_index(cat, x);
             x->name.name = cp(cat, op->new_name);
             link_index(cat, x);
+            if (owner)
+                rename_constraint(cat, owner, from, op->new_name, false);
         }
         break;
     }
@@ -1451,6 +1545,7 @@ pb_catalog *pb_catalog_clone(pb_arena *a, const pb_catalog *src)
         y->name = dupq_in(a, x->name);
         y->table = dupq_in(a, x->table);
         y->columns = dup_strs(a, x->columns, x->ncolumns);
+        y->uses = dup_strs(a, x->uses, x->nuses);
         link_index(c, y);
     }
     n = chain_items(a, &src->sequences, offsetof(pb_cat_sequence, next_same_name), &items);
@@ -1729,4 +1824,41 @@ size_t pb_catalog_diff(pb_arena *a, const pb_catalog *x, const pb_catalog *y, pb
         }
     }
     return d.n;
+}
+
+size_t pb_catalog_list(pb_arena *a, const pb_catalog *cat, pb_cat_list_kind kind, const void ***out)
+{
+    void **items = NULL;
+    size_t n = 0;
+    switch (kind) {
+    case PB_CAT_LIST_TABLES:
+        n = chain_items(a, &cat->tables, offsetof(pb_cat_table, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_INDEXES:
+        n = chain_items(a, &cat->indexes, offsetof(pb_cat_index, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_SEQUENCES:
+        n = chain_items(a, &cat->sequences, offsetof(pb_cat_sequence, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_ENUMS:
+        n = chain_items(a, &cat->enums, offsetof(pb_cat_enum, next_same_name), &items);
+        break;
+    case PB_CAT_LIST_SCHEMAS:
+        items = pb_arena_alloc(a, (cat->schemas.len + 1) * sizeof *items);
+        for (size_t i = 0; i < cat->schemas.cap; i++)
+            if (cat->schemas.keys[i] && cat->schemas.vals[i] && n < cat->schemas.len)
+                items[n++] = cat->schemas.vals[i];
+        break;
+    }
+    *out = (const void **)items;
+    return n;
+}
+
+const pb_cat_table *pb_catalog_default_partition(const pb_catalog *cat, pb_qname parent)
+{
+    size_t i = 0;
+    for (const pb_cat_table *p; (p = pb_catalog_partition(cat, parent, &i)) != NULL;)
+        if (p->default_partition)
+            return p;
+    return NULL;
 }

@@ -30,6 +30,9 @@ typedef struct pb_cat_column {
     const char *name;
     pb_type type;
     bool not_null;
+    bool has_default;          /* a DEFAULT (serial: nextval); not an identity, not DEFAULT NULL */
+    pb_volatility default_vol; /* of that default (PB_VOL_NONE without one) */
+    bool generated;            /* GENERATED ALWAYS AS (...) STORED */
     uint32_t part; /* serial of the part that added it (ADD COLUMN / CREATE TABLE); 0 = before */
     uint32_t mig;  /* index + 1 of the migration that added it */
 } pb_cat_column;
@@ -69,10 +72,12 @@ typedef struct pb_cat_table {
     const char *partition_strategy; /* "range", "list", "hash" (NULL if not known) */
     const char **partition_columns; /* plain key columns */
     size_t npartition_columns;
-    pb_qname parent; /* name NULL: not a partition */
+    pb_qname parent;        /* name NULL: not a partition */
+    bool default_partition; /* the DEFAULT partition of `parent` */
     /* a view or materialized view: the relations its query reads */
     pb_qname *reads;
     size_t nreads;
+    bool temp; /* CREATE TEMP TABLE: gone when the session ends (dropped at the next part) */
     struct pb_cat_table *next_same_name; /* same unqualified name, other schema */
 } pb_cat_table;
 
@@ -82,6 +87,9 @@ typedef struct pb_cat_index {
     bool unique;
     const char **columns; /* its plain key columns in order (expressions are left out) */
     size_t ncolumns;
+    const char **uses; /* the plain key columns, of a partial index too: dropping one of them drops
+                          the index */
+    size_t nuses;
     uint32_t part, mig;
     struct pb_cat_index *next_same_name;
 } pb_cat_index;
@@ -130,6 +138,7 @@ typedef struct pb_catalog {
     size_t ntables;
     uint32_t part;   /* serial of the part being replayed (starts at 1) */
     uint32_t mig;    /* index + 1 of the migration being replayed */
+    pb_ptrvec temps; /* pb_qname* of the temporary tables created in the part being replayed */
     uint32_t tx_seq; /* the last transaction id handed out: ids never repeat across the parts
                         replayed into one catalog, so "added in this transaction" cannot match
                         a transaction of an earlier migration */
@@ -138,6 +147,9 @@ typedef struct pb_catalog {
 /* Starts replaying a new part of migration `mig_index` (0-based): objects
  * created from now on are "new in this part". */
 void pb_catalog_begin_part(pb_catalog *cat, size_t mig_index);
+/* Ends the session of the parts replayed so far: their temporary tables go
+ * (pb_catalog_begin_part does this too). */
+void pb_catalog_end_session(pb_catalog *cat);
 /* Was an object with this `part` serial created in the part being replayed? */
 bool pb_catalog_in_part(const pb_catalog *cat, uint32_t part);
 /* Was an object created by the migration being replayed (up part)? */
@@ -183,6 +195,8 @@ pb_cat_sequence *pb_catalog_sequence(const pb_catalog *cat, pb_qname name);
 /* The sequences owned by a column of `table` (OWNED BY, serial, identity):
  * i-th one, or NULL past the last. Start with *i = 0. */
 const pb_cat_sequence *pb_catalog_owned_sequence(const pb_catalog *cat, pb_qname table, size_t *i);
+/* The DEFAULT partition of `parent`, or NULL. */
+const pb_cat_table *pb_catalog_default_partition(const pb_catalog *cat, pb_qname parent);
 /* Is `rel` a partitioned table (CREATE TABLE ... PARTITION BY, or the
  * target of ATTACH PARTITION)? */
 bool pb_catalog_is_partitioned(const pb_catalog *cat, pb_qname rel);
@@ -222,6 +236,20 @@ const char *pb_catalog_default_constraint_name(pb_arena *a, const char *table, p
 const char *pb_catalog_default_index_name(pb_arena *a, const char *table, const char *const *cols, size_t n);
 /* The implicit sequence of a serial or identity column: "<table>_<column>_seq". */
 const char *pb_catalog_serial_sequence_name(pb_arena *a, const char *table, const char *column);
+
+/* ---- listing --------------------------------------------------------------------- */
+
+typedef enum pb_cat_list_kind {
+    PB_CAT_LIST_TABLES,    /* pb_cat_table * (tables, views, materialized views) */
+    PB_CAT_LIST_INDEXES,   /* pb_cat_index * */
+    PB_CAT_LIST_SEQUENCES, /* pb_cat_sequence * */
+    PB_CAT_LIST_ENUMS,     /* pb_cat_enum * */
+    PB_CAT_LIST_SCHEMAS,   /* pb_cat_object * */
+} pb_cat_list_kind;
+
+/* Every live object of one kind, in no particular order, as an array in
+ * `a` (*out; the objects belong to the catalog). Returns the count. */
+size_t pb_catalog_list(pb_arena *a, const pb_catalog *cat, pb_cat_list_kind kind, const void ***out);
 
 /* ---- snapshots ------------------------------------------------------------------- */
 

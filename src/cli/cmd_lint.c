@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/strmap.h"
@@ -24,13 +25,19 @@
 
 /* Each option documented once: the --help text is generated from this. */
 static const pb_opt_doc opts[] = {
-    {{"format", required_argument, NULL, 'f'}, "FORMAT", "output format: text (default), json, gcc"},
+    {{"format", required_argument, NULL, 'f'},
+     "FORMAT",
+     "output format: text (default), json, gcc, github, sarif, gitlab, junit, checkstyle, rdjson, rdjsonl, "
+     "markdown (docs/usage.md)"},
     {{"pg-version", required_argument, NULL, 'p'},
      "N",
      "PostgreSQL major version of the target server, 11-17 (default 15)"},
     {{"fail-on", required_argument, NULL, 'F'},
      "LEVEL",
-     "exit 1 on findings at or above: error, warning (default), info, none"},
+     "exit 1 on findings at or above: error, warning (default), info, never (none)"},
+    {{"exit-zero", no_argument, NULL, 'Z'},
+     NULL,
+     "exit 0 even with findings (errors reading input still exit 2)"},
     {{"assume-in-transaction", no_argument, NULL, 't'},
      NULL,
      "the migration runner wraps each file in a transaction"},
@@ -58,6 +65,10 @@ static const pb_opt_doc opts[] = {
     {{"jobs", required_argument, NULL, 'j'},
      "N",
      "migration directories linted in parallel (default: number of CPUs)"},
+    {{"config", required_argument, NULL, 'C'},
+     "FILE",
+     "read FILE instead of the nearest .pgbelay.yaml upward from the working directory; options given "
+     "here override it"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -85,6 +96,8 @@ typedef struct inputs {
     size_t len, cap;
     int cur_arg;  /* argument being expanded */
     bool walking; /* ... by walking a directory */
+    /* the configuration: its exclude globs skip walked files */
+    const pb_config *cfg;
 } inputs;
 
 static void add_input(inputs *in, const char *path, const char *display, const char *error)
@@ -119,6 +132,8 @@ static void free_inputs(inputs *in)
 static void add_walked(void *ud, const char *path, const char *error)
 {
     inputs *in = ud;
+    if (!error && pb_config_excluded(in->cfg, path))
+        return;
     if (error)
         add_input(in, NULL, path, error);
     else
@@ -198,6 +213,7 @@ typedef struct job_out {
     pb_result *items;
     size_t n, cap;
     pb_arena *set_arena;
+    char **plans; /* markdown: the plan of items[i] as markdown, or NULL */
 } job_out;
 
 typedef struct work {
@@ -206,6 +222,7 @@ typedef struct work {
     job *jobs;
     size_t njobs;
     bool detect;
+    bool plans; /* markdown: plan the migrations with findings */
     pb_framework framework;
     job_out *results;
     bool *done;
@@ -298,6 +315,20 @@ static struct since *load_since(const char *ref)
     top[strcspn(top, "\n")] = '\0';
     struct since *s = calloc(1, sizeof *s);
     s->arena = pb_arena_new();
+    /* HEAD of a repository without commits yet (a pre-commit hook on the
+       first commit): everything is new, so compare with the empty tree */
+    char empty[128] = "";
+    if (!strcmp(ref, "HEAD")) {
+        FILE *h = popen("git rev-parse -q --verify 'HEAD^{commit}' >/dev/null 2>&1 || "
+                        "git hash-object -t tree /dev/null",
+                        "r");
+        if (h && fgets(empty, sizeof empty, h))
+            empty[strcspn(empty, "\n")] = '\0';
+        if (h)
+            pclose(h);
+        if (empty[0])
+            ref = empty;
+    }
     const char *diff[] = {"git", "-C", top, "diff", "--name-only", "-z", ref, "--", NULL};
     const char *others[] = {"git", "-C", top, "ls-files", "--others", "--exclude-standard", "-z", NULL};
     if (!git_paths(s, top, diff)) {
@@ -368,6 +399,10 @@ static void lint_one(work *w, size_t j, job_out *out)
     pb_migration_set set;
     pb_framework_load(out->set_arena, w->opt, paths, jb->n, w->detect, w->framework, &set);
     pb_lint__set(w->opt, &set, collect, out, w->since ? changed_since : NULL, w->since);
+    if (w->plans && out->n) {
+        out->plans = calloc(out->n, sizeof *out->plans);
+        pb_cli_plan_results(w->opt, &set, out->items, out->n, out->plans);
+    }
 }
 
 /* Workers claim `batch` inputs at a time and store each result; they wake
@@ -438,7 +473,7 @@ int pb_cmd_lint(int argc, char **argv)
     pb_options opt = {0};
     pb_format format = PB_FORMAT_TEXT;
     pb_severity fail_on = PB_SEV_WARNING;
-    bool fail_none = false;
+    bool fail_none = false, exit_zero = false;
     const char *stdin_name = "<stdin>";
     const char *color = "auto";
     long jobs = 0;
@@ -446,6 +481,7 @@ int pb_cmd_lint(int argc, char **argv)
     bool framework_forced = false;
     const char *since_ref = NULL;
     const char *schema_path = NULL;
+    const char *config_path = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -454,7 +490,10 @@ int pb_cmd_lint(int argc, char **argv)
         switch (c) {
         case 'f':
             if (!pb_format_parse(optarg, &format)) {
-                pb_cli_error("unknown --format '%s' (text, json, gcc)", optarg);
+                pb_cli_error(
+                    "unknown --format '%s' (text, json, gcc, github, sarif, gitlab, junit, checkstyle, "
+                    "rdjson, rdjsonl, markdown)",
+                    optarg);
                 return PB_EXIT_ERROR;
             }
             break;
@@ -469,16 +508,18 @@ int pb_cmd_lint(int argc, char **argv)
             break;
         }
         case 'F':
-            if (!strcmp(optarg, "none")) {
+            if (!strcmp(optarg, "none") || !strcmp(optarg, "never")) {
                 fail_none = true;
             } else if (!(fail_on = pb_severity_parse(optarg))) {
-                pb_cli_error("--fail-on must be error, warning, info or none, not '%s'", optarg);
+                pb_cli_error("--fail-on must be error, warning, info or never, not '%s'", optarg);
                 return PB_EXIT_ERROR;
             }
             break;
         case 't': opt.assume_in_transaction = true; break;
+        case 'Z': exit_zero = true; break;
         case 'S': since_ref = optarg; break;
         case 'D': schema_path = optarg; break;
+        case 'C': config_path = optarg; break;
         case 'w':
             if (!pb_framework_parse(optarg, &framework)) {
                 pb_cli_error("unknown --framework '%s' (see 'pgbelay lint --help')", optarg);
@@ -518,6 +559,22 @@ int pb_cmd_lint(int argc, char **argv)
         }
     }
 
+    /* .pgbelay.yaml: its values where no option above set them */
+    pb_config *cfg = pb_cli_config_open(config_path, argc, argv, lo);
+    if (!cfg)
+        return PB_EXIT_ERROR;
+    pb_config_apply(cfg, &opt);
+    if (cfg->from[PB_CS_FORMAT].kind == PB_FROM_FILE)
+        pb_format_parse(cfg->format, &format);
+    if (cfg->from[PB_CS_FAIL_ON].kind == PB_FROM_FILE) {
+        fail_on = cfg->fail_on;
+        fail_none = cfg->fail_never;
+    }
+    if (cfg->from[PB_CS_FRAMEWORK].kind == PB_FROM_FILE) {
+        framework = cfg->framework;
+        framework_forced = true;
+    }
+
     pb_schema *schema = NULL;
     bool schema_problems = false;
     if (schema_path) {
@@ -525,6 +582,7 @@ int pb_cmd_lint(int argc, char **argv)
         if (!(schema = pb_schema_load(&opt, schema_path, &err))) {
             pb_cli_error("--schema: %s", err);
             free(err);
+            pb_config_free(cfg);
             return PB_EXIT_ERROR;
         }
         for (size_t i = 0; pb_schema_problem(schema, i); i++) {
@@ -534,11 +592,22 @@ int pb_cmd_lint(int argc, char **argv)
         opt.schema = schema;
     }
 
-    inputs in = {0};
+    inputs in = {.cfg = cfg};
     bool want_stdin = false;
-    if (optind >= argc) {
+    size_t ncfg_paths = 0;
+    const char *const *cfg_paths = pb_config_paths(cfg, &ncfg_paths);
+    if (optind >= argc && !ncfg_paths) {
         in.walking = true;
         walk_dir(&in, ".");
+    }
+    for (size_t i = 0; optind >= argc && i < ncfg_paths; i++) {
+        struct stat sb;
+        in.cur_arg = -1 - (int)i;
+        in.walking = stat(cfg_paths[i], &sb) == 0 && S_ISDIR(sb.st_mode);
+        if (in.walking)
+            walk_dir(&in, cfg_paths[i]);
+        else
+            add_input(&in, cfg_paths[i], cfg_paths[i], NULL);
     }
     for (int i = optind; i < argc; i++) {
         const char *p = argv[i];
@@ -550,6 +619,7 @@ int pb_cmd_lint(int argc, char **argv)
                 pb_cli_error("'-' (standard input) given twice");
                 free_inputs(&in);
                 pb_schema_free(schema);
+                pb_config_free(cfg);
                 return PB_EXIT_ERROR;
             }
             want_stdin = true;
@@ -569,6 +639,7 @@ int pb_cmd_lint(int argc, char **argv)
         pb_cli_error("cannot read standard input: %s", strerror(errno));
         free_inputs(&in);
         pb_schema_free(schema);
+        pb_config_free(cfg);
         return PB_EXIT_ERROR;
     }
 
@@ -585,6 +656,8 @@ int pb_cmd_lint(int argc, char **argv)
         .color = use_color,
         .pg_version = opt.pg_version ? opt.pg_version : PB_PG_VERSION_DEFAULT,
         .out = stdout,
+        .fail_on = fail_on,
+        .fail_never = fail_none, /* --exit-zero changes the exit code only, not what reports call failing */
     };
     pb_summary sum = {0};
     pb_report_begin(&rp);
@@ -599,6 +672,7 @@ int pb_cmd_lint(int argc, char **argv)
         free_inputs(&in);
         free(stdin_buf);
         pb_schema_free(schema);
+        pb_config_free(cfg);
         return PB_EXIT_ERROR;
     }
     size_t njobs = 0;
@@ -612,6 +686,7 @@ int pb_cmd_lint(int argc, char **argv)
         .jobs = jobv,
         .njobs = njobs,
         .detect = !framework_forced,
+        .plans = format == PB_FORMAT_MARKDOWN,
         .since = since,
         .framework = framework,
         .results = calloc(njobs ? njobs : 1, sizeof(job_out)),
@@ -651,7 +726,10 @@ int pb_cmd_lint(int argc, char **argv)
         }
         for (size_t r = 0; r < out.n; r++) {
             pb_result *res = &out.items[r];
+            rp.plan_md = out.plans ? out.plans[r] : NULL;
             pb_report_file(&rp, res);
+            if (out.plans)
+                free(out.plans[r]);
             sum.files++;
             sum.statements += res->nstatements;
             if (res->status != PB_OK) {
@@ -671,6 +749,7 @@ int pb_cmd_lint(int argc, char **argv)
             pb_result_free(res);
         }
         free(out.items);
+        free(out.plans);
         pb_arena_free(out.set_arena);
         if (started) {
             pthread_mutex_lock(&w.mu);
@@ -701,9 +780,16 @@ int pb_cmd_lint(int argc, char **argv)
     pthread_cond_destroy(&w.done_cv);
     pthread_cond_destroy(&w.room_cv);
     pb_schema_free(schema);
+    pb_config_free(cfg);
     if (any_io || schema_problems)
         return PB_EXIT_ERROR;
-    if (!fail_none && failing > 0)
+    if (!fail_none && !exit_zero && failing > 0)
         return PB_EXIT_FINDINGS;
     return PB_EXIT_OK;
+}
+
+const pb_opt_doc *pb_cli_lint_options(size_t *n)
+{
+    *n = NOPTS;
+    return opts;
 }

@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "config/config.h"
 #include "core/arena.h"
 #include "framework/framework.h"
 #include "framework/write.h"
@@ -46,6 +47,9 @@ static const pb_opt_doc opts[] = {
      "HOW",
      "how a renamed column is kept in sync while old and new code run: trigger (default) or app (dual "
      "writes)"},
+    {{"config", required_argument, NULL, 'C'},
+     "FILE",
+     "read FILE instead of the nearest .pgbelay.yaml upward from the working directory"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -274,7 +278,7 @@ int pb_cmd_plan(int argc, char **argv)
     pb_plan_options po = {0};
     bool json = false, forced = false;
     pb_framework fw = PB_FW_PLAIN;
-    const char *write_dir = NULL, *schema_path = NULL;
+    const char *write_dir = NULL, *schema_path = NULL, *config_path = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -290,6 +294,7 @@ int pb_cmd_plan(int argc, char **argv)
             }
             break;
         case 'W': write_dir = optarg; break;
+        case 'C': config_path = optarg; break;
         case 'w':
             if (!pb_framework_parse(optarg, &fw)) {
                 pb_cli_error("unknown --framework '%s' (see 'pgbelay lint --help')", optarg);
@@ -344,12 +349,23 @@ int pb_cmd_plan(int argc, char **argv)
         pb_cli_error("plan needs a migration file or directory (see 'pgbelay plan --help')");
         return PB_EXIT_ERROR;
     }
+    pb_config *cfg = pb_cli_config_open(config_path, argc, argv, lo);
+    if (!cfg)
+        return PB_EXIT_ERROR;
+    pb_config_apply(cfg, &opt);
+    if (cfg->from[PB_CS_PG_VERSION].kind == PB_FROM_FILE)
+        po.pg_version = cfg->pg_version;
+    if (cfg->from[PB_CS_FRAMEWORK].kind == PB_FROM_FILE) {
+        fw = cfg->framework;
+        forced = true;
+    }
     pb_schema *schema = NULL;
     if (schema_path) {
         char *err;
         if (!(schema = pb_schema_load(&opt, schema_path, &err))) {
             pb_cli_error("--schema: %s", err);
             free(err);
+            pb_config_free(cfg);
             return PB_EXIT_ERROR;
         }
         for (size_t i = 0; pb_schema_problem(schema, i); i++)
@@ -443,6 +459,13 @@ int pb_cmd_plan(int argc, char **argv)
     }
     json_decref(doc);
     pb_schema_free(schema);
+    pb_config_free(cfg);
     pb_thread_cleanup();
     return status;
+}
+
+const pb_opt_doc *pb_cli_plan_options(size_t *n)
+{
+    *n = NOPTS;
+    return opts;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
 #include "rules/rule.h"
 
 int pb_cmd_rules(int argc, char **argv)
@@ -42,6 +43,21 @@ int pb_cmd_explain(int argc, char **argv)
         return argc == 2 ? PB_EXIT_OK : PB_EXIT_ERROR;
     }
     const pb_rule_info *r = pb_rule_find(argv[1]);
+    if (!r && !strncmp(argv[1], "custom:", 7)) {
+        /* a custom rule of the nearest .pgbelay.yaml */
+        static const struct option none[] = {{0}};
+        pb_config *cfg = pb_cli_config_open(NULL, 1, argv, none);
+        if (!cfg)
+            return PB_EXIT_ERROR;
+        const pb_custom_rule *c = pb_config_custom_rule(cfg, argv[1]);
+        if (c)
+            fputs(c->info.explain, stdout);
+        else
+            pb_cli_error("no custom rule '%s' in %s", argv[1],
+                         cfg->path ? cfg->path : "(no .pgbelay.yaml found)");
+        pb_config_free(cfg);
+        return c ? PB_EXIT_OK : PB_EXIT_ERROR;
+    }
     if (!r) {
         pb_cli_error("unknown rule '%s' (see 'pgbelay rules')", argv[1]);
         return PB_EXIT_ERROR;

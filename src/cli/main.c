@@ -26,6 +26,10 @@ static const struct {
      "rewrite risky migrations into expand/contract phases (--write: as migration files)"},
     {"rules", pb_cmd_rules, "list every rule with its code, severity and summary"},
     {"explain", pb_cmd_explain, "print one rule's documentation"},
+    {"config", pb_cmd_config, "print the effective configuration and where each value came from"},
+    {"lsp", pb_cmd_lsp, "language server (LSP) over stdin/stdout for editors (see editors/)"},
+    {"facts", pb_cmd_facts, "print the locks, rewrites and scans pgbelay claims for each statement"},
+    {"catalog", pb_cmd_catalog, "print the schema a migration set builds, as pgbelay replays it"},
 };
 
 static void usage(FILE *f)
@@ -42,6 +46,7 @@ static void usage(FILE *f)
     fprintf(f, "\n"
                "  pgbelay <command> --help   options of a command\n"
                "  pgbelay --version          print the version\n"
+               "  pgbelay --help-man         print the man page (roff; docs/pgbelay.1)\n"
                "\n"
                "exit codes:\n"
                "  0  no findings at or above --fail-on\n"
@@ -59,6 +64,14 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return PB_EXIT_OK;
+    }
+    if (!strcmp(cmd, "--help-man")) { /* docs/pgbelay.1 */
+        const char *names[sizeof commands / sizeof commands[0]], *helps[sizeof commands / sizeof commands[0]];
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            names[i] = commands[i].name;
+            helps[i] = commands[i].help;
+        }
+        return pb_cli_print_man(stdout, names, helps, sizeof commands / sizeof commands[0]);
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("pgbelay %s (PostgreSQL %d grammar via libpg_query)\n", PB_VERSION, 15);

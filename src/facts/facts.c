@@ -130,7 +130,7 @@ static const row rows[] = {
      "[D15 sql-lock]: the default mode is ACCESS EXCLUSIVE; only inside a transaction block"},
     {PB_FACT_CREATE_INDEX, 0, 0, SH, "table", 0, NULL, BUILD,
      "[S15 indexcmds.c:DefineIndex]: ShareLock unless CONCURRENTLY; [D15 explicit-locking]; [E15]"},
-    {PB_FACT_CREATE_INDEX_CONCURRENTLY, 0, 0, SUE, "table", 0, NULL, NOTX,
+    {PB_FACT_CREATE_INDEX_CONCURRENTLY, 0, 0, SUE, "table", 0, NULL, BUILD | NOTX,
      "[D15 sql-createindex] Building Indexes Concurrently; [S15 utility.c]: cannot run inside a transaction "
      "block; [E15]"},
     {PB_FACT_DROP_INDEX, 0, 0, AE, "table", AE, "index", 0,
@@ -140,7 +140,7 @@ static const row rows[] = {
     {PB_FACT_REINDEX, 0, 0, SH, "table", AE, "index", BUILD,
      "[S15 catalog/index.c:reindex_index]; [D15 sql-reindex]: the planner's ACCESS SHARE on every index "
      "makes REINDEX block reads too; [E15]"},
-    {PB_FACT_REINDEX_CONCURRENTLY, 12, 0, SUE, "table", SUE, "index", NOTX,
+    {PB_FACT_REINDEX_CONCURRENTLY, 12, 0, SUE, "table", SUE, "index", BUILD | NOTX,
      "[R12] commit 5dc92b844; [D15 sql-reindex] Rebuilding Indexes Concurrently; [E15]"},
     {PB_FACT_REINDEX_MANY, 0, 0, SH, "each table", AE, "each index", BUILD | NOTX,
      "[S15 indexcmds.c:ExecReindex]: REINDEX SCHEMA/SYSTEM/DATABASE cannot run inside a transaction block"},
@@ -166,6 +166,9 @@ static const row rows[] = {
      "[S15 trigger.c:RemoveTriggerById]: DROP TRIGGER opens its table with AccessExclusiveLock; [E15]"},
     {PB_FACT_POLICY, 0, 0, AE, "table", 0, NULL, 0,
      "[S15 policy.c:CreatePolicy/AlterPolicy/RemovePolicyById]: ACCESS EXCLUSIVE on the table; [E15]"},
+    {PB_FACT_DROP_SCHEMA_CASCADE, 0, 0, AE, "each relation in the schema", 0, NULL, 0,
+     "[D15 sql-dropschema]: CASCADE drops every object in the schema, each relation under ACCESS "
+     "EXCLUSIVE; [E15] tests/pg/facts.py"},
     {PB_FACT_ALTER_SEQUENCE, 10, 0, SRE, "sequence", 0, NULL, 0,
      "[D15 sql-altersequence]: blocks concurrent nextval(), currval(), lastval() and setval()"},
     {PB_FACT_COMMENT, 0, 0, SUE, "object", 0, NULL, 0, "[D15 sql-comment]; [E15]"},
@@ -260,6 +263,7 @@ static const char *const key_names[PB_FACT__COUNT] = {
     K(NON_TRANSACTIONAL),
     K(DROP_TRIGGER),
     K(POLICY),
+    K(DROP_SCHEMA_CASCADE),
 #undef K
 };
 
@@ -454,8 +458,8 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
     }
     case PB_OP_DROP_COLUMN: merge(f, PB_FACT_DROP_COLUMN, v); break;
     case PB_OP_ALTER_COLUMN_TYPE: {
-        pb_type_change tc =
-            pb_facts_type_change(env->old_type, &op->type, op->has_using, op->using_is_column, v);
+        pb_type_change tc = pb_facts_type_change_tz(env->old_type, &op->type, op->has_using,
+                                                    op->using_is_column, v, env->timezone_utc);
         merge(f, tc == PB_TYPECHANGE_CATALOG ? PB_FACT_ALTER_TYPE_CATALOG : PB_FACT_ALTER_TYPE_REWRITE, v);
         break;
     }
@@ -477,6 +481,10 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
         case PB_CON_UNIQUE:
         case PB_CON_PRIMARY_KEY:
             merge(f, op->using_index ? PB_FACT_ADD_UNIQUE_PK_USING_INDEX : PB_FACT_ADD_UNIQUE_PK, v);
+            /* the index is only read, unless it is renamed to the constraint's name
+               (SHARE UPDATE EXCLUSIVE, as ALTER INDEX ... RENAME): [E15] */
+            if (op->using_index && op->con_name && op->index_name && !strcmp(op->con_name, op->index_name))
+                f->other_lock = PB_LOCK_ACCESS_SHARE;
             break;
         case PB_CON_EXCLUSION: merge(f, PB_FACT_ADD_EXCLUSION, v); break;
         default: merge(f, PB_FACT_AT_AE, v);
@@ -525,7 +533,7 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
                 if (pb_facts_row(PB_FACT_REINDEX_CONCURRENTLY, v, &c)) {
                     f->lock = c.lock;
                     f->other_lock = c.other_lock;
-                    f->index_build = false;
+                    f->index_build = c.index_build; /* a concurrent rebuild still builds */
                 }
             }
         } else {
@@ -563,6 +571,14 @@ void pb_facts_for(const pb_op *op, int v, const pb_fact_env *env, pb_fact *f)
     case PB_OP_UPDATE:
     case PB_OP_DELETE: merge(f, PB_FACT_UPDATE_DELETE, v); break;
     case PB_OP_NON_TRANSACTIONAL: merge(f, PB_FACT_NON_TRANSACTIONAL, v); break;
+    case PB_OP_OTHER: /* CREATE POLICY, ALTER POLICY */
+        if (op->object_kind == PB_OBJ_POLICY && op->rel.name)
+            merge(f, PB_FACT_POLICY, v);
+        break;
+    case PB_OP_DROP_SCHEMA:
+        if (op->cascade)
+            merge(f, PB_FACT_DROP_SCHEMA_CASCADE, v);
+        break;
     default: break;
     }
 }

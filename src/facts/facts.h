@@ -89,7 +89,8 @@ typedef enum pb_fact_key {
     PB_FACT_UPDATE_DELETE,
     PB_FACT_NON_TRANSACTIONAL,
     PB_FACT_DROP_TRIGGER,
-    PB_FACT_POLICY, /* DROP POLICY (CREATE/ALTER POLICY are not lowered yet) */
+    PB_FACT_POLICY, /* CREATE / ALTER / DROP POLICY */
+    PB_FACT_DROP_SCHEMA_CASCADE,
     PB_FACT__COUNT
 } pb_fact_key;
 

@@ -120,6 +120,13 @@ typedef struct pb_migration_set {
 void pb_framework_load(pb_arena *a, const pb_options *opt, const char *const *files, size_t nfiles,
                        bool detect, pb_framework fw, pb_migration_set *out);
 
+/* The same, with the file at `overlay_path` (one of `files`, compared as
+ * given) read from text[0..len) instead of the disk: an editor's unsaved
+ * buffer (the language server). `text` is copied. */
+void pb_framework_load_overlay(pb_arena *a, const pb_options *opt, const char *const *files, size_t nfiles,
+                               bool detect, pb_framework fw, const char *overlay_path, const char *text,
+                               size_t len, pb_migration_set *out);
+
 /* Splits one source into parts by the markers of `fw` (goose, dbmate,
  * sql-migrate, tern, node-pg-migrate, liquibase changesets, atlas and
  * graphile-migrate headers) or as a single up part, with the tool's

@@ -874,6 +874,13 @@ static void tern_check_sequence(pb_arena *a, pb_migration_set *out)
 void pb_framework_load(pb_arena *a, const pb_options *opt, const char *const *files, size_t nfiles,
                        bool do_detect, pb_framework fw, pb_migration_set *out)
 {
+    pb_framework_load_overlay(a, opt, files, nfiles, do_detect, fw, NULL, NULL, 0, out);
+}
+
+void pb_framework_load_overlay(pb_arena *a, const pb_options *opt, const char *const *files, size_t nfiles,
+                               bool do_detect, pb_framework fw, const char *overlay_path, const char *text,
+                               size_t len, pb_migration_set *out)
+{
     memset(out, 0, sizeof *out);
     size_t cap = opt && opt->max_file_size ? opt->max_file_size : PB_DEFAULT_MAX_FILE_SIZE;
     entry *e = pb_arena_alloc(a, (nfiles ? nfiles : 1) * sizeof *e);
@@ -886,7 +893,13 @@ void pb_framework_load(pb_arena *a, const pb_options *opt, const char *const *fi
         x->parent = base_of(x->dir);
         size_t size;
         const char *err;
-        pb_status st = pb_source_read(a, x->path, x->path, cap, &x->src, &size, &err);
+        pb_status st = PB_OK;
+        if (overlay_path && !strcmp(overlay_path, x->path)) {
+            x->src = len <= cap && len < UINT32_MAX ? pb_source_new(a, x->path, text, len) : NULL;
+            size = len;
+        } else {
+            st = pb_source_read(a, x->path, x->path, cap, &x->src, &size, &err);
+        }
         if (st != PB_OK) {
             pb_framework__unreadable(a, out, x->path, err, 0);
             continue;

@@ -308,6 +308,10 @@ typedef struct pb_op {
     size_t ncon_columns;
     const char *check_not_null_column; /* CHECK (c IS NOT NULL): c */
     const char *index_name;            /* CREATE INDEX name, USING INDEX name */
+    const char **index_parts;          /* CREATE INDEX: per key element, the name PostgreSQL uses for
+                                          an unnamed index (ChooseIndexColumnNames): the column, or
+                                          for an expression its function name, else "expr" */
+    size_t nindex_parts;
 
     pb_at_kind at;
     pb_object_kind object_kind;
@@ -362,6 +366,7 @@ typedef struct pb_op {
     bool analyze_only;
     bool matview;      /* CREATE MATERIALIZED VIEW (CREATE_TABLE_AS) */
     bool partition_of; /* CREATE TABLE ... PARTITION OF: `obj` is the parent */
+    bool partition_default; /* PARTITION OF ... DEFAULT, ATTACH PARTITION ... DEFAULT */
     bool enum_rename;
     bool temp; /* CREATE TEMP TABLE */
 } pb_op;

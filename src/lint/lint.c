@@ -7,9 +7,11 @@
 
 #include "catalog/catalog.h"
 #include "catalog/journal.h"
+#include "config/config.h"
 #include "core/strmap.h"
 #include "framework/framework.h"
 #include "lint/lint.h"
+#include "lint/suppress.h"
 #include "parse/parse.h"
 #include "rules/pipeline.h"
 #include "rules/rule.h"
@@ -139,9 +141,10 @@ static int diag_cmp(const void *a, const void *b)
 /* Runs the op rules over `ops`. */
 static void run_rules(const pb_options *opt, int v, const pb_source *src, const pb_ops *ops, pb_arena *a,
                       pb_diag_sink *sink, pb_catalog *catp, pb_lint_state st, pb_journal *journal,
-                      pb_journal *undo)
+                      pb_journal *undo, pb_custom_run *custom)
 {
     pb_catalog *cat = catp;
+    const pb_config *cfg = opt ? opt->config : NULL;
     for (size_t i = 0; i < ops->len; i++) {
         const pb_op *op = ops->items[i];
         pb_rule_ctx ctx = {
@@ -157,11 +160,12 @@ static void run_rules(const pb_options *opt, int v, const pb_source *src, const 
         };
         for (size_t r = 0; r < pb_rule_registry_len; r++) {
             const pb_rule_info *ri = pb_rule_registry[r];
-            if (!ri->check || !rule_applies(ri, v))
+            if (!ri->check || !rule_applies(ri, v) || (cfg && !pb_config__severity(cfg, ri, ri->severity)))
                 continue;
             ctx.rule = ri;
             ri->check(&ctx, op);
         }
+        pb_config__run_op(custom, &ctx, op, i == 0 || ops->items[i - 1]->stmt != op->stmt);
         if (journal)
             pb_journal_note(journal, cat, op);
         if (undo)
@@ -183,7 +187,30 @@ typedef struct source_acc {
     bool copied;
     size_t nerrors;
     pb_ptrvec tparts; /* parts with template regions whose names its findings may show */
+    pb_span *stmts;   /* every statement of the source (suppression comments lie outside them) */
+    size_t nstmts, stmts_cap;
 } source_acc;
+
+/* Keeps the statement spans of a parsed part for pb_lint__suppress. */
+static void acc_add_stmts(source_acc *acc, const pb_parse_result *pr)
+{
+    size_t need = acc->nstmts + pr->nstmts + pr->nerrors;
+    if (need > acc->stmts_cap) {
+        size_t cap = acc->stmts_cap ? acc->stmts_cap * 2 : 64;
+        while (cap < need)
+            cap *= 2;
+        pb_span *n = pb_arena_alloc(acc->res->arena, cap * sizeof *n);
+        if (acc->nstmts)
+            memcpy(n, acc->stmts, acc->nstmts * sizeof *n);
+        acc->stmts = n;
+        acc->stmts_cap = cap;
+    }
+    for (size_t i = 0; i < pr->nstmts; i++)
+        acc->stmts[acc->nstmts++] = pr->stmts[i];
+    for (size_t i = 0; i < pr->nerrors; i++)
+        if (pr->errors[i].stmt_end > pr->errors[i].stmt_start)
+            acc->stmts[acc->nstmts++] = (pb_span){pr->errors[i].stmt_start, pr->errors[i].stmt_end};
+}
 
 static void acc_begin(source_acc *acc, pb_source *src, pb_result *res)
 {
@@ -243,6 +270,7 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
                                    pr.nstmts > 0 && pr.stmts[0].start < pr.errors[i].offset);
     acc->nerrors += pr.nerrors;
     acc->res->nstatements += pr.nstmts;
+    acc_add_stmts(acc, &pr);
 
     pb_lint_state st = {0};
     st.tx_id = cat->tx_seq + 1;
@@ -260,7 +288,9 @@ static void lint_part(const pb_options *opt, int v, source_acc *acc, const pb_pa
     }
     memset(acc->sink.per_rule, 0, sizeof acc->sink.per_rule); /* counts are per part */
     pb_catalog_begin_part(cat, mig_index);
-    run_rules(opt, v, acc->src, &pr.ops, pa, &acc->sink, cat, st, journal, undo);
+    pb_custom_run *custom = pb_config__run_begin(opt ? opt->config : NULL, pa);
+    run_rules(opt, v, acc->src, &pr.ops, pa, &acc->sink, cat, st, journal, undo, custom);
+    pb_config__run_end(custom, &acc->sink, acc->src);
     pb_arena_free(pa);
 }
 
@@ -296,11 +326,13 @@ static void lint_migration(const pb_options *opt, int v, source_acc *up_acc, sou
     pb_arena_free(ja);
 }
 
-/* Finishes a source's result: empty-file, order. */
-static void acc_end(source_acc *acc)
+/* Finishes a source's result: empty-file, rule settings and suppressions,
+ * order. */
+static void acc_end(const pb_options *opt, source_acc *acc)
 {
     if (acc->res->nstatements == 0 && acc->nerrors == 0)
         pb_rule__empty_file_emit(&acc->sink);
+    pb_lint__suppress(opt, acc->res->arena, acc->src, acc->stmts, acc->nstmts, &acc->sink);
     if (acc->tparts.len) {
         /* names read from template regions ("xxxxxxxxx") shown as written */
         pb_template_name *names = NULL;
@@ -334,7 +366,7 @@ static void lint_source(const pb_options *opt, pb_result *out)
     pb_catalog *cat = pb_lint__start_catalog(opt, out->arena);
     for (size_t m = 0; m < set.len; m++)
         lint_migration(opt, v, &acc, &acc, set.items[m], cat, m);
-    acc_end(&acc);
+    acc_end(opt, &acc);
 }
 
 /* Replays a part into the catalog without checking it (a migration whose
@@ -385,10 +417,13 @@ pb_catalog *pb_lint__start_catalog(const pb_options *opt, pb_arena *a)
     return cat;
 }
 
+static void lint_migrations(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first,
+                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report,
+                            void *rud);
+
 void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
                   pb_lint_report_fn report, void *rud)
 {
-    int v = norm_version(opt);
     size_t cap = opt && opt->max_file_size ? opt->max_file_size : PB_DEFAULT_MAX_FILE_SIZE;
     for (size_t i = 0; i < set->nunloaded; i++) {
         pb_result res;
@@ -407,20 +442,36 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
         else
             pb_result_free(&res);
     }
+    pb_arena *run = pb_arena_new();
+    lint_migrations(opt, set, pb_lint__start_catalog(opt, run), 0, set->len, emit, ud, report, rud);
+    pb_arena_free(run);
+}
+
+void pb_lint__range(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first, size_t last,
+                    pb_lint_emit_fn emit, void *ud)
+{
+    lint_migrations(opt, set, cat, first, last < set->len ? last : set->len, emit, ud, NULL, NULL);
+}
+
+/* Lints migrations [first, last) of `set` against `cat`: see pb_lint__set. */
+static void lint_migrations(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first,
+                            size_t last_mig, pb_lint_emit_fn emit, void *ud, pb_lint_report_fn report,
+                            void *rud)
+{
+    int v = norm_version(opt);
     /* the last migration that uses each source: its result is complete then */
     pb_arena *run = pb_arena_new();
     pb_strmap last = {0};
-    for (size_t m = 0; m < set->len; m++) {
+    for (size_t m = first; m < last_mig; m++) {
         pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
         for (int k = 0; k < 2; k++)
             if (parts[k])
                 pb_strmap_put(run, &last, parts[k]->src->path, (void *)(uintptr_t)(m + 1));
     }
-    pb_catalog *cat = pb_lint__start_catalog(opt, run);
     source_acc open[4];
     size_t nopen = 0;
     bool layout_reported = false;
-    for (size_t m = 0; m < set->len; m++) {
+    for (size_t m = first; m < last_mig; m++) {
         pb_part *parts[2] = {set->items[m]->up, set->items[m]->down};
         if (report && !report(rud, parts[0]->src->path) && !(parts[1] && report(rud, parts[1]->src->path))) {
             pb_lint__replay_part(parts[0], cat, m, NULL, NULL); /* history only: findings not wanted */
@@ -452,7 +503,7 @@ void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn 
         lint_migration(opt, v, accs[0], accs[1], set->items[m], cat, m);
         for (size_t i = 0; i < nopen;) {
             if ((uintptr_t)pb_strmap_get(&last, open[i].src->path) == m + 1) {
-                acc_end(&open[i]);
+                acc_end(opt, &open[i]);
                 pb_result *res = open[i].res;
                 emit(ud, res);
                 free(res);
@@ -479,6 +530,7 @@ pb_status pb_lint_buffer(const pb_options *opt, const char *display_path, const 
         out->source = pb_source_new(out->arena, display_path, "", 0);
         pb_diag_sink sink = {.arena = out->arena};
         pb_rule__file_too_large_emit(&sink, len, max_size(opt));
+        pb_lint__apply_rule_settings(opt, &sink);
         out->diags = sink.items;
         out->ndiags = sink.len;
         return PB_OK;

@@ -23,6 +23,13 @@ typedef bool (*pb_lint_report_fn)(void *ud, const char *path);
 void pb_lint__set(const pb_options *opt, pb_migration_set *set, pb_lint_emit_fn emit, void *ud,
                   pb_lint_report_fn report, void *rud);
 
+/* Lints migrations [first, last) of `set` against `cat` (the catalog as
+ * the migrations before `first` left it; replayed into, so pass a copy to
+ * keep the original), every finding reported. The language server uses it
+ * to re-lint one migration against a cached catalog of the ones before. */
+void pb_lint__range(const pb_options *opt, pb_migration_set *set, pb_catalog *cat, size_t first, size_t last,
+                    pb_lint_emit_fn emit, void *ud);
+
 /* The text of a part's source as the parser must see it: NUL bytes as
  * spaces, template regions as 'x', erased regions filled (a copy in `a`
  * when anything changes, else the source's own text). The result must be

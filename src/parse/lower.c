@@ -859,6 +859,13 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
             if (cd->raw_default) {
                 op->has_using = true;
                 Node *u = cd->raw_default;
+                /* USING c::<the new type> is the column itself: PostgreSQL adds the same
+                   cast without USING ([E15] tests/pg/facts.py) */
+                if (IsA(u, TypeCast) && ((TypeCast *)u)->arg && IsA(((TypeCast *)u)->arg, ColumnRef)) {
+                    pb_type cast = lower_type(lc, ((TypeCast *)u)->typeName);
+                    if (pb_type_equal(&cast, &op->type))
+                        u = ((TypeCast *)u)->arg;
+                }
                 if (IsA(u, ColumnRef)) {
                     List *f = ((ColumnRef *)u)->fields;
                     op->using_is_column = list_length(f) == 1 && IsA(linitial(f), String) && cmd->name &&
@@ -924,6 +931,7 @@ static void lower_alter_cmd(pb_lower_ctx *lc, const AlterTableStmt *st, const Al
             PartitionCmd *pc = (PartitionCmd *)cmd->def;
             op->obj = rangevar_name(lc, pc->name);
             op->concurrently = pc->concurrent;
+            op->partition_default = pc->bound && pc->bound->is_default;
         }
         break;
     case AT_AddIdentity:
@@ -1064,6 +1072,35 @@ static void lower_drop(pb_lower_ctx *lc, const DropStmt *ds)
     }
 }
 
+/* The name PostgreSQL's FigureColname gives an index expression, as
+ * ChooseIndexColumnNames uses it: a function's name, a column's name, the
+ * type of a cast of something unnamed; "expr" otherwise. */
+static const char *index_expr_name(pb_lower_ctx *lc, Node *e)
+{
+    if (!e)
+        return "expr";
+    switch (nodeTag(e)) {
+    case T_FuncCall: {
+        List *fn = ((FuncCall *)e)->funcname;
+        return list_length(fn) ? dup(lc, strVal(llast(fn))) : "expr";
+    }
+    case T_ColumnRef: {
+        List *f = ((ColumnRef *)e)->fields;
+        return list_length(f) && IsA(llast(f), String) ? dup(lc, strVal(llast(f))) : "expr";
+    }
+    case T_TypeCast: {
+        const char *inner = index_expr_name(lc, ((TypeCast *)e)->arg);
+        TypeName *tn = ((TypeCast *)e)->typeName;
+        if (strcmp(inner, "expr") == 0 && tn && list_length(tn->names))
+            return dup(lc, strVal(llast(tn->names)));
+        return inner;
+    }
+    case T_CoalesceExpr: return "coalesce";
+    case T_CaseExpr: return "case";
+    default: return "expr";
+    }
+}
+
 static void lower_rename(pb_lower_ctx *lc, const RenameStmt *rs)
 {
     static const char *K = "RenameStmt";
@@ -1112,6 +1149,7 @@ static void lower_create_table(pb_lower_ctx *lc, const CreateStmt *cs)
     op->temp = cs->relation && cs->relation->relpersistence == 't';
     if (cs->partbound) {
         op->partition_of = true;
+        op->partition_default = cs->partbound->is_default;
         if (list_length(cs->inhRelations) > 0 && IsA(linitial(cs->inhRelations), RangeVar))
             op->obj = rangevar_name(lc, linitial(cs->inhRelations));
     }
@@ -1337,6 +1375,7 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->rel = rangevar_name(lc, ct->into ? ct->into->rel : NULL);
         op->matview = ct->objtype == OBJECT_MATVIEW;
         op->if_not_exists = ct->if_not_exists;
+        op->temp = ct->into && ct->into->rel && ct->into->rel->relpersistence == 't';
         query_reads(lc, op, ct->query);
         break;
     }
@@ -1377,10 +1416,15 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op->con_columns =
             pb_arena_alloc(lc->arena, ((size_t)list_length(is->indexParams) + 1) * sizeof(char *));
         ListCell *c;
+        op->index_parts =
+            pb_arena_alloc(lc->arena, ((size_t)list_length(is->indexParams) + 1) * sizeof(char *));
         foreach (c, is->indexParams) {
             IndexElem *ie = lfirst(c);
-            if (IsA(ie, IndexElem) && ie->name)
+            if (!IsA(ie, IndexElem))
+                continue;
+            if (ie->name)
                 op->con_columns[k++] = dup(lc, ie->name);
+            op->index_parts[op->nindex_parts++] = ie->name ? dup(lc, ie->name) : index_expr_name(lc, ie->expr);
         }
         op->ncon_columns = k;
         break;
@@ -1462,6 +1506,17 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
         op = new_op(lc, PB_OP_DELETE, K);
         op->rel = rangevar_name(lc, ((DeleteStmt *)n)->relation);
         op->has_where = ((DeleteStmt *)n)->whereClause != NULL;
+        break;
+    case T_CreatePolicyStmt:
+        /* no op kind of its own: facts read the table and the object kind */
+        op = new_op(lc, PB_OP_OTHER, K);
+        op->rel = rangevar_name(lc, ((CreatePolicyStmt *)n)->table);
+        op->object_kind = PB_OBJ_POLICY;
+        break;
+    case T_AlterPolicyStmt:
+        op = new_op(lc, PB_OP_OTHER, K);
+        op->rel = rangevar_name(lc, ((AlterPolicyStmt *)n)->table);
+        op->object_kind = PB_OBJ_POLICY;
         break;
     case T_CreateTrigStmt:
         op = new_op(lc, PB_OP_CREATE_TRIGGER, K);

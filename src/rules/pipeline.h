@@ -58,6 +58,12 @@ void pb_rule__template_names(pb_arena *a, const pb_source *src, uint32_t start, 
 void pb_rule__restore_template_names(pb_arena *a, pb_diag *diags, size_t ndiags, const pb_source *src,
                                      const pb_template_name *names, size_t n);
 
+/* unused-ignore: a suppression comment at `comment` that suppressed nothing. */
+void pb_rule__unused_ignore_emit(pb_diag_sink *sink, pb_span comment, const char *message);
+/* ignore-without-reason: a suppression comment (`keyword` pgbelay-ignore or
+ * pgbelay-ignore-file) without ": reason". */
+void pb_rule__ignore_without_reason_emit(pb_diag_sink *sink, pb_span comment, const char *keyword);
+
 /* First token of [start, end) past blank lines and -- comments. */
 uint32_t pb_rule__part_first_token(const pb_source *src, uint32_t start, uint32_t end);
 

@@ -332,6 +332,161 @@ static const pb_rule_info r_migration_layout = {
     "",
 };
 
+static const pb_rule_example ex_unused_ignore[] = {
+    {true, "-- pgbelay-ignore drop-table: no longer needed\n"
+    "SELECT 1;", 0, false},
+    {true, "-- pgbelay-ignore drop-tabel: typo in the rule id\n"
+    "SET lock_timeout = '5s';\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {true, "SET lock_timeout = '5s';\n"
+    "DROP TABLE legacy_events;\n"
+    "-- pgbelay-ignore drop-table: after the statement, not before\n"
+    "", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "-- pgbelay-ignore drop-table: the table is empty since v2\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {false, "-- pgbelay-ignore-file PB116: scratch tables\n"
+    "SET lock_timeout = '5s';\n"
+    "DROP TABLE legacy_events;\n"
+    "DROP TABLE empty_t;", 0, false},
+};
+
+static const pb_rule_info r_unused_ignore = {
+    .index = 6,
+    .id = "unused-ignore",
+    .code = "PB007",
+    .severity = PB_SEV_WARNING,
+    .summary = "A pgbelay-ignore comment suppresses nothing",
+    .why = "A suppression comment (`-- pgbelay-ignore RULE: reason` before a\n"
+    "statement, `-- pgbelay-ignore-file RULE: reason` anywhere in a file) that\n"
+    "matches no finding is stale or mistaken: the statement was changed or\n"
+    "moved, the rule name is misspelt, or the comment sits after the statement\n"
+    "it meant. Left in place it hides the next real finding of that rule on\n"
+    "that statement without anyone deciding it should. A rule turned off in\n"
+    "`.pgbelay.yaml` is not reported here.\n"
+    "",
+    .instead = "Delete the comment, or fix the rule id or code it names and put it in the\n"
+    "comments directly before the statement it is about:\n"
+    "\n"
+    "    -- pgbelay-ignore drop-column: the column has been unused since v2.3\n"
+    "    ALTER TABLE users DROP COLUMN legacy_flags;\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "source",
+    .examples = ex_unused_ignore,
+    .nexamples = 5,
+    .explain = "PB007 unused-ignore (warning)\n"
+    "A pgbelay-ignore comment suppresses nothing\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A suppression comment (`-- pgbelay-ignore RULE: reason` before a\n"
+    "  statement, `-- pgbelay-ignore-file RULE: reason` anywhere in a file) that\n"
+    "  matches no finding is stale or mistaken: the statement was changed or\n"
+    "  moved, the rule name is misspelt, or the comment sits after the statement\n"
+    "  it meant. Left in place it hides the next real finding of that rule on\n"
+    "  that statement without anyone deciding it should. A rule turned off in\n"
+    "  `.pgbelay.yaml` is not reported here.\n"
+    "\n"
+    "Instead\n"
+    "  Delete the comment, or fix the rule id or code it names and put it in the\n"
+    "  comments directly before the statement it is about:\n"
+    "\n"
+    "      -- pgbelay-ignore drop-column: the column has been unused since v2.3\n"
+    "      ALTER TABLE users DROP COLUMN legacy_flags;\n"
+    "\n"
+    "Flagged\n"
+    "  -- pgbelay-ignore drop-table: no longer needed\n"
+    "  SELECT 1;\n"
+    "  -- pgbelay-ignore drop-tabel: typo in the rule id\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE legacy_events;\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE legacy_events;\n"
+    "  -- pgbelay-ignore drop-table: after the statement, not before\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  -- pgbelay-ignore drop-table: the table is empty since v2\n"
+    "  DROP TABLE legacy_events;\n"
+    "  -- pgbelay-ignore-file PB116: scratch tables\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE legacy_events;\n"
+    "  DROP TABLE empty_t;\n"
+    "",
+};
+
+static const pb_rule_example ex_ignore_without_reason[] = {
+    {true, "SET lock_timeout = '5s';\n"
+    "-- pgbelay-ignore drop-table\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {true, "-- pgbelay-ignore-file drop-table:\n"
+    "SET lock_timeout = '5s';\n"
+    "DROP TABLE legacy_events;", 0, false},
+    {false, "SET lock_timeout = '5s';\n"
+    "-- pgbelay-ignore drop-table: emptied in release 41\n"
+    "DROP TABLE legacy_events;", 0, false},
+};
+
+static const pb_rule_info r_ignore_without_reason = {
+    .index = 7,
+    .id = "ignore-without-reason",
+    .code = "PB008",
+    .severity = PB_SEV_WARNING,
+    .summary = "A pgbelay-ignore comment gives no reason",
+    .why = "A suppression without a reason tells the next reader only that someone\n"
+    "silenced a finding, not why it was safe: whether the table was empty,\n"
+    "the column unused, or the lock acceptable in a maintenance window. The\n"
+    "suppression still applies; this finding asks for the reason. Projects\n"
+    "that do not want reasons set `require-reason: false` in `.pgbelay.yaml`.\n"
+    "",
+    .instead = "Add the reason after a colon:\n"
+    "\n"
+    "    -- pgbelay-ignore drop-table: emptied and unused since release 41\n"
+    "    DROP TABLE legacy_events;\n"
+    "",
+    .lock = "",
+    .pg_min = 0,
+    .pg_max = 0,
+    .stage = "source",
+    .examples = ex_ignore_without_reason,
+    .nexamples = 3,
+    .explain = "PB008 ignore-without-reason (warning)\n"
+    "A pgbelay-ignore comment gives no reason\n"
+    "\n"
+    "PostgreSQL versions: all supported (11-17)\n"
+    "\n"
+    "Why\n"
+    "  A suppression without a reason tells the next reader only that someone\n"
+    "  silenced a finding, not why it was safe: whether the table was empty,\n"
+    "  the column unused, or the lock acceptable in a maintenance window. The\n"
+    "  suppression still applies; this finding asks for the reason. Projects\n"
+    "  that do not want reasons set `require-reason: false` in `.pgbelay.yaml`.\n"
+    "\n"
+    "Instead\n"
+    "  Add the reason after a colon:\n"
+    "\n"
+    "      -- pgbelay-ignore drop-table: emptied and unused since release 41\n"
+    "      DROP TABLE legacy_events;\n"
+    "\n"
+    "Flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  -- pgbelay-ignore drop-table\n"
+    "  DROP TABLE legacy_events;\n"
+    "  -- pgbelay-ignore-file drop-table:\n"
+    "  SET lock_timeout = '5s';\n"
+    "  DROP TABLE legacy_events;\n"
+    "\n"
+    "Not flagged\n"
+    "  SET lock_timeout = '5s';\n"
+    "  -- pgbelay-ignore drop-table: emptied in release 41\n"
+    "  DROP TABLE legacy_events;\n"
+    "",
+};
+
 static const pb_rule_example ex_create_index_non_concurrent[] = {
     {true, "CREATE INDEX users_email_idx ON users (email);", 0, false},
     {true, "CREATE UNIQUE INDEX ON orders (customer_id, number) WHERE deleted_at IS NULL;", 0, false},
@@ -341,7 +496,7 @@ static const pb_rule_example ex_create_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_create_index_non_concurrent = {
-    .index = 6,
+    .index = 8,
     .id = "create-index-non-concurrent",
     .code = "PB101",
     .severity = PB_SEV_WARNING,
@@ -414,7 +569,7 @@ static const pb_rule_example ex_drop_index_non_concurrent[] = {
 };
 
 static const pb_rule_info r_drop_index_non_concurrent = {
-    .index = 7,
+    .index = 9,
     .id = "drop-index-non-concurrent",
     .code = "PB102",
     .severity = PB_SEV_WARNING,
@@ -503,7 +658,7 @@ static const pb_rule_example ex_reindex_non_concurrent[] = {
 };
 
 static const pb_rule_info r_reindex_non_concurrent = {
-    .index = 8,
+    .index = 10,
     .id = "reindex-non-concurrent",
     .code = "PB103",
     .severity = PB_SEV_WARNING,
@@ -605,7 +760,7 @@ static const pb_rule_example ex_non_transactional_in_transaction[] = {
 };
 
 static const pb_rule_info r_non_transactional_in_transaction = {
-    .index = 9,
+    .index = 11,
     .id = "non-transactional-in-transaction",
     .code = "PB104",
     .severity = PB_SEV_ERROR,
@@ -735,7 +890,7 @@ static const pb_rule_example ex_validate_in_same_transaction[] = {
 };
 
 static const pb_rule_info r_validate_in_same_transaction = {
-    .index = 10,
+    .index = 12,
     .id = "validate-in-same-transaction",
     .code = "PB105",
     .severity = PB_SEV_WARNING,
@@ -840,7 +995,7 @@ static const pb_rule_example ex_add_foreign_key_validates[] = {
 };
 
 static const pb_rule_info r_add_foreign_key_validates = {
-    .index = 11,
+    .index = 13,
     .id = "add-foreign-key-validates",
     .code = "PB106",
     .severity = PB_SEV_WARNING,
@@ -944,7 +1099,7 @@ static const pb_rule_example ex_add_check_validates[] = {
 };
 
 static const pb_rule_info r_add_check_validates = {
-    .index = 12,
+    .index = 14,
     .id = "add-check-validates",
     .code = "PB107",
     .severity = PB_SEV_WARNING,
@@ -1039,7 +1194,7 @@ static const pb_rule_example ex_add_unique_builds_index[] = {
 };
 
 static const pb_rule_info r_add_unique_builds_index = {
-    .index = 13,
+    .index = 15,
     .id = "add-unique-builds-index",
     .code = "PB108",
     .severity = PB_SEV_WARNING,
@@ -1142,7 +1297,7 @@ static const pb_rule_example ex_set_not_null_scans[] = {
 };
 
 static const pb_rule_info r_set_not_null_scans = {
-    .index = 14,
+    .index = 16,
     .id = "set-not-null-scans",
     .code = "PB109",
     .severity = PB_SEV_WARNING,
@@ -1248,7 +1403,7 @@ static const pb_rule_example ex_add_column_rewrites[] = {
 };
 
 static const pb_rule_info r_add_column_rewrites = {
-    .index = 15,
+    .index = 17,
     .id = "add-column-rewrites",
     .code = "PB110",
     .severity = PB_SEV_WARNING,
@@ -1390,7 +1545,7 @@ static const pb_rule_example ex_add_column_not_null_no_default[] = {
 };
 
 static const pb_rule_info r_add_column_not_null_no_default = {
-    .index = 16,
+    .index = 18,
     .id = "add-column-not-null-no-default",
     .code = "PB111",
     .severity = PB_SEV_WARNING,
@@ -1495,7 +1650,7 @@ static const pb_rule_example ex_alter_column_type_rewrites[] = {
 };
 
 static const pb_rule_info r_alter_column_type_rewrites = {
-    .index = 17,
+    .index = 19,
     .id = "alter-column-type-rewrites",
     .code = "PB112",
     .severity = PB_SEV_WARNING,
@@ -1518,9 +1673,15 @@ static const pb_rule_info r_alter_column_type_rewrites = {
     "`varchar(n)`, any `char(n)` change, and any `USING` expression other than\n"
     "the column itself. pgbelay knows the old type when the column was created\n"
     "or changed earlier in the same file; otherwise it cannot tell and warns.\n"
+    "Even a catalog-only change rebuilds an index on the column when its\n"
+    "operator class changes (`timestamp` to `timestamptz`). A column in a\n"
+    "foreign key (on either side) has the constraint rebuilt: ACCESS EXCLUSIVE\n"
+    "on the other table as well, and the referencing rows checked again.\n"
     "(PostgreSQL manual: sql-altertable, Notes; tablecmds.c\n"
-    "ATColumnChangeRequiresRewrite; the typmod support functions of varchar,\n"
-    "numeric, varbit and the date/time types.)\n"
+    "ATColumnChangeRequiresRewrite, ATPostAlterTypeCleanup; indexcmds.c\n"
+    "CheckIndexCompatible; the typmod support functions of varchar, numeric,\n"
+    "varbit and the date/time types; observed on PostgreSQL 15 by\n"
+    "tests/pg/facts.py.)\n"
     "",
     .instead = "Use expand and contract: add a new column of the new type, keep it in sync\n"
     "(a trigger or the application writes both), backfill it in batches, switch\n"
@@ -1565,9 +1726,15 @@ static const pb_rule_info r_alter_column_type_rewrites = {
     "  `varchar(n)`, any `char(n)` change, and any `USING` expression other than\n"
     "  the column itself. pgbelay knows the old type when the column was created\n"
     "  or changed earlier in the same file; otherwise it cannot tell and warns.\n"
+    "  Even a catalog-only change rebuilds an index on the column when its\n"
+    "  operator class changes (`timestamp` to `timestamptz`). A column in a\n"
+    "  foreign key (on either side) has the constraint rebuilt: ACCESS EXCLUSIVE\n"
+    "  on the other table as well, and the referencing rows checked again.\n"
     "  (PostgreSQL manual: sql-altertable, Notes; tablecmds.c\n"
-    "  ATColumnChangeRequiresRewrite; the typmod support functions of varchar,\n"
-    "  numeric, varbit and the date/time types.)\n"
+    "  ATColumnChangeRequiresRewrite, ATPostAlterTypeCleanup; indexcmds.c\n"
+    "  CheckIndexCompatible; the typmod support functions of varchar, numeric,\n"
+    "  varbit and the date/time types; observed on PostgreSQL 15 by\n"
+    "  tests/pg/facts.py.)\n"
     "\n"
     "Instead\n"
     "  Use expand and contract: add a new column of the new type, keep it in sync\n"
@@ -1612,7 +1779,7 @@ static const pb_rule_example ex_rename_column[] = {
 };
 
 static const pb_rule_info r_rename_column = {
-    .index = 18,
+    .index = 20,
     .id = "rename-column",
     .code = "PB113",
     .severity = PB_SEV_WARNING,
@@ -1699,7 +1866,7 @@ static const pb_rule_example ex_rename_table[] = {
 };
 
 static const pb_rule_info r_rename_table = {
-    .index = 19,
+    .index = 21,
     .id = "rename-table",
     .code = "PB114",
     .severity = PB_SEV_WARNING,
@@ -1790,7 +1957,7 @@ static const pb_rule_example ex_drop_column[] = {
 };
 
 static const pb_rule_info r_drop_column = {
-    .index = 20,
+    .index = 22,
     .id = "drop-column",
     .code = "PB115",
     .severity = PB_SEV_WARNING,
@@ -1881,7 +2048,7 @@ static const pb_rule_example ex_drop_table[] = {
 };
 
 static const pb_rule_info r_drop_table = {
-    .index = 21,
+    .index = 23,
     .id = "drop-table",
     .code = "PB116",
     .severity = PB_SEV_WARNING,
@@ -1966,7 +2133,7 @@ static const pb_rule_example ex_drop_schema[] = {
 };
 
 static const pb_rule_info r_drop_schema = {
-    .index = 22,
+    .index = 24,
     .id = "drop-schema",
     .code = "PB117",
     .severity = PB_SEV_WARNING,
@@ -2053,7 +2220,7 @@ static const pb_rule_example ex_truncate[] = {
 };
 
 static const pb_rule_info r_truncate = {
-    .index = 23,
+    .index = 25,
     .id = "truncate",
     .code = "PB118",
     .severity = PB_SEV_WARNING,
@@ -2136,7 +2303,7 @@ static const pb_rule_example ex_vacuum_full[] = {
 };
 
 static const pb_rule_info r_vacuum_full = {
-    .index = 24,
+    .index = 26,
     .id = "vacuum-full",
     .code = "PB119",
     .severity = PB_SEV_WARNING,
@@ -2213,7 +2380,7 @@ static const pb_rule_example ex_cluster[] = {
 };
 
 static const pb_rule_info r_cluster = {
-    .index = 25,
+    .index = 27,
     .id = "cluster",
     .code = "PB120",
     .severity = PB_SEV_WARNING,
@@ -2290,7 +2457,7 @@ static const pb_rule_example ex_refresh_matview_non_concurrent[] = {
 };
 
 static const pb_rule_info r_refresh_matview_non_concurrent = {
-    .index = 26,
+    .index = 28,
     .id = "refresh-matview-non-concurrent",
     .code = "PB121",
     .severity = PB_SEV_WARNING,
@@ -2375,7 +2542,7 @@ static const pb_rule_example ex_detach_partition_non_concurrent[] = {
 };
 
 static const pb_rule_info r_detach_partition_non_concurrent = {
-    .index = 27,
+    .index = 29,
     .id = "detach-partition-non-concurrent",
     .code = "PB122",
     .severity = PB_SEV_WARNING,
@@ -2466,7 +2633,7 @@ static const pb_rule_example ex_lock_table[] = {
 };
 
 static const pb_rule_info r_lock_table = {
-    .index = 28,
+    .index = 30,
     .id = "lock-table",
     .code = "PB123",
     .severity = PB_SEV_WARNING,
@@ -2565,7 +2732,7 @@ static const pb_rule_example ex_missing_lock_timeout[] = {
 };
 
 static const pb_rule_info r_missing_lock_timeout = {
-    .index = 29,
+    .index = 31,
     .id = "missing-lock-timeout",
     .code = "PB124",
     .severity = PB_SEV_WARNING,
@@ -2684,9 +2851,9 @@ static const pb_rule_example ex_narrowing_type_change[] = {
     "ALTER TABLE users ALTER COLUMN age TYPE smallint;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
     "BEGIN;\n"
-    "ALTER TABLE f ALTER COLUMN url TYPE text;\n"
-    "UPDATE f SET url = substr(url, 1, 1024);\n"
-    "ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "ALTER TABLE legacy_settings ALTER COLUMN value TYPE text;\n"
+    "UPDATE legacy_settings SET value = substr(value, 1, 1024);\n"
+    "ALTER TABLE legacy_settings ALTER COLUMN value TYPE varchar(1024);\n"
     "COMMIT;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
     "SET TimeZone = 'UTC';\n"
@@ -2695,7 +2862,7 @@ static const pb_rule_example ex_narrowing_type_change[] = {
 };
 
 static const pb_rule_info r_narrowing_type_change = {
-    .index = 30,
+    .index = 32,
     .id = "narrowing-type-change",
     .code = "PB125",
     .severity = PB_SEV_WARNING,
@@ -2877,9 +3044,9 @@ static const pb_rule_info r_narrowing_type_change = {
     "  ALTER TABLE users ALTER COLUMN age TYPE smallint;\n"
     "  SET lock_timeout = '5s';\n"
     "  BEGIN;\n"
-    "  ALTER TABLE f ALTER COLUMN url TYPE text;\n"
-    "  UPDATE f SET url = substr(url, 1, 1024);\n"
-    "  ALTER TABLE f ALTER COLUMN url TYPE varchar(1024);\n"
+    "  ALTER TABLE legacy_settings ALTER COLUMN value TYPE text;\n"
+    "  UPDATE legacy_settings SET value = substr(value, 1, 1024);\n"
+    "  ALTER TABLE legacy_settings ALTER COLUMN value TYPE varchar(1024);\n"
     "  COMMIT;\n"
     "  SET lock_timeout = '5s';\n"
     "  SET TimeZone = 'UTC';\n"
@@ -2913,7 +3080,7 @@ static const pb_rule_example ex_foreign_key_without_index[] = {
 };
 
 static const pb_rule_info r_foreign_key_without_index = {
-    .index = 31,
+    .index = 33,
     .id = "foreign-key-without-index",
     .code = "PB126",
     .severity = PB_SEV_WARNING,
@@ -3048,7 +3215,7 @@ static const pb_rule_example ex_missing_rollback[] = {
 };
 
 static const pb_rule_info r_missing_rollback = {
-    .index = 32,
+    .index = 34,
     .id = "missing-rollback",
     .code = "PB127",
     .severity = PB_SEV_WARNING,
@@ -3166,7 +3333,7 @@ static const pb_rule_example ex_backfill_in_schema_migration[] = {
 };
 
 static const pb_rule_info r_backfill_in_schema_migration = {
-    .index = 33,
+    .index = 35,
     .id = "backfill-in-schema-migration",
     .code = "PB128",
     .severity = PB_SEV_WARNING,
@@ -3307,12 +3474,12 @@ static const pb_rule_example ex_expand_and_contract_in_one_migration[] = {
     {false, "CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "ALTER TABLE drafts DROP COLUMN body;", 0, false},
     {false, "SET lock_timeout = '5s';\n"
-    "DROP TABLE old_exports;\n"
-    "DELETE FROM jobs WHERE name = 'export_old';", 0, false},
+    "DROP TABLE legacy_events;\n"
+    "DELETE FROM audit_log WHERE event = 'legacy_export';", 0, false},
 };
 
 static const pb_rule_info r_expand_and_contract_in_one_migration = {
-    .index = 34,
+    .index = 36,
     .id = "expand-and-contract-in-one-migration",
     .code = "PB129",
     .severity = PB_SEV_WARNING,
@@ -3437,8 +3604,8 @@ static const pb_rule_info r_expand_and_contract_in_one_migration = {
     "  CREATE TABLE drafts (id bigint PRIMARY KEY, body text);\n"
     "  ALTER TABLE drafts DROP COLUMN body;\n"
     "  SET lock_timeout = '5s';\n"
-    "  DROP TABLE old_exports;\n"
-    "  DELETE FROM jobs WHERE name = 'export_old';\n"
+    "  DROP TABLE legacy_events;\n"
+    "  DELETE FROM audit_log WHERE event = 'legacy_export';\n"
     "",
 };
 
@@ -3473,7 +3640,7 @@ static const pb_rule_example ex_rollback_does_not_undo[] = {
 };
 
 static const pb_rule_info r_rollback_does_not_undo = {
-    .index = 35,
+    .index = 37,
     .id = "rollback-does-not-undo",
     .code = "PB130",
     .severity = PB_SEV_WARNING,
@@ -3586,7 +3753,7 @@ static const pb_rule_example ex_rollback_cannot_restore_data[] = {
 };
 
 static const pb_rule_info r_rollback_cannot_restore_data = {
-    .index = 36,
+    .index = 38,
     .id = "rollback-cannot-restore-data",
     .code = "PB131",
     .severity = PB_SEV_WARNING,
@@ -3685,7 +3852,7 @@ static const pb_rule_example ex_concurrently_retry_unsafe[] = {
 };
 
 static const pb_rule_info r_concurrently_retry_unsafe = {
-    .index = 37,
+    .index = 39,
     .id = "concurrently-retry-unsafe",
     .code = "PB132",
     .severity = PB_SEV_WARNING,
@@ -3773,6 +3940,8 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_file_too_large,
     &r_empty_file,
     &r_migration_layout,
+    &r_unused_ignore,
+    &r_ignore_without_reason,
     &r_create_index_non_concurrent,
     &r_drop_index_non_concurrent,
     &r_reindex_non_concurrent,
@@ -3807,4 +3976,4 @@ const pb_rule_info *const pb_rule_registry[] = {
     &r_concurrently_retry_unsafe,
 };
 
-const size_t pb_rule_registry_len = 38;
+const size_t pb_rule_registry_len = 40;

@@ -27,6 +27,14 @@ pb_severity pb_rule_default_severity(const pb_rule_info *r)
 {
     return r->severity;
 }
+const char *pb_rule_why(const pb_rule_info *r)
+{
+    return r->why ? r->why : "";
+}
+const char *pb_rule_instead(const pb_rule_info *r)
+{
+    return r->instead ? r->instead : "";
+}
 
 const pb_rule_info *const *pb_rules(size_t *n)
 {

@@ -1,0 +1,4 @@
+CREATE TABLE "BadName" (id int);
+TRUNCATE "BadName";
+-- pgbelay-ignore drop-column: nothing
+SELECT 1;

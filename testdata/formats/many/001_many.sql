@@ -1,0 +1,1 @@
+CREATE TABLE big (a int, b int, c int);

@@ -1,0 +1,15 @@
+CREATE INDEX big_1 ON big (a);
+CREATE INDEX big_2 ON big (a);
+CREATE INDEX big_3 ON big (a);
+CREATE INDEX big_4 ON big (a);
+CREATE INDEX big_5 ON big (a);
+CREATE INDEX big_6 ON big (a);
+CREATE INDEX big_7 ON big (a);
+CREATE INDEX big_8 ON big (a);
+CREATE INDEX big_9 ON big (a);
+CREATE INDEX big_10 ON big (a);
+CREATE INDEX big_11 ON big (a);
+CREATE INDEX big_12 ON big (a);
+BEGIN;
+CREATE INDEX CONCURRENTLY big_b ON big (b);
+COMMIT;
