@@ -64,6 +64,8 @@ static bool sanitized(void)
 /* Runs pgbelay ARGV... in `cwd`, stdout and stderr into files of `cwd`
  * (so a child that drops to the nobody user can still write them: they
  * are opened before it does). `env` is one "NAME=VALUE" to add, or NULL. */
+static const char *hrun_stdin; /* file to give as standard input, or NULL: /dev/null */
+
 static void hrun(hres *r, const char *cwd, bool as_nobody, const char *env, const char *const *argv)
 {
     memset(r, 0, sizeof *r);
@@ -81,7 +83,7 @@ static void hrun(hres *r, const char *cwd, bool as_nobody, const char *env, cons
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
+        int in = open(hrun_stdin ? hrun_stdin : "/dev/null", O_RDONLY);
         int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
@@ -615,6 +617,129 @@ static void vanishing_file(const char *base)
     pb_arena_free(a);
 }
 
+/* ---- configuration and language server ------------------------------------------ */
+
+static bool rss_ok(const hres *r, long mb)
+{
+    long bound_kb = (mb * (sanitized() ? 4 : 1) + (sanitized() ? 512 : 0)) * 1024;
+    return T.quick || r->rss_kb <= bound_kb;
+}
+
+static bool ended_by_itself(const hres *r)
+{
+    return !r->timed_out && !r->sig && !strstr(r->err, "Sanitizer") && !strstr(r->err, "runtime error:");
+}
+
+/* A YAML alias bomb in .pgbelay.yaml: nine levels of nine aliases (10^9
+ * leaves if expanded). libyaml's loader keeps aliases as references, and
+ * every key is unknown or of the wrong type: exit 2 at once, each problem
+ * with its line and column, in bounded memory. */
+static void yaml_alias_bomb(const char *base)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/bomb", base);
+    rm_tree(dir);
+    mkdir(dir, 0755);
+    char y[4096];
+    size_t k = (size_t)snprintf(y, sizeof y, "x0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+        k += (size_t)snprintf(y + k, sizeof y - k, "x%d: &a%d [", i, i);
+        for (int j = 0; j < 9; j++)
+            k += (size_t)snprintf(y + k, sizeof y - k, "%s*a%d", j ? ", " : "", i - 1);
+        k += (size_t)snprintf(y + k, sizeof y - k, "]\n");
+    }
+    k += (size_t)snprintf(y + k, sizeof y - k, "exclude: *a9\n");
+    OK(put(dir, "bomb.yaml", y, k) && put(dir, "mig/001_before.sql", BEFORE, strlen(BEFORE)));
+    hres r;
+    hrun(&r, dir, false, NULL,
+         (const char *const[]){"lint", "--format", "gcc", "--config", "bomb.yaml", "mig", NULL});
+    CHECK_(ended_by_itself(&r), "alias bomb: pgbelay did not end by itself; stderr: %.1000s", r.err);
+    INT_EQ(r.exit_code, 2);
+    CHECK_(
+        strstr(r.err, "bomb.yaml:1:1: unknown key 'x0'") &&
+            strstr(r.err, "bomb.yaml:9:5: each entry of 'exclude' must be a non-empty string, not a list") &&
+            strstr(r.err, "pgbelay: 19 errors in the configuration bomb.yaml"),
+        "alias bomb: each problem with its location; stderr: %.1000s", r.err);
+    CHECK_(rss_ok(&r, 64), "alias bomb: peak RSS %ld KB", r.rss_kb);
+    hres_free(&r);
+}
+
+/* A catastrophic custom-rule regex ((a+)+$ over a long run of a's,
+ * testdata/config/catastrophic.*): the match stops at the PCRE2 match
+ * limit and says so at the statement; the other files' findings under the
+ * same config are as without the hostile file. */
+static void catastrophic_regex(const char *base)
+{
+    char yaml_path[PATH_MAX], sql_path[PATH_MAX];
+    snprintf(yaml_path, sizeof yaml_path, "%s/testdata/config/catastrophic.yaml", T.root);
+    snprintf(sql_path, sizeof sql_path, "%s/testdata/config/catastrophic.sql", T.root);
+    size_t yl = 0, sl = 0;
+    char *yaml = tst_read_file(yaml_path, &yl), *sql = tst_read_file(sql_path, &sl);
+    CHECK_(yaml && sql, "cannot read testdata/config/catastrophic.*");
+    char *outs[2] = {NULL, NULL};
+    for (int with = 0; with < 2 && yaml && sql; with++) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s/regex%d", base, with);
+        rm_tree(dir);
+        mkdir(dir, 0755);
+        OK(put(dir, "cfg.yaml", yaml, yl) && put(dir, "mig/001_before.sql", BEFORE, strlen(BEFORE)) &&
+           put(dir, "other/after.sql", AFTER, strlen(AFTER)) && (!with || put(dir, HOSTILE, sql, sl)));
+        hres r;
+        hrun(&r, dir, false, NULL,
+             (const char *const[]){"lint", "--format", "gcc", "--config", "cfg.yaml", "mig", "other", NULL});
+        CHECK_(ended_by_itself(&r), "catastrophic regex: pgbelay did not end by itself; stderr: %.1000s",
+               r.err);
+        INT_EQ(r.exit_code, 1);
+        if (with) {
+            CHECK_(strstr(r.out, HOSTILE ":2:1: error: custom rule custom:catastrophic stopped matching its "
+                                         "pattern '(a+)+$' here: match limit exceeded"),
+                   "catastrophic regex: the stop is reported at the statement; stdout: %.1500s", r.out);
+            CHECK_(rss_ok(&r, 64), "catastrophic regex: peak RSS %ld KB", r.rss_kb);
+        }
+        outs[with] = witness_lines(r.out);
+        hres_free(&r);
+    }
+    if (outs[0] && outs[1])
+        CHECK_(!strcmp(outs[0], outs[1]) && *outs[0],
+               "catastrophic regex: the normal files' findings changed:\n--- with it:\n%s--- without:\n%s",
+               outs[1], outs[0]);
+    free(outs[0]);
+    free(outs[1]);
+    free(yaml);
+    free(sql);
+}
+
+/* `pgbelay lsp` given a message whose header claims a 2 GB body, after an
+ * initialize request: the initialize answer comes, the refusal is logged
+ * with the length, nothing near 2 GB is allocated, and the server ends at
+ * the end of its input (status 1: no shutdown came, LSP 3.17 "exit"). */
+static void lsp_2gb_body(const char *base)
+{
+    char dir[PATH_MAX], in[PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/lsp", base);
+    rm_tree(dir);
+    mkdir(dir, 0755);
+    static const char init[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                               "{\"processId\":null,\"rootUri\":null,\"capabilities\":{}}}";
+    char msg[1024];
+    int n = snprintf(msg, sizeof msg, "Content-Length: %zu\r\n\r\n%sContent-Length: 2147483648\r\n\r\n{}",
+                     sizeof init - 1, init);
+    snprintf(in, sizeof in, "%s/in", dir);
+    OK(write_all(in, msg, (size_t)n));
+    hres r;
+    hrun_stdin = in;
+    hrun(&r, dir, false, NULL, (const char *const[]){"lsp", NULL});
+    hrun_stdin = NULL;
+    CHECK_(ended_by_itself(&r), "lsp 2 GB: the server did not end by itself; stderr: %.1000s", r.err);
+    INT_EQ(r.exit_code, 1);
+    CHECK_(strstr(r.out, "\"id\":1") && strstr(r.out, "\"capabilities\""),
+           "lsp 2 GB: the initialize request is answered; stdout: %.500s", r.out);
+    CHECK_(strstr(r.err, "2147483648 bytes is over the limit"),
+           "lsp 2 GB: the refusal is logged; stderr: %.500s", r.err);
+    CHECK_(rss_ok(&r, 64), "lsp 2 GB: peak RSS %ld KB", r.rss_kb);
+    hres_free(&r);
+}
+
 void test_hostile(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -648,5 +773,8 @@ void test_hostile(void)
     free(baseline);
     plan_write_escape(base);
     vanishing_file(base);
+    yaml_alias_bomb(base);
+    catastrophic_regex(base);
+    lsp_2gb_body(base);
     rm_tree(base);
 }
