@@ -112,6 +112,22 @@ static void collect(void *ud, pb_result *res)
     c->v[c->n++] = *res;
 }
 
+/* The directory of the file at `path` ("." for a bare name), malloc'd. */
+static char *own_dir(const char *path)
+{
+    char *k = strdup(path);
+    char *slash = k ? strrchr(k, '/') : NULL;
+    if (!k)
+        return NULL;
+    if (!slash)
+        strcpy(k, ".");
+    else if (slash == k)
+        k[1] = '\0';
+    else
+        *slash = '\0';
+    return k;
+}
+
 /* ---- output ------------------------------------------------------------------------ */
 
 static const char *lock_effect(pb_lock_mode m)
@@ -371,7 +387,10 @@ int pb_cmd_plan(int argc, char **argv)
             pb_cli_walk_sql(arg, add_file, &ctx);
             pb_cli_walk_sql(arg, add_file, &targets);
         } else {
-            char *dir = pb_cli_set_dir(arg);
+            /* a migration.sql or up.sql is one folder of a Prisma or Diesel
+               set, unless --framework names a tool whose migrations are
+               files of one directory (plain SQL): then that directory */
+            char *dir = forced && fw != PB_FW_PRISMA && fw != PB_FW_DIESEL ? own_dir(arg) : pb_cli_set_dir(arg);
             pb_cli_walk_sql(dir, add_file, &ctx);
             free(dir);
             add_file(&ctx, arg, NULL);
