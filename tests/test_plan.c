@@ -1,5 +1,12 @@
 /* Plan proofs over every case of testdata/plan/ (each a directory with one
- * migration, planned against testdata/plan/seed.sql):
+ * migration, planned against testdata/plan/seed.sql) and of
+ * testdata/plan/e2e/ (migration.sql against the case's own seed.sql):
+ *   - replaying the phases in order through pgbelay's catalog gives the
+ *     catalog the original migration gives (helper triggers, functions and
+ *     checks are gone by the end; indexes the plan adds on purpose, listed
+ *     in pb_plan.added_indexes, are allowed), and every phase followed by
+ *     its down part gives back the catalog from before the phase
+ *     (constraint validity aside: a VALIDATE cannot be undone);
  *   - every generated statement (deploy and rollback) parses;
  *   - the phases, written as plain-SQL migrations and linted as a set with
  *     the same seed, give no finding at warning level or above, except the
@@ -15,6 +22,8 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "core/buf.h"
+#include "source/source.h"
 #include "framework/framework.h"
 #include "framework/write.h"
 #include "lint/lint.h"
@@ -46,15 +55,115 @@ static void free_results(results *r)
     memset(r, 0, sizeof *r);
 }
 
+/* ---- catalog proof ----------------------------------------------------------------- */
+
+typedef struct replay_ctx {
+    const char *what;
+    size_t errors;
+} replay_ctx;
+
+static void replay_error(void *ud, uint32_t offset, const char *message)
+{
+    replay_ctx *r = ud;
+    r->errors++;
+    CHECK_(false, "%s: does not parse at byte %u: %s", r->what, offset, message);
+}
+
+/* Replays SQL statements into `cat` as migration `mig`, as pgbelay replays
+ * a migration file. */
+static void replay_sql(pb_arena *a, pb_catalog *cat, const char *const *sql, size_t n, size_t mig,
+                       const char *what)
+{
+    pb_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        pb_buf_puts(&b, sql[i]);
+        pb_buf_putc(&b, '\n');
+    }
+    pb_source *src = pb_source_new(a, what, b.data ? b.data : "", b.len);
+    pb_part *part = pb_framework__part(a, src, 0, (uint32_t)b.len, false, PB_TX_NONE, NULL);
+    replay_ctx r = {what, 0};
+    pb_lint__replay_part(part, cat, mig, replay_error, &r);
+    pb_buf_release(&b);
+}
+
+/* Every constraint marked validated: undoing a VALIDATE CONSTRAINT is a
+ * no-op by design (PostgreSQL cannot mark a constraint NOT VALID again),
+ * so the rollback proof compares catalogs without validity. */
+static void erase_validity(pb_catalog *cat)
+{
+    const pb_strmap *m = &cat->tables;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i] || !m->vals[i])
+            continue;
+        for (pb_cat_table *t = m->vals[i]; t; t = t->next_same_name)
+            for (size_t k = 0; k < t->constraints.len; k++)
+                ((pb_cat_constraint *)t->constraints.items[k])->validated = true;
+    }
+}
+
+typedef struct diffs {
+    const char *label;
+    size_t n;
+    const pb_plan *pl; /* final comparison: indexes the plan adds on purpose are expected */
+} diffs;
+
+static void on_diff(void *ud, const char *d)
+{
+    diffs *x = ud;
+    for (size_t i = 0; x->pl && i < x->pl->nadded_indexes; i++) {
+        char want[512];
+        snprintf(want, sizeof want, "index \"%s\" is only in the second catalog", x->pl->added_indexes[i]);
+        if (!strcmp(d, want))
+            return;
+    }
+    if (++x->n <= 8)
+        CHECK_(false, "%s: %s", x->label, d);
+}
+
+/* The catalog proof of a plan: replaying the phases in order through
+ * pgbelay's catalog gives the catalog the original migration gives (the
+ * plan's helper objects, triggers, functions, procedures and checks, are
+ * gone by then), and each phase followed by its down part gives back the
+ * catalog from before the phase. Returns the number of differences. */
+static size_t prove_catalog(pb_arena *a, const char *name, const pb_catalog *start, const pb_migration *mig,
+                            const pb_plan *pl)
+{
+    pb_catalog *naive = pb_catalog_clone(a, start);
+    pb_lint__replay_part(mig->up, naive, 0, NULL, NULL);
+    pb_catalog *cur = pb_catalog_clone(a, start);
+    size_t total = 0;
+    for (size_t i = 0; i < pl->nphases; i++) {
+        const pb_phase *ph = &pl->phases[i];
+        const char *what = pb_arena_sprintf(a, "plan %s phase %u", name, ph->number);
+        if (ph->down) {
+            pb_catalog *before = pb_catalog_clone(a, cur);
+            pb_catalog *t = pb_catalog_clone(a, cur);
+            replay_sql(a, t, ph->up, ph->nup, i + 1, what);
+            replay_sql(a, t, ph->down, ph->ndown, i + 1, pb_arena_sprintf(a, "%s down", what));
+            erase_validity(before);
+            erase_validity(t);
+            diffs d = {pb_arena_sprintf(a, "%s then its down part differ from before the phase", what), 0,
+                       NULL};
+            pb_catalog_diff(a, before, t, on_diff, &d);
+            total += d.n;
+        }
+        replay_sql(a, cur, ph->up, ph->nup, i + 1, what);
+    }
+    diffs d = {pb_arena_sprintf(a, "plan %s: the phases and the original migration give different catalogs "
+                                   "(first: original, second: plan)",
+                                name),
+               0, pl};
+    pb_catalog_diff(a, naive, cur, on_diff, &d);
+    return total + d.n;
+}
+
 static bool allowed_in_contract(const char *rule)
 {
     return !strcmp(rule, "drop-column") || !strcmp(rule, "drop-table");
 }
 
-static void prove_case(const pb_schema *seed, const char *dir, const char *name)
+static void prove_case(const pb_schema *seed, const char *path, const char *name)
 {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s/%s.sql", dir, name, name);
     pb_options opt = {.schema = seed};
     pb_arena *a = pb_arena_new();
     const char *files[] = {path};
@@ -79,6 +188,8 @@ static void prove_case(const pb_schema *seed, const char *dir, const char *name)
            pl.nothing_to_change ? "nothing to change" : "a plan", risky);
     CHECK_(pl.nothing_to_change || pl.nphases > 0, "plan %s: a plan has phases", name);
     free_results(&res);
+    if (!pl.nothing_to_change)
+        prove_catalog(a, name, pb_schema__catalog(seed), set.items[0], &pl);
 
     /* every statement parses */
     for (size_t i = 0; i < pl.nphases; i++) {
@@ -188,9 +299,39 @@ void test_plan(void)
     closedir(d);
     CHECK_(n >= 10, "plan: at least 10 cases in %s, found %zu", dir, n);
     for (size_t i = 0; i < n; i++) {
-        prove_case(seed, dir, names[i]);
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s/%s.sql", dir, names[i], names[i]);
+        prove_case(seed, path, names[i]);
         free(names[i]);
     }
     pb_schema_free(seed);
+
+    /* the PostgreSQL end-to-end cases (tests/pg/plan_e2e.py), each with its
+       own seed: the same proofs without a server */
+    char e2e[PATH_MAX];
+    snprintf(e2e, sizeof e2e, "%s/e2e", dir);
+    d = opendir(e2e);
+    CHECK_(d != NULL, "cannot open %s", e2e);
+    n = 0;
+    while (d && (e = readdir(d)) && n < 128)
+        if (e->d_name[0] != '.')
+            names[n++] = strdup(e->d_name);
+    if (d)
+        closedir(d);
+    CHECK_(n >= 10, "plan: at least 10 cases in %s, found %zu", e2e, n);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX], sp[PATH_MAX], label[PATH_MAX];
+        snprintf(sp, sizeof sp, "%s/%s/seed.sql", e2e, names[i]);
+        snprintf(path, sizeof path, "%s/%s/migration.sql", e2e, names[i]);
+        snprintf(label, sizeof label, "e2e/%s", names[i]);
+        pb_schema *cs = pb_schema_load(&opt, sp, &err);
+        CHECK_(cs != NULL, "plan %s: seed %s: %s", label, sp, err ? err : "");
+        free(err);
+        err = NULL;
+        if (cs)
+            prove_case(cs, path, label);
+        pb_schema_free(cs);
+        free(names[i]);
+    }
     pb_thread_cleanup();
 }

@@ -50,7 +50,8 @@ enum {
     ST_NN_ADD = 40,     /* CHECK (c IS NOT NULL) NOT VALID, after the backfill */
     ST_NN_VALIDATE = 50,
     ST_NN_SET = 60, /* SET NOT NULL using the validated check, then drop it */
-    ST_SWITCH = 70, /* short swap transactions */
+    ST_SWITCH = 70,        /* short swap transactions */
+    ST_SWITCH_ADD = 72,    /* foreign keys added again NOT VALID on the swapped columns */
     ST_SWITCH_VALIDATE = 75,
     ST_CONTRACT = 80,      /* destructive steps, behind a deploy gate */
     ST_CONTRACT_NOTX = 90, /* DROP INDEX CONCURRENTLY after the gate */
@@ -95,6 +96,7 @@ typedef struct planner {
     pb_plan_change *changes;
     size_t nchanges, changes_cap;
     strv built;           /* names of the indexes the plan builds (each once) */
+    strv added;           /* ... of those, the ones the migration does not create (pb_plan.added_indexes) */
     const char *scenario; /* a multi-statement pattern recognised in the migration (change-primary-key,
                              split-table, merge-tables): every change is reported under its name */
     uint8_t *role;        /* per op: what the scenario does with it (ROLE_*) */
@@ -568,6 +570,14 @@ static void recipe_add_fk_or_check(planner *p, const pb_op *op, const char *rule
             if (!cc || cc->part == p->cat->part)
                 stage = ST_BUILD;
         }
+        if (!index_planned(p, qn(p, iq))) {
+            sv_add(p->a, &p->added, qn(p, iq));
+            note(p, fmt(p,
+                        "the plan also builds the index %s on %s (%s), which the migration does not have: "
+                        "without it every DELETE or key UPDATE on %s scans %s",
+                        qn(p, iq), table, pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns),
+                        qn(p, op->ref), table));
+        }
         if (!index_planned(p, qn(p, iq)))
         add_index_build(
             p, table, qn(p, iq),
@@ -860,11 +870,14 @@ static void rebuild_indexes(planner *p, pb_qname rel, const char *col, const cha
         for (size_t k = 0; k < ix->ncolumns; k++)
             cols[k] = !strcmp(ix->columns[k], col) ? newcol : ix->columns[k];
         const char *tmp = pb_sql_default_name(p->a, ix->name.name, NULL, 0, "new");
-        pb_qname tq = {rel.schema, tmp};
+        /* named as the catalog knows the index and its table, so the
+           rebuilt one ends up with the same (schema-qualified) name */
+        pb_qname tq = {ix->name.schema ? ix->name.schema : rel.schema, tmp};
+        const char *itable = ix->table.name ? qn(p, ix->table) : table;
         add_index_build(
-            p, table, qn(p, tq),
+            p, itable, qn(p, tq),
             fmt(p, "CREATE %sINDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ix->unique ? "UNIQUE " : "",
-                ident(p, tmp), table, pb_sql_ident_list(p->a, cols, ix->ncolumns)),
+                ident(p, tmp), itable, pb_sql_ident_list(p->a, cols, ix->ncolumns)),
             fmt(p,
                 "the new column needs the index %s has on %s (pgbelay rebuilds its plain key columns; "
                 "check the original for expressions, INCLUDE, WHERE or the method)",
@@ -1322,7 +1335,19 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
            fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY USING INDEX %s;", table, ident(p, pkc->name),
                ident(p, pk_index)));
     for (size_t i = 0; i < readd.n; i++) {
-        up(p, w, readd.v[i]);
+        /* in the next transaction: a column is renamed in the swap, and a
+           migration that renames and adds belongs to two deploys
+           (expand-and-contract-in-one-migration); the VALIDATE after it
+           checks every row, those written in between too */
+        step *ra = new_step(p, ST_SWITCH_ADD, PB_PHASE_SWITCH, fmt(p, "add %s again, NOT VALID", revalidate.v[i]),
+                            slugify(p, fmt(p, "add %s", revalidate.v[i])));
+        up(p, ra, readd.v[i]);
+        down(p, ra, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", retable.v[i], revalidate.v[i]));
+        lock(ra, retable.v[i], PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
+        lock(ra, table, PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
+        ra->why = "the foreign key on the swapped columns, added NOT VALID: catalog-only, it checks new and "
+                  "changed rows from now on";
+        ra->rollback = "the down part drops it again";
         step *v = new_step(p, ST_SWITCH_VALIDATE, PB_PHASE_SWITCH, fmt(p, "validate %s", revalidate.v[i]),
                            slugify(p, fmt(p, "validate %s", revalidate.v[i])));
         up(p, v, fmt(p, "ALTER TABLE %s VALIDATE CONSTRAINT %s;", retable.v[i], revalidate.v[i]));
@@ -1358,7 +1383,7 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
                  "in one short transaction the converted column takes the name %s; running code keeps working "
                  "because the name stays the same%s (a column default of the old column other than its "
                  "sequence must be set again: pgbelay does not copy defaults)",
-                 c, readd.n ? "; foreign keys are added again NOT VALID and validated right after" : "");
+                 c, readd.n ? "; foreign keys are added again NOT VALID right after and then validated" : "");
 }
 
 /* UPDATE of an existing table in batches. */
@@ -1477,6 +1502,8 @@ static void plan_swap_op(planner *p, const pb_op *op, const pb_diag *diags, size
         !later_index(p, op->rel, op->con_columns, op->ncon_columns)) {
         const char *iname = pb_catalog_default_index_name(p->a, op->rel.name, op->con_columns, op->ncon_columns);
         pb_qname iq = {op->rel.schema, iname};
+        if (!index_planned(p, qn(p, iq)))
+            sv_add(p->a, &p->added, qn(p, iq));
         if (!index_planned(p, qn(p, iq)))
             add_index_build(p, table, qn(p, iq),
                             fmt(p, "CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, iname),
@@ -2067,4 +2094,6 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
     assemble(&p, out);
     out->notes = p.notes.v;
     out->nnotes = p.notes.n;
+    out->added_indexes = p.added.v;
+    out->nadded_indexes = p.added.n;
 }
