@@ -13,7 +13,10 @@
  *     destructive-change rules on contract phases behind a deploy gate
  *     (the destruction is the point of those phases);
  *   - a plan exists exactly when the migration has risky statements. */
+#define _GNU_SOURCE
 #include <dirent.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -266,6 +269,220 @@ static void prove_case(const pb_schema *seed, const char *path, const char *name
     pb_arena_free(a);
 }
 
+/* ---- --write, per framework -------------------------------------------------------- */
+/* testdata/plan/write/<framework>/in/ holds one migration (users.username
+ * renamed, in that tool's format); `pgbelay plan --framework F --write DIR
+ * DIR/<migration>` on a copy of it must write exactly the files of
+ * testdata/plan/write/<framework>/out/ (the copy's path reads DIR in them).
+ * The rename recipe has transactional and non-transactional phases, a
+ * backfill and a contract phase without a down part. With --update the
+ * out/ files are rewritten. */
+
+bool tst_write_file(const char *path, const char *data, size_t len);
+char *tst_read_file(const char *path, size_t *len);
+typedef struct tst_cmd {
+    const char *const *argv;
+    const char *cwd;
+    const char *const *env;
+    const char *input;
+    size_t input_len;
+    bool tty;
+    int timeout_s;
+} tst_cmd;
+typedef struct tst_result {
+    char *out, *err;
+    size_t out_len, err_len;
+    int exit_code;
+    int signal;
+    bool timed_out;
+    bool spawn_failed;
+} tst_result;
+bool tst_run(const tst_cmd *c, tst_result *r);
+void tst_result_free(tst_result *r);
+
+typedef struct paths {
+    char **v;
+    size_t n, cap;
+} paths;
+
+static paths *walk_acc;
+static size_t walk_skip;
+
+static int walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)ftw;
+    if (flag != FTW_F)
+        return 0;
+    paths *p = walk_acc;
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 32;
+        p->v = realloc(p->v, p->cap * sizeof *p->v);
+    }
+    p->v[p->n++] = strdup(path + walk_skip);
+    return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The files below `dir`, as sorted paths relative to it. */
+static paths list_files(const char *dir)
+{
+    paths p = {0};
+    walk_acc = &p;
+    walk_skip = strlen(dir) + 1;
+    nftw(dir, walk_one, 16, FTW_PHYS);
+    if (p.n)
+        qsort(p.v, p.n, sizeof *p.v, cmp_str);
+    return p;
+}
+
+static void free_paths(paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+static bool has_path(const paths *p, const char *x)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->v[i], x))
+            return true;
+    return false;
+}
+
+/* mkdir -p of the directory part of `path`. */
+static void make_parents(const char *path)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *q = buf + 1; *q; q++)
+        if (*q == '/') {
+            *q = '\0';
+            mkdir(buf, 0755);
+            *q = '/';
+        }
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* `text` with every occurrence of `from` replaced by `to`; malloc'd. */
+static char *replace_all(const char *text, size_t len, const char *from, const char *to, size_t *out_len)
+{
+    pb_buf b = {0};
+    size_t fl = strlen(from);
+    for (size_t i = 0; i < len;) {
+        if (fl && i + fl <= len && !memcmp(text + i, from, fl)) {
+            pb_buf_puts(&b, to);
+            i += fl;
+        } else
+            pb_buf_putc(&b, text[i++]);
+    }
+    char *r = malloc(b.len + 1);
+    memcpy(r, b.data ? b.data : "", b.len);
+    r[b.len] = '\0';
+    *out_len = b.len;
+    pb_buf_release(&b);
+    return r;
+}
+
+static void write_case(const char *root, const char *fw)
+{
+    char in[PATH_MAX], out[PATH_MAX], tmp[] = "/tmp/pgbelay-plan-write-XXXXXX", seed[PATH_MAX];
+    snprintf(in, sizeof in, "%s/testdata/plan/write/%s/in", root, fw);
+    snprintf(out, sizeof out, "%s/testdata/plan/write/%s/out", root, fw);
+    snprintf(seed, sizeof seed, "%s/testdata/plan/seed.sql", root);
+    if (!mkdtemp(tmp)) {
+        CHECK_(false, "mkdtemp: %s", strerror(errno));
+        return;
+    }
+    /* the copy of in/, and the migration to plan: its first up file */
+    paths inputs = list_files(in);
+    const char *target = NULL;
+    for (size_t i = 0; i < inputs.n; i++) {
+        char src[PATH_MAX], dst[PATH_MAX];
+        snprintf(src, sizeof src, "%s/%s", in, inputs.v[i]);
+        snprintf(dst, sizeof dst, "%s/%s", tmp, inputs.v[i]);
+        make_parents(dst);
+        size_t len;
+        char *data = tst_read_file(src, &len);
+        CHECK_(data && tst_write_file(dst, data, len), "plan --write %s: copy %s", fw, src);
+        free(data);
+        if (!target && !strstr(inputs.v[i], "down"))
+            target = inputs.v[i];
+    }
+    CHECK_(target != NULL, "plan --write %s: no migration in %s", fw, in);
+    char tpath[PATH_MAX];
+    snprintf(tpath, sizeof tpath, "%s/%s", tmp, target ? target : "");
+    tst_result r;
+    tst_cmd c = {.argv = (const char *const[]){"plan", "--framework", fw, "--schema", seed, "--write",
+                                               tmp, tpath, NULL},
+                 .env = (const char *const[]){"SOURCE_DATE_EPOCH=1700000000", NULL}};
+    bool ran = target && tst_run(&c, &r);
+    CHECK_(ran && r.exit_code == 0, "plan --write %s: exit %d: %.2000s", fw, ran ? r.exit_code : -1,
+           ran && r.err ? r.err : "");
+    if (ran)
+        tst_result_free(&r);
+    paths all = list_files(tmp);
+    paths want = list_files(out);
+    size_t written = 0;
+    if (T.update) {
+        nftw(out, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    for (size_t i = 0; i < all.n; i++) {
+        if (has_path(&inputs, all.v[i]))
+            continue;
+        written++;
+        char got_path[PATH_MAX], want_path[PATH_MAX];
+        snprintf(got_path, sizeof got_path, "%s/%s", tmp, all.v[i]);
+        snprintf(want_path, sizeof want_path, "%s/%s", out, all.v[i]);
+        size_t glen, nlen, wlen;
+        char *got = tst_read_file(got_path, &glen);
+        char *norm = replace_all(got ? got : "", got ? glen : 0, tmp, "DIR", &nlen);
+        if (T.update) {
+            make_parents(want_path);
+            CHECK_(tst_write_file(want_path, norm, nlen), "plan --write %s: cannot update %s", fw, want_path);
+        } else {
+            char *exp = tst_read_file(want_path, &wlen);
+            CHECK_(exp && wlen == nlen && !memcmp(exp, norm, nlen),
+                   "plan --write %s: %s %s (expected in %s)", fw, all.v[i],
+                   exp ? "differs from the expected file" : "is not expected", want_path);
+            free(exp);
+        }
+        free(got);
+        free(norm);
+    }
+    CHECK_(written > 0, "plan --write %s: wrote no file", fw);
+    for (size_t i = 0; !T.update && i < want.n; i++)
+        CHECK_(has_path(&all, want.v[i]), "plan --write %s: %s was not written", fw, want.v[i]);
+    if (T.update)
+        fprintf(stderr, "updated %s (%zu files)\n", out, written);
+    free_paths(&inputs);
+    free_paths(&all);
+    free_paths(&want);
+    nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void test_plan_write(const char *root)
+{
+    static const char *const fws[] = {"plain", "golang-migrate", "goose", "dbmate", "sql-migrate",
+                                      "diesel", "sqlx", "flyway", "liquibase", "prisma"};
+    if (!T.pgbelay) {
+        CHECK_(false, "plan --write: no pgbelay binary to run");
+        return;
+    }
+    for (size_t i = 0; i < sizeof fws / sizeof fws[0]; i++)
+        write_case(root, fws[i]);
+}
+
 void test_plan(void)
 {
     char dir[PATH_MAX], seedp[PATH_MAX];
@@ -281,7 +498,7 @@ void test_plan(void)
     }
     CHECK_(pb_schema_problem(seed, 0) == NULL, "plan: the seed loads without problems: %s",
            pb_schema_problem(seed, 0) ? pb_schema_problem(seed, 0) : "");
-    INT_EQ(pb_schema_ntables(seed), 3);
+    INT_EQ(pb_schema_ntables(seed), 4);
     DIR *d = opendir(dir);
     if (!d) {
         CHECK_(false, "cannot open %s", dir);
@@ -292,7 +509,7 @@ void test_plan(void)
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) && n < 128) {
-        if (e->d_name[0] == '.' || !strcmp(e->d_name, "e2e") || strstr(e->d_name, ".sql"))
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "e2e") || !strcmp(e->d_name, "write") || strstr(e->d_name, ".sql"))
             continue;
         names[n++] = strdup(e->d_name);
     }
@@ -333,5 +550,6 @@ void test_plan(void)
         pb_schema_free(cs);
         free(names[i]);
     }
+    test_plan_write(T.root ? T.root : ".");
     pb_thread_cleanup();
 }

@@ -434,8 +434,9 @@ static void add_index_build(planner *p, const char *table, const char *iname, co
                             const char *why, int stage)
 {
     sv_add(p->a, &p->built, iname);
+    const char *bare = strrchr(iname, '.'); /* the file name without the schema */
     step *s = new_step(p, stage, PB_PHASE_EXPAND, fmt(p, "build index %s without blocking writes", iname),
-                       slugify(p, fmt(p, "create index %s", iname)));
+                       slugify(p, fmt(p, "create index %s", bare ? bare + 1 : iname)));
     up(p, s, create);
     down(p, s, fmt(p, "DROP INDEX CONCURRENTLY IF EXISTS %s;", iname));
     lock(s, table, PB_LOCK_SHARE_UPDATE_EXCLUSIVE, PB_DUR_SCAN);
