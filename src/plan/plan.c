@@ -404,7 +404,16 @@ static void not_null(planner *p, pb_qname rel, const char *col);
 /* Records that `op` is rewritten by `recipe` because of the finding `rule`
  * (NULL: a statement rewritten as part of a scenario without a finding of
  * its own; not listed among the risky statements). */
+static void change_as(planner *p, const pb_op *op, const char *rule, const char *recipe, const char *text);
+
 static void change(planner *p, const pb_op *op, const char *rule, const char *recipe)
+{
+    change_as(p, op, rule, recipe, NULL);
+}
+
+/* As change, with the statement shown as `text` (one subcommand of a
+ * statement; NULL: the statement as written). */
+static void change_as(planner *p, const pb_op *op, const char *rule, const char *recipe, const char *text)
 {
     if (!rule)
         return;
@@ -419,7 +428,7 @@ static void change(planner *p, const pb_op *op, const char *rule, const char *re
     uint32_t line, col;
     pb_source_position(p->src, op->span.start, PB_COL_BYTES, &line, &col);
     p->changes[p->nchanges++] =
-        (pb_plan_change){line, rule, p->scenario ? p->scenario : recipe, stmt_text(p, op)};
+        (pb_plan_change){line, rule, p->scenario ? p->scenario : recipe, text ? text : stmt_text(p, op)};
 }
 
 static bool index_planned(planner *p, const char *iname)
@@ -997,7 +1006,7 @@ static void recipe_drop(planner *p, const pb_op *op, const char *rule)
         note(p, fmt(p, "could not separate: %s", stmt_text(p, op)));
         return;
     }
-    change(p, op, rule, table ? "drop-table" : "drop-column");
+    change_as(p, op, rule, table ? "drop-table" : "drop-column", sql);
     const char *rel = qn(p, op->rel);
     const char *what = table ? rel : fmt(p, "%s.%s", rel, ident(p, op->column));
     /* the drops of one statement stay one contract step */
@@ -1263,15 +1272,17 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
     up(p, w, fmt(p, "DROP FUNCTION %s();", fn));
     lock(w, table, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
     bool keys = is_pk;
+    size_t nfk_moved = 0;
     /* foreign keys of this column: dropped, and added again on the new
        column (NOT VALID, validated after the swap) */
-    strv readd = {0}, revalidate = {0}, retable = {0};
+    strv readd = {0}, revalidate = {0}, retable = {0}, reref = {0};
     pb_cat_table *tab = pb_catalog_table(p->cat, op->rel);
     for (size_t i = 0; tab && i < tab->constraints.len; i++) {
         pb_cat_constraint *fk = tab->constraints.items[i];
         if (fk->kind != PB_CON_FOREIGN_KEY || fk->ncolumns != 1 || strcmp(fk->columns[0], op->column))
             continue;
         keys = true;
+        nfk_moved++;
         const char *const *rk;
         size_t nrk = pk_columns(p, fk->ref, &rk);
         up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", table, ident(p, fk->name)));
@@ -1286,6 +1297,7 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
                    ident(p, fk->name), c, qn(p, fk->ref), ident(p, rk[0])));
         sv_add(p->a, &revalidate, ident(p, fk->name));
         sv_add(p->a, &retable, table);
+        sv_add(p->a, &reref, qn(p, fk->ref));
         lock(w, qn(p, fk->ref), PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
     }
     /* a primary key: the foreign keys that reference it move to the new
@@ -1297,6 +1309,7 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
             const char *other = qn(p, refs[i].t->name);
             up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", other, ident(p, refs[i].c->name)));
             lock(w, other, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
+            nfk_moved++;
             if (refs[i].c->ncolumns != 1) {
                 note(p, fmt(p, "add the foreign key %s on %s again by hand after the swap (more than one column)",
                             refs[i].c->name, other));
@@ -1309,6 +1322,7 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
                        ident(p, refs[i].c->name), ident(p, refs[i].c->columns[0]), table, c));
             sv_add(p->a, &revalidate, ident(p, refs[i].c->name));
             sv_add(p->a, &retable, other);
+            sv_add(p->a, &reref, table);
         }
         up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT %s;", table, ident(p, pkc->name)));
     }
@@ -1345,7 +1359,7 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
         up(p, ra, readd.v[i]);
         down(p, ra, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", retable.v[i], revalidate.v[i]));
         lock(ra, retable.v[i], PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
-        lock(ra, table, PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
+        lock(ra, reref.v[i], PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
         ra->why = "the foreign key on the swapped columns, added NOT VALID: catalog-only, it checks new and "
                   "changed rows from now on";
         ra->rollback = "the down part drops it again";
@@ -1353,19 +1367,26 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
                            slugify(p, fmt(p, "validate %s", revalidate.v[i])));
         up(p, v, fmt(p, "ALTER TABLE %s VALIDATE CONSTRAINT %s;", retable.v[i], revalidate.v[i]));
         lock(v, retable.v[i], PB_LOCK_SHARE_UPDATE_EXCLUSIVE, PB_DUR_SCAN);
+        lock(v, reref.v[i], PB_LOCK_ROW_SHARE, PB_DUR_SCAN);
         v->why = "checks the existing rows of the foreign key added NOT VALID in the swap, under SHARE UPDATE "
                  "EXCLUSIVE, which lets reads and writes continue";
         v->rollback = "nothing to undo";
     }
     if (keys) {
+        strv moved = {0};
+        if (is_pk)
+            sv_add(p->a, &moved, "the primary key");
+        if (nfk_moved)
+            sv_add(p->a, &moved, "foreign keys");
+        if (seq)
+            sv_add(p->a, &moved, "the sequence");
         w->no_down = true;
         w->rollback = fmt(
             p,
-            "no down part: the swap moved keys (%s%s%s) and undoing it means building them again on %s; to go "
+            "no down part: the swap moved keys (%s) and undoing it means building them again on %s; to go "
             "back, build a unique index concurrently on %s, then in one transaction swap the names back, "
             "attach the keys NOT VALID and validate them",
-            is_pk ? "the primary key" : "", is_pk && readd.n ? ", " : "", readd.n ? "foreign keys" : "sequence",
-            oc, oc);
+            sv_join(p->a, &moved, ", "), oc, oc);
     } else {
         down(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, c, nc));
         down(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, oc, c));
@@ -1718,6 +1739,13 @@ static const char *inverse(planner *p, const pb_op *op, bool *none_needed)
                             : NULL;
     case PB_OP_CREATE_SCHEMA: return fmt(p, "DROP SCHEMA IF EXISTS %s;", ident(p, op->obj.name));
     case PB_OP_CREATE_ENUM: return fmt(p, "DROP TYPE IF EXISTS %s;", qn(p, op->obj));
+    case PB_OP_ALTER_SEQUENCE: {
+        /* AS type: back to the type the catalog knows */
+        const pb_cat_sequence *sq = pb_catalog_sequence(p->cat, op->rel);
+        if (!op->type.name || op->has_owned_by || !sq || !sq->type.name)
+            return NULL;
+        return fmt(p, "ALTER SEQUENCE %s AS %s;", qn(p, op->rel), pb_sql_type(p->a, &sq->type));
+    }
     case PB_OP_VALIDATE_CONSTRAINT:
     case PB_OP_COMMENT:
     case PB_OP_SET: *none_needed = true; return NULL;
