@@ -1349,6 +1349,12 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
         up(p, w,
            fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY USING INDEX %s;", table, ident(p, pkc->name),
                ident(p, pk_index)));
+    if (readd.n)
+        note(p, fmt(p,
+                    "the foreign keys moved to the new %s.%s are added again as plain FOREIGN KEY ... "
+                    "REFERENCES (%s): pgbelay does not know their ON DELETE / ON UPDATE actions or "
+                    "DEFERRABLE; add those to the statements if the originals have them",
+                    table, c, sv_join(p->a, &revalidate, ", ")));
     for (size_t i = 0; i < readd.n; i++) {
         /* in the next transaction: a column is renamed in the swap, and a
            migration that renames and adds belongs to two deploys
