@@ -1275,7 +1275,7 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
     size_t nfk_moved = 0;
     /* foreign keys of this column: dropped, and added again on the new
        column (NOT VALID, validated after the swap) */
-    strv readd = {0}, revalidate = {0}, retable = {0}, reref = {0};
+    strv readd = {0}, revalidate = {0}, retable = {0}, reref = {0}, refdrops = {0};
     pb_cat_table *tab = pb_catalog_table(p->cat, op->rel);
     for (size_t i = 0; tab && i < tab->constraints.len; i++) {
         pb_cat_constraint *fk = tab->constraints.items[i];
@@ -1307,7 +1307,8 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
         fkref *refs = referencing_fks(p, op->rel, &nrefs);
         for (size_t i = 0; i < nrefs; i++) {
             const char *other = qn(p, refs[i].t->name);
-            up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", other, ident(p, refs[i].c->name)));
+            sv_add(p->a, &refdrops,
+                   fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", other, ident(p, refs[i].c->name)));
             lock(w, other, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
             nfk_moved++;
             if (refs[i].c->ncolumns != 1) {
@@ -1325,6 +1326,13 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
             sv_add(p->a, &reref, table);
         }
         up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT %s;", table, ident(p, pkc->name)));
+        /* the swap locks the referencing tables before the referenced one,
+           in the order application transactions do (a row of the child
+           written, then the parent's row checked by the foreign key):
+           taking them the other way round deadlocks with such a transaction */
+        for (size_t i = 0; i < w->up.n; i++)
+            sv_add(p->a, &refdrops, w->up.v[i]);
+        w->up = refdrops;
     }
     if (oldc && oldc->not_null)
         up(p, w, fmt(p, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", table, c));
@@ -1919,6 +1927,44 @@ static void prefix(planner *p, strv *out, bool notx, bool catalog_only)
         sv_add(p->a, out, p->settings.v[i]);
 }
 
+/* The relation a step locks in a mode that blocks the application's
+ * writes (SHARE or stronger), "" when none, NULL when several. */
+static const char *strong_relation(const step *s)
+{
+    const char *r = "";
+    for (size_t i = 0; i < s->nlocks; i++) {
+        if (s->locks[i].mode < PB_LOCK_SHARE)
+            continue;
+        if (!*r)
+            r = s->locks[i].relation;
+        else if (strcmp(r, s->locks[i].relation))
+            return NULL;
+    }
+    return r;
+}
+
+/* May step `t` join a phase whose strong lock is on `*strong`? Not when
+ * the phase would then block writes on two tables: it would take them one
+ * after the other while holding the first, and an application
+ * transaction that writes the second and then reads the first (a foreign
+ * key check) deadlocks with it. The swap transactions are the exception:
+ * they must be atomic and take their locks in a safe order themselves. */
+static bool may_share(const char **strong, const step *t, int stage)
+{
+    if (stage == ST_SWITCH)
+        return true;
+    const char *r = strong_relation(t);
+    if (!*strong || !r)
+        return false;
+    if (!*r)
+        return true;
+    if (!**strong) {
+        *strong = r;
+        return true;
+    }
+    return !strcmp(*strong, r);
+}
+
 static void assemble(planner *p, pb_plan *out)
 {
     qsort(p->steps, p->nsteps, sizeof *p->steps, step_cmp);
@@ -1931,9 +1977,11 @@ static void assemble(planner *p, pb_plan *out)
             continue;
         }
         size_t j = i + 1;
+        const char *strong = strong_relation(s);
         if (!s->notx)
             while (j < p->nsteps && p->steps[j]->stage == s->stage && !p->steps[j]->notx &&
-                   (!p->steps[j]->gate || !s->gate || !strcmp(p->steps[j]->gate, s->gate)))
+                   (!p->steps[j]->gate || !s->gate || !strcmp(p->steps[j]->gate, s->gate)) &&
+                   may_share(&strong, p->steps[j], s->stage))
                 j++;
         pb_phase *f = &ph[n];
         memset(f, 0, sizeof *f);
