@@ -481,6 +481,19 @@ static void test_plan_write(const char *root)
     }
     for (size_t i = 0; i < sizeof fws / sizeof fws[0]; i++)
         write_case(root, fws[i]);
+
+    /* a file the framework does not take for an up migration is an error
+       with its name, not a silent "nothing" */
+    tst_result r;
+    tst_cmd c = {.argv = (const char *const[]){"plan", "--framework", "golang-migrate",
+                                               "testdata/plan/rename_column/rename_column.sql", NULL}};
+    bool ran = tst_run(&c, &r);
+    CHECK_(ran && r.exit_code == 2 && r.err && strstr(r.err, "rename_column.sql") &&
+               strstr(r.err, "not an up migration"),
+           "plan of a file that is no golang-migrate migration: exit %d, stderr: %s", ran ? r.exit_code : -1,
+           ran && r.err ? r.err : "");
+    if (ran)
+        tst_result_free(&r);
 }
 
 void test_plan(void)

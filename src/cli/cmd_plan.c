@@ -409,11 +409,13 @@ int pb_cmd_plan(int argc, char **argv)
         collected res = {0};
         pb_lint__set(&opt, &set, collect, &res, NULL, NULL);
         pb_catalog *cat = pb_lint__start_catalog(&opt, a);
+        bool *found = calloc(targets.n ? targets.n : 1, sizeof *found);
         for (size_t m = 0; m < set.len; m++) {
             const pb_migration *mig = set.items[m];
             bool target = false;
             for (size_t t = 0; t < targets.n; t++)
-                target |= !strcmp(targets.v[t], mig->up->src->path);
+                if (mig->rank < 2 && !strcmp(targets.v[t], mig->up->src->path))
+                    target = found[t] = true;
             if (target && mig->rank < 2) {
                 const pb_diag *diags = NULL;
                 size_t nd = 0;
@@ -437,6 +439,21 @@ int pb_cmd_plan(int argc, char **argv)
             }
             pb_lint__replay_part(mig->up, cat, m, NULL, NULL);
         }
+        /* a file the framework does not take for a migration (a goose file
+           without its markers, a golang-migrate file without .up.sql) must
+           not pass silently */
+        for (size_t t = 0; t < targets.n && !S_ISDIR(sb.st_mode); t++)
+            if (!found[t]) {
+                bool unloaded = false;
+                for (size_t i = 0; i < set.nunloaded; i++)
+                    unloaded |= !strcmp(set.unloaded[i].path, targets.v[t]);
+                if (!unloaded)
+                    pb_cli_error("cannot plan '%s': it is not an up migration of the %s set in its directory "
+                                 "(check --framework and the file name)",
+                                 targets.v[t], pb_framework_name(forced ? fw : set.framework));
+                status = PB_EXIT_ERROR;
+            }
+        free(found);
         if (!json)
             fflush(stdout);
         for (size_t r = 0; r < res.n; r++)
