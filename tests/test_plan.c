@@ -152,8 +152,9 @@ static size_t prove_catalog(pb_arena *a, const char *name, const pb_catalog *sta
         }
         replay_sql(a, cur, ph->up, ph->nup, i + 1, what);
     }
-    diffs d = {pb_arena_sprintf(a, "plan %s: the phases and the original migration give different catalogs "
-                                   "(first: original, second: plan)",
+    diffs d = {pb_arena_sprintf(a,
+                                "plan %s: the phases and the original migration give different catalogs "
+                                "(first: original, second: plan)",
                                 name),
                0, pl};
     pb_catalog_diff(a, naive, cur, on_diff, &d);
@@ -423,8 +424,8 @@ static void write_case(const char *root, const char *fw)
     char tpath[PATH_MAX];
     snprintf(tpath, sizeof tpath, "%s/%s", tmp, target ? target : "");
     tst_result r;
-    tst_cmd c = {.argv = (const char *const[]){"plan", "--framework", fw, "--schema", seed, "--write",
-                                               tmp, tpath, NULL},
+    tst_cmd c = {.argv = (const char *const[]){"plan", "--framework", fw, "--schema", seed, "--write", tmp,
+                                               tpath, NULL},
                  .env = (const char *const[]){"SOURCE_DATE_EPOCH=1700000000", NULL}};
     bool ran = target && tst_run(&c, &r);
     CHECK_(ran && r.exit_code == 0, "plan --write %s: exit %d: %.2000s", fw, ran ? r.exit_code : -1,
@@ -452,9 +453,8 @@ static void write_case(const char *root, const char *fw)
             CHECK_(tst_write_file(want_path, norm, nlen), "plan --write %s: cannot update %s", fw, want_path);
         } else {
             char *exp = tst_read_file(want_path, &wlen);
-            CHECK_(exp && wlen == nlen && !memcmp(exp, norm, nlen),
-                   "plan --write %s: %s %s (expected in %s)", fw, all.v[i],
-                   exp ? "differs from the expected file" : "is not expected", want_path);
+            CHECK_(exp && wlen == nlen && !memcmp(exp, norm, nlen), "plan --write %s: %s %s (expected in %s)",
+                   fw, all.v[i], exp ? "differs from the expected file" : "is not expected", want_path);
             free(exp);
         }
         free(got);
@@ -473,8 +473,8 @@ static void write_case(const char *root, const char *fw)
 
 static void test_plan_write(const char *root)
 {
-    static const char *const fws[] = {"plain", "golang-migrate", "goose", "dbmate", "sql-migrate",
-                                      "diesel", "sqlx", "flyway", "liquibase", "prisma"};
+    static const char *const fws[] = {"plain",  "golang-migrate", "goose",  "dbmate",    "sql-migrate",
+                                      "diesel", "sqlx",           "flyway", "liquibase", "prisma"};
     if (!T.pgbelay) {
         CHECK_(false, "plan --write: no pgbelay binary to run");
         return;
@@ -522,7 +522,8 @@ void test_plan(void)
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) && n < 128) {
-        if (e->d_name[0] == '.' || !strcmp(e->d_name, "e2e") || !strcmp(e->d_name, "write") || strstr(e->d_name, ".sql"))
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "e2e") || !strcmp(e->d_name, "write") ||
+            strstr(e->d_name, ".sql"))
             continue;
         names[n++] = strdup(e->d_name);
     }

@@ -390,7 +390,8 @@ int pb_cmd_plan(int argc, char **argv)
             /* a migration.sql or up.sql is one folder of a Prisma or Diesel
                set, unless --framework names a tool whose migrations are
                files of one directory (plain SQL): then that directory */
-            char *dir = forced && fw != PB_FW_PRISMA && fw != PB_FW_DIESEL ? own_dir(arg) : pb_cli_set_dir(arg);
+            char *dir =
+                forced && fw != PB_FW_PRISMA && fw != PB_FW_DIESEL ? own_dir(arg) : pb_cli_set_dir(arg);
             pb_cli_walk_sql(dir, add_file, &ctx);
             free(dir);
             add_file(&ctx, arg, NULL);

@@ -417,7 +417,8 @@ bool pb_deparse_update_parts(pb_arena *a, const char *stmt, size_t len, const ch
 }
 
 bool pb_deparse_update_from_parts(pb_arena *a, const char *stmt, size_t len, const char **set,
-                                  const char **where, const char **alias, const char **todo, const char **from)
+                                  const char **where, const char **alias, const char **todo,
+                                  const char **from)
 {
     return update_parts(a, stmt, len, set, where, alias, todo, from);
 }
@@ -435,9 +436,9 @@ bool pb_deparse_insert_select(pb_arena *a, const char *stmt, size_t len, const c
     PgQuery__Node *n = first_stmt(&t);
     PgQuery__InsertStmt *in = n && n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ? n->insert_stmt : NULL;
     PgQuery__Node *sel = in ? in->select_stmt : NULL;
-    if (in && sel && sel->node_case == PG_QUERY__NODE__NODE_SELECT_STMT && !sel->select_stmt->n_values_lists &&
-        in->n_cols && !in->on_conflict_clause && !in->n_returning_list && !in->with_clause &&
-        in->override == PG_QUERY__OVERRIDING_KIND__OVERRIDING_NOT_SET) {
+    if (in && sel && sel->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+        !sel->select_stmt->n_values_lists && in->n_cols && !in->on_conflict_clause && !in->n_returning_list &&
+        !in->with_clause && in->override == PG_QUERY__OVERRIDING_KIND__OVERRIDING_NOT_SET) {
         const char **c = pb_arena_alloc(a, in->n_cols * sizeof *c);
         ok = true;
         for (size_t i = 0; i < in->n_cols && ok; i++) {

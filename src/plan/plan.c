@@ -49,9 +49,9 @@ enum {
     ST_BUILD_LATE = 35, /* indexes on backfilled columns */
     ST_NN_ADD = 40,     /* CHECK (c IS NOT NULL) NOT VALID, after the backfill */
     ST_NN_VALIDATE = 50,
-    ST_NN_SET = 60, /* SET NOT NULL using the validated check, then drop it */
-    ST_SWITCH = 70,        /* short swap transactions */
-    ST_SWITCH_ADD = 72,    /* foreign keys added again NOT VALID on the swapped columns */
+    ST_NN_SET = 60,     /* SET NOT NULL using the validated check, then drop it */
+    ST_SWITCH = 70,     /* short swap transactions */
+    ST_SWITCH_ADD = 72, /* foreign keys added again NOT VALID on the swapped columns */
     ST_SWITCH_VALIDATE = 75,
     ST_CONTRACT = 80,      /* destructive steps, behind a deploy gate */
     ST_CONTRACT_NOTX = 90, /* DROP INDEX CONCURRENTLY after the gate */
@@ -111,8 +111,8 @@ typedef struct planner {
 /* What a recognised scenario does with an op (planner.role). */
 enum {
     ROLE_NONE = 0,
-    ROLE_SWAP,    /* change-primary-key: a constraint change of the short swap transaction */
-    ROLE_COPY,    /* split/merge: INSERT ... SELECT into the new table, copied in batches */
+    ROLE_SWAP,     /* change-primary-key: a constraint change of the short swap transaction */
+    ROLE_COPY,     /* split/merge: INSERT ... SELECT into the new table, copied in batches */
     ROLE_CONTRACT, /* split/merge: a drop of what the copy replaced */
     ROLE_BACKFILL  /* change-primary-key: an UPDATE that fills the new key columns, in batches */
 };
@@ -383,7 +383,8 @@ static bool backfill_from(planner *p, step *s, pb_qname rel, const char *name, c
            "$pgbelay$;",
            pq, p->po->batch_size ? p->po->batch_size : 1000,
            pb_sql_literal(p->a, p->po->batch_pause ? p->po->batch_pause : "100 milliseconds"), table, k,
-           table, k, table, k, k, table, k, table, k, k, k, table, al, set, from ? ", " : "", from ? from : "", al, k, todo));
+           table, k, table, k, k, table, k, table, k, k, k, table, al, set, from ? ", " : "",
+           from ? from : "", al, k, todo));
     up(p, s, fmt(p, "CALL %s();", pq));
     up(p, s, fmt(p, "DROP PROCEDURE %s(integer, interval);", pq));
     down(p, s, fmt(p, "DROP PROCEDURE IF EXISTS %s(integer, interval);", pq));
@@ -587,15 +588,15 @@ static void recipe_add_fk_or_check(planner *p, const pb_op *op, const char *rule
                         "without it every DELETE or key UPDATE on %s scans %s",
                         qn(p, iq), table, pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns),
                         qn(p, op->ref), table));
+            add_index_build(
+                p, table, qn(p, iq),
+                fmt(p, "CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, iname), table,
+                    pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)),
+                "an index on the referencing columns lets each DELETE or key UPDATE on the referenced table "
+                "find the matching rows without a full table scan; built concurrently, alone, outside a "
+                "transaction",
+                stage);
         }
-        if (!index_planned(p, qn(p, iq)))
-        add_index_build(
-            p, table, qn(p, iq),
-            fmt(p, "CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, iname), table,
-                pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)),
-            "an index on the referencing columns lets each DELETE or key UPDATE on the referenced table find "
-            "the matching rows without a full table scan; built concurrently, alone, outside a transaction",
-            stage);
     }
     step *v = new_step(p, ST_VALIDATE, PB_PHASE_EXPAND, fmt(p, "validate %s", cn),
                        slugify(p, fmt(p, "validate %s", name)));
@@ -663,9 +664,9 @@ static void recipe_add_unique(planner *p, const pb_op *op, const char *rule)
              pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)));
     lock(s, table, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
     s->why = "ADD CONSTRAINT ... USING INDEX takes over the index that is already built: catalog-only";
-    s->rollback = fmt(p,
-                      "the down part drops the constraint, which drops its index, and builds the index again "
-                      "concurrently, as the phase before left it");
+    s->rollback =
+        fmt(p, "the down part drops the constraint, which drops its index, and builds the index again "
+               "concurrently, as the phase before left it");
 }
 
 /* SET NOT NULL without a scan under ACCESS EXCLUSIVE: a NOT VALID check,
@@ -1026,15 +1027,16 @@ static void recipe_drop(planner *p, const pb_op *op, const char *rule)
     const char *all = sv_join(p->a, &p->drop_what, ", ");
     s->title = fmt(p, "drop %s", all);
     s->gate = p->drop_gate ? p->drop_gate
-              : table ? fmt(p,
-                            "deploy the application version that no longer reads or writes %s, and wait until "
-                            "no running code uses it",
-                            all)
-                      : fmt(p,
-                            "deploy the application version that no longer reads or writes %s; ORMs that cache "
-                            "the column list must ignore the column first (Rails ignored_columns, Django: "
-                            "remove the field), and wait until no running code uses it",
-                            all);
+              : table
+                  ? fmt(p,
+                        "deploy the application version that no longer reads or writes %s, and wait until "
+                        "no running code uses it",
+                        all)
+                  : fmt(p,
+                        "deploy the application version that no longer reads or writes %s; ORMs that cache "
+                        "the column list must ignore the column first (Rails ignored_columns, Django: "
+                        "remove the field), and wait until no running code uses it",
+                        all);
     up(p, s, sql);
     lock(s, rel, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
     s->no_down = true;
@@ -1150,10 +1152,11 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
     for (size_t i = 0; i < npk; i++)
         is_pk |= !strcmp(pk[i], op->column);
     if (is_pk && npk != 1) {
-        note(p, fmt(p,
-                    "%s changes the type of a column of a multi-column primary key: pgbelay plans single-column "
-                    "keys only; not rewritten",
-                    stmt_text(p, op)));
+        note(p,
+             fmt(p,
+                 "%s changes the type of a column of a multi-column primary key: pgbelay plans single-column "
+                 "keys only; not rewritten",
+                 stmt_text(p, op)));
         return;
     }
     size_t len;
@@ -1167,7 +1170,9 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
     }
     bool pk_change = is_pk || references_changed_key(p, op->rel, op->column);
     change(p, op, rule,
-           pk_change ? "change-primary-key" : narrowing ? "narrowing-type-change" : "change-column-type");
+           pk_change   ? "change-primary-key"
+           : narrowing ? "narrowing-type-change"
+                       : "change-column-type");
     const char *table = qn(p, op->rel);
     const char *c = ident(p, op->column);
     const char *newname = pb_sql_default_name(p->a, op->column, NULL, 0, "new");
@@ -1255,9 +1260,10 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
     rebuild_indexes(p, op->rel, op->column, newname, k, is_pk ? &pk_index : NULL);
     pb_cat_constraint *pkc = is_pk ? primary_key(p, op->rel) : NULL;
     if (is_pk && (!pk_index || !pkc)) {
-        note(p, fmt(p, "pgbelay does not know the index of the primary key of %s: add the primary key on the "
-                       "new column by hand (CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY "
-                       "KEY USING INDEX) in the swap phase",
+        note(p, fmt(p,
+                    "pgbelay does not know the index of the primary key of %s: add the primary key on the "
+                    "new column by hand (CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY "
+                    "KEY USING INDEX) in the swap phase",
                     table));
         is_pk = false;
     }
@@ -1287,14 +1293,15 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
         size_t nrk = pk_columns(p, fk->ref, &rk);
         up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", table, ident(p, fk->name)));
         if (nrk != 1) {
-            note(p, fmt(p, "add the foreign key %s on %s again by hand after the swap: pgbelay does not know "
-                           "the key of %s",
+            note(p, fmt(p,
+                        "add the foreign key %s on %s again by hand after the swap: pgbelay does not know "
+                        "the key of %s",
                         fk->name, table, qn(p, fk->ref)));
             continue;
         }
         sv_add(p->a, &readd,
-               fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) NOT VALID;", table,
-                   ident(p, fk->name), c, qn(p, fk->ref), ident(p, rk[0])));
+               fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) NOT VALID;",
+                   table, ident(p, fk->name), c, qn(p, fk->ref), ident(p, rk[0])));
         sv_add(p->a, &revalidate, ident(p, fk->name));
         sv_add(p->a, &retable, table);
         sv_add(p->a, &reref, qn(p, fk->ref));
@@ -1312,15 +1319,17 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
             lock(w, other, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
             nfk_moved++;
             if (refs[i].c->ncolumns != 1) {
-                note(p, fmt(p, "add the foreign key %s on %s again by hand after the swap (more than one column)",
-                            refs[i].c->name, other));
+                note(p,
+                     fmt(p,
+                         "add the foreign key %s on %s again by hand after the swap (more than one column)",
+                         refs[i].c->name, other));
                 continue;
             }
             if (type_changed_in_migration(p, refs[i].t->name, refs[i].c->columns[0]))
                 continue;
             sv_add(p->a, &readd,
-                   fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) NOT VALID;", other,
-                       ident(p, refs[i].c->name), ident(p, refs[i].c->columns[0]), table, c));
+                   fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) NOT VALID;",
+                       other, ident(p, refs[i].c->name), ident(p, refs[i].c->columns[0]), table, c));
             sv_add(p->a, &revalidate, ident(p, refs[i].c->name));
             sv_add(p->a, &retable, other);
             sv_add(p->a, &reref, table);
@@ -1368,8 +1377,9 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
            migration that renames and adds belongs to two deploys
            (expand-and-contract-in-one-migration); the VALIDATE after it
            checks every row, those written in between too */
-        step *ra = new_step(p, ST_SWITCH_ADD, PB_PHASE_SWITCH, fmt(p, "add %s again, NOT VALID", revalidate.v[i]),
-                            slugify(p, fmt(p, "add %s", revalidate.v[i])));
+        step *ra =
+            new_step(p, ST_SWITCH_ADD, PB_PHASE_SWITCH, fmt(p, "add %s again, NOT VALID", revalidate.v[i]),
+                     slugify(p, fmt(p, "add %s", revalidate.v[i])));
         up(p, ra, readd.v[i]);
         down(p, ra, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", retable.v[i], revalidate.v[i]));
         lock(ra, retable.v[i], PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
@@ -1382,8 +1392,9 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
         up(p, v, fmt(p, "ALTER TABLE %s VALIDATE CONSTRAINT %s;", retable.v[i], revalidate.v[i]));
         lock(v, retable.v[i], PB_LOCK_SHARE_UPDATE_EXCLUSIVE, PB_DUR_SCAN);
         lock(v, reref.v[i], PB_LOCK_ROW_SHARE, PB_DUR_SCAN);
-        v->why = "checks the existing rows of the foreign key added NOT VALID in the swap, under SHARE UPDATE "
-                 "EXCLUSIVE, which lets reads and writes continue";
+        v->why =
+            "checks the existing rows of the foreign key added NOT VALID in the swap, under SHARE UPDATE "
+            "EXCLUSIVE, which lets reads and writes continue";
         v->rollback = "nothing to undo";
     }
     if (keys) {
@@ -1408,18 +1419,20 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
             down(p, w, fmt(p, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;", table, c));
         down(p, w, fn_sql);
         down(p, w, trg_sql);
-        w->rollback = oldc && oldc->not_null
-                          ? fmt(p,
-                                "the down part renames the columns back and creates the sync trigger again; its "
-                                "SET NOT NULL on %s scans the table under ACCESS EXCLUSIVE",
-                                c)
-                          : "the down part renames the columns back and creates the sync trigger again";
+        w->rollback =
+            oldc && oldc->not_null
+                ? fmt(p,
+                      "the down part renames the columns back and creates the sync trigger again; its "
+                      "SET NOT NULL on %s scans the table under ACCESS EXCLUSIVE",
+                      c)
+                : "the down part renames the columns back and creates the sync trigger again";
     }
-    w->why = fmt(p,
-                 "in one short transaction the converted column takes the name %s; running code keeps working "
-                 "because the name stays the same%s (a column default of the old column other than its "
-                 "sequence must be set again: pgbelay does not copy defaults)",
-                 c, readd.n ? "; foreign keys are added again NOT VALID right after and then validated" : "");
+    w->why =
+        fmt(p,
+            "in one short transaction the converted column takes the name %s; running code keeps working "
+            "because the name stays the same%s (a column default of the old column other than its "
+            "sequence must be set again: pgbelay does not copy defaults)",
+            c, readd.n ? "; foreign keys are added again NOT VALID right after and then validated" : "");
 }
 
 /* UPDATE of an existing table in batches. */
@@ -1474,12 +1487,14 @@ static step *swap_step(planner *p)
                        "swap_primary_key");
     w->prio = -2;
     w->no_down = true;
-    w->why = "drops the old keys and attaches the new ones in one short transaction: the new primary key takes "
-             "over a unique index built concurrently before, and foreign keys are added NOT VALID and validated "
-             "right after, so nothing scans the tables under the ACCESS EXCLUSIVE locks";
-    w->rollback = "no down part: going back means building the old keys again; build a unique index "
-                  "concurrently on the old key column, then swap the constraints back in one transaction the same "
-                  "way (foreign keys NOT VALID, validated afterwards)";
+    w->why =
+        "drops the old keys and attaches the new ones in one short transaction: the new primary key takes "
+        "over a unique index built concurrently before, and foreign keys are added NOT VALID and validated "
+        "right after, so nothing scans the tables under the ACCESS EXCLUSIVE locks";
+    w->rollback =
+        "no down part: going back means building the old keys again; build a unique index "
+        "concurrently on the old key column, then swap the constraints back in one transaction the same "
+        "way (foreign keys NOT VALID, validated afterwards)";
     return w;
 }
 
@@ -1503,8 +1518,8 @@ static void plan_swap_op(planner *p, const pb_op *op, const pb_diag *diags, size
     if (op->con_kind == PB_CON_PRIMARY_KEY) {
         change(p, op, rule ? rule : "add-unique-builds-index", "add-primary-key");
         const char *name = con_name_for(p, op);
-        const char *tmp = pb_catalog_default_constraint_name(p->a, op->rel.name, PB_CON_UNIQUE, op->con_columns,
-                                                             op->ncon_columns);
+        const char *tmp = pb_catalog_default_constraint_name(p->a, op->rel.name, PB_CON_UNIQUE,
+                                                             op->con_columns, op->ncon_columns);
         pb_qname iq = {op->rel.schema, tmp};
         add_index_build(
             p, table, qn(p, iq),
@@ -1536,11 +1551,12 @@ static void plan_swap_op(planner *p, const pb_op *op, const pb_diag *diags, size
     lock(w, qn(p, op->ref), PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
     if (op->ncon_columns && !has_leading_index(p, op->rel, op->con_columns, op->ncon_columns) &&
         !later_index(p, op->rel, op->con_columns, op->ncon_columns)) {
-        const char *iname = pb_catalog_default_index_name(p->a, op->rel.name, op->con_columns, op->ncon_columns);
+        const char *iname =
+            pb_catalog_default_index_name(p->a, op->rel.name, op->con_columns, op->ncon_columns);
         pb_qname iq = {op->rel.schema, iname};
         if (!index_planned(p, qn(p, iq)))
             sv_add(p->a, &p->added, qn(p, iq));
-        if (!index_planned(p, qn(p, iq)))
+        if (!index_planned(p, qn(p, iq))) /* (add_index_build records it) */
             add_index_build(p, table, qn(p, iq),
                             fmt(p, "CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, iname),
                                 table, pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)),
@@ -1575,24 +1591,27 @@ static void plan_copy_op(planner *p, const pb_op *op)
             if (!strcmp(cols[i], pk[0]))
                 key = i;
     const char *table = qn(p, op->rel);
-    step *b = new_step(p, ST_BACKFILL, PB_PHASE_BACKFILL, fmt(p, "copy the existing rows into %s in batches", table),
+    step *b = new_step(p, ST_BACKFILL, PB_PHASE_BACKFILL,
+                       fmt(p, "copy the existing rows into %s in batches", table),
                        slugify(p, fmt(p, "copy into %s", op->rel.name)));
     strv srcs = {0};
     for (size_t i = 0; i < op->nreads; i++)
         sv_add_unique(p->a, &srcs, qn(p, op->reads[i]));
     const char *from = sv_join(p->a, &srcs, " and ");
-    b->gate = fmt(p,
-                  "deploy the application version that writes every change of %s to %s as well (dual writes: "
-                  "insert or update the row of %s in the same transaction), so that rows changed from now on do "
-                  "not depend on the copy",
-                  from, table, table);
+    b->gate =
+        fmt(p,
+            "deploy the application version that writes every change of %s to %s as well (dual writes: "
+            "insert or update the row of %s in the same transaction), so that rows changed from now on do "
+            "not depend on the copy",
+            from, table, table);
     b->rollback = "nothing to undo: the copy only inserts rows that are missing; stop it at any time";
     if (key == SIZE_MAX) {
-        note(p, fmt(p,
-                    "%s: pgbelay copies INSERT ... SELECT in batches along the single-column primary key of the "
-                    "new table, named in the INSERT's column list; run the copy in batches by hand, each batch "
-                    "its own transaction, with ON CONFLICT DO NOTHING",
-                    stmt_text(p, op)));
+        note(p,
+             fmt(p,
+                 "%s: pgbelay copies INSERT ... SELECT in batches along the single-column primary key of the "
+                 "new table, named in the INSERT's column list; run the copy in batches by hand, each batch "
+                 "its own transaction, with ON CONFLICT DO NOTHING",
+                 stmt_text(p, op)));
         up(p, b, stmt_text(p, op));
         b->stage = ST_BACKFILL;
         b->notx = false;
@@ -1633,19 +1652,20 @@ static void plan_copy_op(planner *p, const pb_op *op)
            "END\n"
            "$pgbelay$;",
            pq, p->po->batch_size ? p->po->batch_size : 1000,
-           pb_sql_literal(p->a, p->po->batch_pause ? p->po->batch_pause : "100 milliseconds"), table, k, table, k,
-           select, collist, k, k, table, collist, collist, k));
+           pb_sql_literal(p->a, p->po->batch_pause ? p->po->batch_pause : "100 milliseconds"), table, k,
+           table, k, select, collist, k, k, table, collist, collist, k));
     up(p, b, fmt(p, "CALL %s();", pq));
     up(p, b, fmt(p, "DROP PROCEDURE %s(integer, interval);", pq));
     down(p, b, fmt(p, "DROP PROCEDURE IF EXISTS %s(integer, interval);", pq));
     lock(b, table, PB_LOCK_ROW_EXCLUSIVE, PB_DUR_BATCHED);
     for (size_t i = 0; i < srcs.n && i < 3; i++)
         lock(b, srcs.v[i], PB_LOCK_ACCESS_SHARE, PB_DUR_BATCHED);
-    b->why = fmt(p,
-                 "copies the rows in batches of %u along %s (keyset, no OFFSET), one transaction per batch with a "
-                 "pause between batches; rows the application already wrote are kept (ON CONFLICT DO NOTHING), so "
-                 "it can be stopped and rerun",
-                 p->po->batch_size ? p->po->batch_size : 1000, k);
+    b->why =
+        fmt(p,
+            "copies the rows in batches of %u along %s (keyset, no OFFSET), one transaction per batch with a "
+            "pause between batches; rows the application already wrote are kept (ON CONFLICT DO NOTHING), so "
+            "it can be stopped and rerun",
+            p->po->batch_size ? p->po->batch_size : 1000, k);
 }
 
 /* Finds the scenarios of several statements in the migration and marks
@@ -1664,8 +1684,9 @@ static void recognise(planner *p, const pb_ops *ops)
             continue;
         size_t add = SIZE_MAX;
         for (size_t k = i + 1; k < ops->len && add == SIZE_MAX; k++)
-            if (ops->items[k]->kind == PB_OP_ADD_CONSTRAINT && ops->items[k]->con_kind == PB_CON_PRIMARY_KEY &&
-                pb_qname_match(ops->items[k]->rel, d->rel) && !ops->items[k]->using_index)
+            if (ops->items[k]->kind == PB_OP_ADD_CONSTRAINT &&
+                ops->items[k]->con_kind == PB_CON_PRIMARY_KEY && pb_qname_match(ops->items[k]->rel, d->rel) &&
+                !ops->items[k]->using_index)
                 add = k;
         if (add == SIZE_MAX)
             continue;
@@ -1696,7 +1717,8 @@ static void recognise(planner *p, const pb_ops *ops)
             continue;
         bool created = false;
         for (size_t k = 0; k < i && !created; k++)
-            created = ops->items[k]->kind == PB_OP_CREATE_TABLE && pb_qname_match(ops->items[k]->rel, ins->rel);
+            created =
+                ops->items[k]->kind == PB_OP_CREATE_TABLE && pb_qname_match(ops->items[k]->rel, ins->rel);
         if (!created)
             continue;
         size_t tables = 0, columns = 0;
@@ -1718,11 +1740,11 @@ static void recognise(planner *p, const pb_ops *ops)
             continue;
         p->role[i] = ROLE_COPY;
         p->scenario = tables ? "merge-tables" : "split-table";
-        p->drop_gate =
-            fmt(p,
-                "deploy the application version that reads %s (switch reads), then the one that no longer reads "
-                "or writes what this phase drops; wait until no running code or ORM schema cache uses it",
-                qn(p, ins->rel));
+        p->drop_gate = fmt(
+            p,
+            "deploy the application version that reads %s (switch reads), then the one that no longer reads "
+            "or writes what this phase drops; wait until no running code or ORM schema cache uses it",
+            qn(p, ins->rel));
         return;
     }
 }
@@ -2081,7 +2103,8 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
     p.ops = &pr.ops;
     recognise(&p, &pr.ops);
     if (p.scenario)
-        note(&p, fmt(&p, "recognised as %s: the statements of the scenario are planned together", p.scenario));
+        note(&p,
+             fmt(&p, "recognised as %s: the statements of the scenario are planned together", p.scenario));
     bool risky = false;
     for (size_t i = 0; i < pr.ops.len;) {
         size_t j = i;
@@ -2122,11 +2145,13 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
                                 "on every insert and update (as this UPDATE would), so that the batches only "
                                 "have the older rows to fill",
                                 qn(&p, op->rel));
-                    }
-                    else {
+                    } else {
                         static const char *const drops[] = {"drop-column", "drop-table", NULL};
                         const char *rule = finding(diags, ndiags, op, drops);
-                        recipe_drop(&p, op, rule ? rule : op->kind == PB_OP_DROP_TABLE ? "drop-table" : "drop-column");
+                        recipe_drop(&p, op,
+                                    rule                           ? rule
+                                    : op->kind == PB_OP_DROP_TABLE ? "drop-table"
+                                                                   : "drop-column");
                     }
                     any = true;
                     planned[k - i] = true;
