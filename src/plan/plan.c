@@ -1794,6 +1794,41 @@ static const char *inverse(planner *p, const pb_op *op, bool *none_needed)
     }
 }
 
+/* Does an ALTER TABLE the planner wrote (deparsed: upper-case keywords,
+ * "DROP col" or "DROP COLUMN col") drop a column? */
+static bool drops_column(const char *sql)
+{
+    static const char *const not_columns[] = {"CONSTRAINT ", "DEFAULT",  "NOT NULL",
+                                              "EXPRESSION",  "IDENTITY", NULL};
+    for (const char *d = strstr(sql, " DROP "); d; d = strstr(d + 1, " DROP ")) {
+        const char *w = d + 6;
+        bool other = false;
+        for (size_t i = 0; not_columns[i] && !other; i++)
+            other = !strncmp(w, not_columns[i], strlen(not_columns[i]));
+        if (!other)
+            return true;
+    }
+    return false;
+}
+
+/* A contract phase drops on purpose, behind its deploy gate: its drops
+ * carry a reasoned suppression (`-- pgbelay-ignore RULE: reason`, see
+ * rules/unused-ignore.yaml) so that the phase lints clean when committed
+ * as a migration, and the reason tells the reviewer why. `sql` is one
+ * statement as the planner wrote it (upper-case keywords). */
+static const char *contract_ignore(planner *p, const char *sql)
+{
+    const char *rule = NULL, *why = NULL;
+    if (!strncmp(sql, "DROP TABLE ", 11)) {
+        rule = "drop-table";
+        why = "contract phase, run only after the deploy gate, when no release uses the table";
+    } else if (!strncmp(sql, "ALTER TABLE ", 12) && drops_column(sql)) {
+        rule = "drop-column";
+        why = "contract phase, run only after the deploy gate, when no release uses the column";
+    }
+    return rule ? fmt(p, "-- pgbelay-ignore %s: %s\n%s", rule, why, sql) : sql;
+}
+
 static bool must_run_outside_tx(const pb_op *op)
 {
     return op->concurrently || op->kind == PB_OP_NON_TRANSACTIONAL || (op->kind == PB_OP_VACUUM) ||
@@ -2070,6 +2105,9 @@ static void assemble(planner *p, pb_plan *out)
             f->down = downv.v;
             f->ndown = downv.n;
         }
+        if (f->kind == PB_PHASE_CONTRACT)
+            for (size_t q = 0; q < upv.n; q++)
+                upv.v[q] = contract_ignore(p, upv.v[q]);
         f->up = upv.v;
         f->nup = upv.n;
         f->title = sv_join(p->a, &titles, "; ");

@@ -12,6 +12,7 @@ DROP TRIGGER IF EXISTS users_username_handle_sync ON users;
 
 DROP FUNCTION IF EXISTS users_username_handle_sync();
 
+-- pgbelay-ignore drop-column: contract phase, run only after the deploy gate, when no release uses the column
 ALTER TABLE users DROP COLUMN username;
 
 ALTER INDEX public.users_username_idx_new RENAME TO users_username_idx;
