@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "parse/deparse.h"
+#include "rules/rule_util.h" /* pb_sql_ident */
 
 const char *pb_sql_literal(pb_arena *a, const char *s)
 {
@@ -89,6 +90,21 @@ static const char *tree_deparse(pb_arena *a, tree *t)
     return r;
 }
 
+/* libpg_query 15.1's deparser writes index and constraint names without
+ * quoting them ("Idx X" comes out as Idx X, which does not parse): the
+ * caller deparses with `slot` set to a placeholder, and this puts the
+ * real name back, quoted as needed. */
+static const char name_placeholder[] = "pgbelay_name_placeholder";
+
+static const char *put_name(pb_arena *a, const char *sql, const char *real)
+{
+    const char *at = sql && real && real[0] ? strstr(sql, name_placeholder) : NULL;
+    if (!at)
+        return sql;
+    return pb_arena_sprintf(a, "%.*s%s%s", (int)(at - sql), sql, pb_sql_ident(a, real),
+                            at + sizeof name_placeholder - 1);
+}
+
 const char *pb_deparse_create_index(pb_arena *a, const char *stmt, size_t len, const char *name)
 {
     tree t;
@@ -103,7 +119,10 @@ const char *pb_deparse_create_index(pb_arena *a, const char *stmt, size_t len, c
         if (name)
             ix->idxname = (char *)name;
         ix->if_not_exists = ix->idxname && ix->idxname[0];
-        r = tree_deparse(a, &t);
+        const char *real = ix->idxname;
+        if (real && real[0])
+            ix->idxname = (char *)name_placeholder;
+        r = put_name(a, tree_deparse(a, &t), real);
         ix->idxname = old;
     }
     tree_free(&t);
@@ -152,7 +171,10 @@ const char *pb_deparse_alter_cmd(pb_arena *a, const char *stmt, size_t len, size
                 con->initially_valid = false;
             }
         }
-        r = tree_deparse(a, &t);
+        const char *real = con ? con->conname : NULL;
+        if (real && real[0])
+            con->conname = (char *)name_placeholder;
+        r = put_name(a, tree_deparse(a, &t), real);
         if (con) {
             con->conname = old_name;
             con->skip_validation = old_skip;
