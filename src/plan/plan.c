@@ -40,14 +40,15 @@ const char *pb_lock_duration_name(pb_lock_duration d)
  * transaction become one phase; a step that must run outside a
  * transaction block is a phase of its own. */
 enum {
-    ST_DROPPED = -1000, /* a step that turned out impossible (a note says why) */
-    ST_PREBUILD = -10,  /* indexes that later expand steps rely on (a foreign key's index) */
-    ST_EXPAND = 0,      /* additive schema changes, NOT VALID constraints, triggers */
-    ST_BUILD = 10,      /* CREATE INDEX CONCURRENTLY and other non-transactional statements */
-    ST_VALIDATE = 20,   /* VALIDATE CONSTRAINT, ADD CONSTRAINT ... USING INDEX */
-    ST_BACKFILL = 30,   /* batched data changes */
-    ST_BUILD_LATE = 35, /* indexes on backfilled columns */
-    ST_NN_ADD = 40,     /* CHECK (c IS NOT NULL) NOT VALID, after the backfill */
+    ST_DROPPED = -1000,  /* a step that turned out impossible (a note says why) */
+    ST_PREBUILD = -10,   /* indexes that later expand steps rely on (a foreign key's index) */
+    ST_EXPAND = 0,       /* additive schema changes, NOT VALID constraints, triggers */
+    ST_BUILD = 10,       /* CREATE INDEX CONCURRENTLY and other non-transactional statements */
+    ST_EXPAND_LATE = 15, /* a foreign key NOT VALID whose index ST_BUILD builds: after it */
+    ST_VALIDATE = 20,    /* VALIDATE CONSTRAINT, ADD CONSTRAINT ... USING INDEX */
+    ST_BACKFILL = 30,    /* batched data changes */
+    ST_BUILD_LATE = 35,  /* indexes on backfilled columns */
+    ST_NN_ADD = 40,      /* CHECK (c IS NOT NULL) NOT VALID, after the backfill */
     ST_NN_VALIDATE = 50,
     ST_NN_SET = 60,     /* SET NOT NULL using the validated check, then drop it */
     ST_SWITCH = 70,     /* short swap transactions */
@@ -530,6 +531,17 @@ static bool has_leading_index(planner *p, pb_qname rel, const char *const *cols,
     return false;
 }
 
+/* Is there such an index from before this migration? */
+static bool has_leading_index_before(planner *p, pb_qname rel, const char *const *cols, size_t n)
+{
+    size_t i = 0;
+    const pb_cat_index *ix;
+    while ((ix = pb_catalog_table_index(p->cat, rel, &i)))
+        if (ix->part != p->cat->part && pb_index_leads_with(ix->columns, ix->ncolumns, cols, n))
+            return true;
+    return false;
+}
+
 /* Does a CREATE INDEX later in the migration index `rel` starting with `cols`? */
 static bool later_index(planner *p, pb_qname rel, const char *const *cols, size_t n)
 {
@@ -556,7 +568,23 @@ static void recipe_add_fk_or_check(planner *p, const pb_op *op, const char *rule
     change(p, op, rule, fk ? "add-foreign-key" : "add-check");
     const char *table = qn(p, op->rel);
     const char *cn = ident(p, name);
-    step *s = new_step(p, ST_EXPAND, PB_PHASE_EXPAND,
+    /* a foreign key is enforced from the moment it is added, NOT VALID or
+       not (each DELETE on the referenced table looks for referencing
+       rows): it comes after the index the plan builds for it, also when
+       that index is built concurrently (ST_BUILD) */
+    bool index_in_build = false;
+    if (fk && op->ncon_columns && !has_leading_index_before(p, op->rel, op->con_columns, op->ncon_columns)) {
+        /* an index of this migration (built concurrently in ST_BUILD), or
+           the plan's own when a key column is new (ST_BUILD too) */
+        index_in_build = later_index(p, op->rel, op->con_columns, op->ncon_columns) ||
+                         has_leading_index(p, op->rel, op->con_columns, op->ncon_columns);
+        pb_cat_table *ct = pb_catalog_table(p->cat, op->rel);
+        for (size_t i = 0; i < op->ncon_columns && !index_in_build; i++) {
+            pb_cat_column *cc = pb_catalog_column(ct, op->con_columns[i]);
+            index_in_build = !cc || cc->part == p->cat->part;
+        }
+    }
+    step *s = new_step(p, index_in_build ? ST_EXPAND_LATE : ST_EXPAND, PB_PHASE_EXPAND,
                        fmt(p, "add %s %s as NOT VALID", fk ? "foreign key" : "CHECK constraint", cn),
                        slugify(p, fmt(p, "add %s", name)));
     up(p, s, with_semicolon(p, add));

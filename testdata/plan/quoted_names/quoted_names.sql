@@ -1,3 +1,3 @@
-CREATE INDEX "Orders By User" ON orders (user_id);
-ALTER TABLE orders ADD CONSTRAINT "Orders User FK" FOREIGN KEY (user_id) REFERENCES users (id);
-ALTER TABLE orders ADD CONSTRAINT "Orders Number Key" UNIQUE (number);
+CREATE INDEX "Invoices By Account" ON invoices (account_id);
+ALTER TABLE invoices ADD CONSTRAINT "Invoices Account FK" FOREIGN KEY (account_id) REFERENCES accounts (id);
+ALTER TABLE invoices ADD CONSTRAINT "Invoices Note Key" UNIQUE (note);
