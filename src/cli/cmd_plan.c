@@ -116,6 +116,22 @@ static void collect(void *ud, pb_result *res)
     c->v[c->n++] = *res;
 }
 
+/* The directory of the file at `path` ("." for a bare name), malloc'd. */
+static char *own_dir(const char *path)
+{
+    char *k = strdup(path);
+    char *slash = k ? strrchr(k, '/') : NULL;
+    if (!k)
+        return NULL;
+    if (!slash)
+        strcpy(k, ".");
+    else if (slash == k)
+        k[1] = '\0';
+    else
+        *slash = '\0';
+    return k;
+}
+
 /* ---- output ------------------------------------------------------------------------ */
 
 static const char *lock_effect(pb_lock_mode m)
@@ -387,7 +403,11 @@ int pb_cmd_plan(int argc, char **argv)
             pb_cli_walk_sql(arg, add_file, &ctx);
             pb_cli_walk_sql(arg, add_file, &targets);
         } else {
-            char *dir = pb_cli_set_dir(arg);
+            /* a migration.sql or up.sql is one folder of a Prisma or Diesel
+               set, unless --framework names a tool whose migrations are
+               files of one directory (plain SQL): then that directory */
+            char *dir =
+                forced && fw != PB_FW_PRISMA && fw != PB_FW_DIESEL ? own_dir(arg) : pb_cli_set_dir(arg);
             pb_cli_walk_sql(dir, add_file, &ctx);
             free(dir);
             add_file(&ctx, arg, NULL);
@@ -406,11 +426,13 @@ int pb_cmd_plan(int argc, char **argv)
         collected res = {0};
         pb_lint__set(&opt, &set, collect, &res, NULL, NULL);
         pb_catalog *cat = pb_lint__start_catalog(&opt, a);
+        bool *found = calloc(targets.n ? targets.n : 1, sizeof *found);
         for (size_t m = 0; m < set.len; m++) {
             const pb_migration *mig = set.items[m];
             bool target = false;
             for (size_t t = 0; t < targets.n; t++)
-                target |= !strcmp(targets.v[t], mig->up->src->path);
+                if (mig->rank < 2 && !strcmp(targets.v[t], mig->up->src->path))
+                    target = found[t] = true;
             if (target && mig->rank < 2) {
                 const pb_diag *diags = NULL;
                 size_t nd = 0;
@@ -434,6 +456,21 @@ int pb_cmd_plan(int argc, char **argv)
             }
             pb_lint__replay_part(mig->up, cat, m, NULL, NULL);
         }
+        /* a file the framework does not take for a migration (a goose file
+           without its markers, a golang-migrate file without .up.sql) must
+           not pass silently */
+        for (size_t t = 0; t < targets.n && !S_ISDIR(sb.st_mode); t++)
+            if (!found[t]) {
+                bool unloaded = false;
+                for (size_t i = 0; i < set.nunloaded; i++)
+                    unloaded |= !strcmp(set.unloaded[i].path, targets.v[t]);
+                if (!unloaded)
+                    pb_cli_error("cannot plan '%s': it is not an up migration of the %s set in its directory "
+                                 "(check --framework and the file name)",
+                                 targets.v[t], pb_framework_name(forced ? fw : set.framework));
+                status = PB_EXIT_ERROR;
+            }
+        free(found);
         if (!json)
             fflush(stdout);
         for (size_t r = 0; r < res.n; r++)

@@ -324,7 +324,8 @@ typedef struct pb_op {
     size_t npartition_columns;
 
     /* views: the relations the defining query reads (FROM, JOIN, subqueries,
-       CTE bodies; CTE names themselves are left out) */
+       CTE bodies; CTE names themselves are left out); INSERT: the relations
+       its SELECT (or VALUES) reads */
     pb_qname *reads;
     size_t nreads;
 

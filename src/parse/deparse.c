@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "parse/deparse.h"
+#include "rules/rule_util.h" /* pb_sql_ident */
 
 const char *pb_sql_literal(pb_arena *a, const char *s)
 {
@@ -89,6 +90,21 @@ static const char *tree_deparse(pb_arena *a, tree *t)
     return r;
 }
 
+/* libpg_query 15.1's deparser writes index and constraint names without
+ * quoting them ("Idx X" comes out as Idx X, which does not parse): the
+ * caller deparses with `slot` set to a placeholder, and this puts the
+ * real name back, quoted as needed. */
+static const char name_placeholder[] = "pgbelay_name_placeholder";
+
+static const char *put_name(pb_arena *a, const char *sql, const char *real)
+{
+    const char *at = sql && real && real[0] ? strstr(sql, name_placeholder) : NULL;
+    if (!at)
+        return sql;
+    return pb_arena_sprintf(a, "%.*s%s%s", (int)(at - sql), sql, pb_sql_ident(a, real),
+                            at + sizeof name_placeholder - 1);
+}
+
 const char *pb_deparse_create_index(pb_arena *a, const char *stmt, size_t len, const char *name)
 {
     tree t;
@@ -103,7 +119,10 @@ const char *pb_deparse_create_index(pb_arena *a, const char *stmt, size_t len, c
         if (name)
             ix->idxname = (char *)name;
         ix->if_not_exists = ix->idxname && ix->idxname[0];
-        r = tree_deparse(a, &t);
+        const char *real = ix->idxname;
+        if (real && real[0])
+            ix->idxname = (char *)name_placeholder;
+        r = put_name(a, tree_deparse(a, &t), real);
         ix->idxname = old;
     }
     tree_free(&t);
@@ -152,7 +171,10 @@ const char *pb_deparse_alter_cmd(pb_arena *a, const char *stmt, size_t len, size
                 con->initially_valid = false;
             }
         }
-        r = tree_deparse(a, &t);
+        const char *real = con ? con->conname : NULL;
+        if (real && real[0])
+            con->conname = (char *)name_placeholder;
+        r = put_name(a, tree_deparse(a, &t), real);
         if (con) {
             con->conname = old_name;
             con->skip_validation = old_skip;
@@ -315,17 +337,43 @@ const char *pb_deparse_cmd_type(pb_arena *a, const char *stmt, size_t len, size_
     return cmd_piece(a, stmt, len, cmd, P_TYPE);
 }
 
-bool pb_deparse_update_parts(pb_arena *a, const char *stmt, size_t len, const char **set, const char **where,
-                             const char **alias, const char **todo)
+/* The FROM list of a statement as text, by putting it into "SELECT 1 FROM x". */
+static const char *from_text(pb_arena *a, PgQuery__Node **items, size_t n)
+{
+    tree t;
+    if (!tree_parse(&t, "SELECT 1 FROM x", 15))
+        return NULL;
+    const char *r = NULL;
+    PgQuery__Node *s = first_stmt(&t);
+    if (s && s->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+        PgQuery__SelectStmt *sel = s->select_stmt;
+        PgQuery__Node **old = sel->from_clause;
+        size_t oldn = sel->n_from_clause;
+        sel->from_clause = items;
+        sel->n_from_clause = n;
+        const char *d = tree_deparse(a, &t);
+        sel->from_clause = old;
+        sel->n_from_clause = oldn;
+        if (d && !strncmp(d, "SELECT 1 FROM ", 14))
+            r = d + 14;
+    }
+    tree_free(&t);
+    return r;
+}
+
+static bool update_parts(pb_arena *a, const char *stmt, size_t len, const char **set, const char **where,
+                         const char **alias, const char **todo, const char **from)
 {
     *set = *where = *alias = *todo = NULL;
+    if (from)
+        *from = NULL;
     tree t;
     if (!tree_parse(&t, stmt, len))
         return false;
     bool ok = false;
     PgQuery__Node *n = first_stmt(&t);
     PgQuery__UpdateStmt *u = n && n->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ? n->update_stmt : NULL;
-    if (u && !u->n_from_clause && !u->n_returning_list && !u->with_clause && u->n_target_list &&
+    if (u && (from || !u->n_from_clause) && !u->n_returning_list && !u->with_clause && u->n_target_list &&
         !(u->where_clause && u->where_clause->node_case == PG_QUERY__NODE__NODE_CURRENT_OF_EXPR)) {
         pb_buf b = {0}, lhs = {0}, rhs = {0};
         ok = true;
@@ -373,10 +421,69 @@ bool pb_deparse_update_parts(pb_arena *a, const char *stmt, size_t len, const ch
                 ok = false;
             if (u->relation && u->relation->alias && u->relation->alias->aliasname)
                 *alias = pb_arena_strdup(a, u->relation->alias->aliasname);
+            if (ok && u->n_from_clause && !(*from = from_text(a, u->from_clause, u->n_from_clause)))
+                ok = false;
         }
         pb_buf_release(&b);
         pb_buf_release(&lhs);
         pb_buf_release(&rhs);
+    }
+    tree_free(&t);
+    return ok;
+}
+
+bool pb_deparse_update_parts(pb_arena *a, const char *stmt, size_t len, const char **set, const char **where,
+                             const char **alias, const char **todo)
+{
+    return update_parts(a, stmt, len, set, where, alias, todo, NULL);
+}
+
+bool pb_deparse_update_from_parts(pb_arena *a, const char *stmt, size_t len, const char **set,
+                                  const char **where, const char **alias, const char **todo,
+                                  const char **from)
+{
+    return update_parts(a, stmt, len, set, where, alias, todo, from);
+}
+
+bool pb_deparse_insert_select(pb_arena *a, const char *stmt, size_t len, const char ***cols, size_t *ncols,
+                              const char **select)
+{
+    *cols = NULL;
+    *ncols = 0;
+    *select = NULL;
+    tree t;
+    if (!tree_parse(&t, stmt, len))
+        return false;
+    bool ok = false;
+    PgQuery__Node *n = first_stmt(&t);
+    PgQuery__InsertStmt *in = n && n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ? n->insert_stmt : NULL;
+    PgQuery__Node *sel = in ? in->select_stmt : NULL;
+    if (in && sel && sel->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+        !sel->select_stmt->n_values_lists && in->n_cols && !in->on_conflict_clause && !in->n_returning_list &&
+        !in->with_clause && in->override == PG_QUERY__OVERRIDING_KIND__OVERRIDING_NOT_SET) {
+        const char **c = pb_arena_alloc(a, in->n_cols * sizeof *c);
+        ok = true;
+        for (size_t i = 0; i < in->n_cols && ok; i++) {
+            PgQuery__Node *x = in->cols[i];
+            if (x->node_case != PG_QUERY__NODE__NODE_RES_TARGET || !x->res_target->name ||
+                x->res_target->n_indirection)
+                ok = false;
+            else
+                c[i] = pb_arena_strdup(a, x->res_target->name);
+        }
+        if (ok) {
+            /* the SELECT alone: put it in the place of the statement */
+            PgQuery__RawStmt *raw = t.pr->stmts[0];
+            PgQuery__Node *old = raw->stmt;
+            raw->stmt = sel;
+            *select = tree_deparse(a, &t);
+            raw->stmt = old;
+            ok = *select != NULL;
+        }
+        if (ok) {
+            *cols = c;
+            *ncols = in->n_cols;
+        }
     }
     tree_free(&t);
     return ok;

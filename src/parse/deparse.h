@@ -45,6 +45,18 @@ const char *pb_deparse_cmd_type(pb_arena *a, const char *stmt, size_t len, size_
 bool pb_deparse_update_parts(pb_arena *a, const char *stmt, size_t len, const char **set, const char **where,
                              const char **alias, const char **todo);
 
+/* As pb_deparse_update_parts, but an UPDATE with FROM is accepted: *from
+ * is its FROM list as text ("orders o, customers"), NULL when it has none. */
+bool pb_deparse_update_from_parts(pb_arena *a, const char *stmt, size_t len, const char **set,
+                                  const char **where, const char **alias, const char **todo, const char **from);
+
+/* INSERT INTO t (c1, ..., cn) SELECT ...: the column names (*cols, *ncols,
+ * arena array) and the SELECT alone as text (no trailing ';'). False for
+ * an INSERT without a column list, with VALUES, ON CONFLICT, RETURNING,
+ * WITH or OVERRIDING. */
+bool pb_deparse_insert_select(pb_arena *a, const char *stmt, size_t len, const char ***cols, size_t *ncols,
+                              const char **select);
+
 /* Does every statement of `sql` (NUL-terminated) parse? On failure sets
  * *err (arena string) to the parser's message. */
 bool pb_sql_parses(pb_arena *a, const char *sql, const char **err);

@@ -1495,6 +1495,8 @@ void pb_lower_stmt(pb_lower_ctx *lc, const void *stmt_node)
     case T_InsertStmt:
         op = new_op(lc, PB_OP_INSERT, K);
         op->rel = rangevar_name(lc, ((InsertStmt *)n)->relation);
+        if (((InsertStmt *)n)->selectStmt) /* INSERT ... SELECT: the planner's copy patterns */
+            query_reads(lc, op, ((InsertStmt *)n)->selectStmt);
         break;
     case T_UpdateStmt:
         op = new_op(lc, PB_OP_UPDATE, K);

@@ -40,17 +40,19 @@ const char *pb_lock_duration_name(pb_lock_duration d)
  * transaction become one phase; a step that must run outside a
  * transaction block is a phase of its own. */
 enum {
-    ST_DROPPED = -1000, /* a step that turned out impossible (a note says why) */
-    ST_PREBUILD = -10,  /* indexes that later expand steps rely on (a foreign key's index) */
-    ST_EXPAND = 0,      /* additive schema changes, NOT VALID constraints, triggers */
-    ST_BUILD = 10,      /* CREATE INDEX CONCURRENTLY and other non-transactional statements */
-    ST_VALIDATE = 20,   /* VALIDATE CONSTRAINT, ADD CONSTRAINT ... USING INDEX */
-    ST_BACKFILL = 30,   /* batched data changes */
-    ST_BUILD_LATE = 35, /* indexes on backfilled columns */
-    ST_NN_ADD = 40,     /* CHECK (c IS NOT NULL) NOT VALID, after the backfill */
+    ST_DROPPED = -1000,  /* a step that turned out impossible (a note says why) */
+    ST_PREBUILD = -10,   /* indexes that later expand steps rely on (a foreign key's index) */
+    ST_EXPAND = 0,       /* additive schema changes, NOT VALID constraints, triggers */
+    ST_BUILD = 10,       /* CREATE INDEX CONCURRENTLY and other non-transactional statements */
+    ST_EXPAND_LATE = 15, /* a foreign key NOT VALID whose index ST_BUILD builds: after it */
+    ST_VALIDATE = 20,    /* VALIDATE CONSTRAINT, ADD CONSTRAINT ... USING INDEX */
+    ST_BACKFILL = 30,    /* batched data changes */
+    ST_BUILD_LATE = 35,  /* indexes on backfilled columns */
+    ST_NN_ADD = 40,      /* CHECK (c IS NOT NULL) NOT VALID, after the backfill */
     ST_NN_VALIDATE = 50,
-    ST_NN_SET = 60, /* SET NOT NULL using the validated check, then drop it */
-    ST_SWITCH = 70, /* short swap transactions */
+    ST_NN_SET = 60,     /* SET NOT NULL using the validated check, then drop it */
+    ST_SWITCH = 70,     /* short swap transactions */
+    ST_SWITCH_ADD = 72, /* foreign keys added again NOT VALID on the swapped columns */
     ST_SWITCH_VALIDATE = 75,
     ST_CONTRACT = 80,      /* destructive steps, behind a deploy gate */
     ST_CONTRACT_NOTX = 90, /* DROP INDEX CONCURRENTLY after the gate */
@@ -63,6 +65,7 @@ typedef struct strv {
 
 typedef struct step {
     int stage;
+    int prio; /* order within the stage before seq (lower first) */
     uint32_t seq;
     bool notx;
     pb_phase_kind kind;
@@ -87,13 +90,33 @@ typedef struct planner {
     pb_catalog *cat;  /* replayed op by op */
     const pb_ops *ops;
     size_t op_index;
-    step *steps;
+    step **steps;
     size_t nsteps, cap;
     strv settings; /* session settings of the migration, repeated in every phase */
     strv notes;
     pb_plan_change *changes;
     size_t nchanges, changes_cap;
+    strv built;           /* names of the indexes the plan builds (each once) */
+    strv added;           /* ... of those, the ones the migration does not create (pb_plan.added_indexes) */
+    const char *scenario; /* a multi-statement pattern recognised in the migration (change-primary-key,
+                             split-table, merge-tables): every change is reported under its name */
+    uint8_t *role;        /* per op: what the scenario does with it (ROLE_*) */
+    /* the contract step of the DROP COLUMN subcommands of the statement being planned */
+    bool drop_open;
+    uint32_t drop_stmt;
+    size_t drop_step;
+    strv drop_what;
+    const char *drop_gate; /* the scenario's gate for its drops, or NULL */
 } planner;
+
+/* What a recognised scenario does with an op (planner.role). */
+enum {
+    ROLE_NONE = 0,
+    ROLE_SWAP,     /* change-primary-key: a constraint change of the short swap transaction */
+    ROLE_COPY,     /* split/merge: INSERT ... SELECT into the new table, copied in batches */
+    ROLE_CONTRACT, /* split/merge: a drop of what the copy replaced */
+    ROLE_BACKFILL  /* change-primary-key: an UPDATE that fills the new key columns, in batches */
+};
 
 static void sv_add(pb_arena *a, strv *s, const char *x)
 {
@@ -157,16 +180,19 @@ static void note(planner *p, const char *msg)
 
 static step *new_step(planner *p, int stage, pb_phase_kind kind, const char *title, const char *slug)
 {
+    /* steps are allocated one by one: a recipe keeps pointers to its steps
+       while it adds more */
     if (p->nsteps == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
-        step *n = pb_arena_alloc(p->a, cap * sizeof *n);
+        step **n = pb_arena_alloc(p->a, cap * sizeof *n);
         if (p->nsteps)
             memcpy(n, p->steps, p->nsteps * sizeof *n);
         p->steps = n;
         p->cap = cap;
     }
-    step *s = &p->steps[p->nsteps];
+    step *s = pb_arena_alloc(p->a, sizeof *s);
     memset(s, 0, sizeof *s);
+    p->steps[p->nsteps] = s;
     s->seq = (uint32_t)p->nsteps++;
     s->stage = stage;
     s->kind = kind;
@@ -296,8 +322,19 @@ static size_t pk_columns(planner *p, pb_qname rel, const char *const **cols)
  * and only touches rows not done yet (`todo`), so it can be stopped and
  * rerun; then the CALL and the DROP. Returns false (with a note) when the
  * table has no single-column primary key to walk. */
+static bool backfill_from(planner *p, step *s, pb_qname rel, const char *name, const char *set,
+                          const char *todo, const char *alias, const char *from);
+
 static bool backfill(planner *p, step *s, pb_qname rel, const char *name, const char *set, const char *todo,
                      const char *alias)
+{
+    return backfill_from(p, s, rel, name, set, todo, alias, NULL);
+}
+
+/* As backfill, for an UPDATE that also reads the relations of `from` (its
+ * FROM list; NULL when none). */
+static bool backfill_from(planner *p, step *s, pb_qname rel, const char *name, const char *set,
+                          const char *todo, const char *alias, const char *from)
 {
     const char *al = ident(p, alias ? alias : "t");
     const char *const *pk;
@@ -335,7 +372,7 @@ static bool backfill(planner *p, step *s, pb_qname rel, const char *name, const 
            "            ORDER BY %s LIMIT batch_size\n"
            "        ), done AS (\n"
            "            UPDATE %s AS %s SET %s\n"
-           "            FROM batch WHERE %s.%s = batch.pgbelay_key AND (%s)\n"
+           "            FROM batch%s%s WHERE %s.%s = batch.pgbelay_key AND (%s)\n"
            "        )\n"
            "        SELECT max(pgbelay_key) INTO batch_last FROM batch;\n"
            "        EXIT WHEN batch_last IS NULL;\n"
@@ -347,7 +384,8 @@ static bool backfill(planner *p, step *s, pb_qname rel, const char *name, const 
            "$pgbelay$;",
            pq, p->po->batch_size ? p->po->batch_size : 1000,
            pb_sql_literal(p->a, p->po->batch_pause ? p->po->batch_pause : "100 milliseconds"), table, k,
-           table, k, table, k, k, table, k, table, k, k, k, table, al, set, al, k, todo));
+           table, k, table, k, k, table, k, table, k, k, k, table, al, set, from ? ", " : "",
+           from ? from : "", al, k, todo));
     up(p, s, fmt(p, "CALL %s();", pq));
     up(p, s, fmt(p, "DROP PROCEDURE %s(integer, interval);", pq));
     down(p, s, fmt(p, "DROP PROCEDURE IF EXISTS %s(integer, interval);", pq));
@@ -365,8 +403,22 @@ static bool backfill(planner *p, step *s, pb_qname rel, const char *name, const 
 
 static void not_null(planner *p, pb_qname rel, const char *col);
 
+/* Records that `op` is rewritten by `recipe` because of the finding `rule`
+ * (NULL: a statement rewritten as part of a scenario without a finding of
+ * its own; not listed among the risky statements). */
+static void change_as(planner *p, const pb_op *op, const char *rule, const char *recipe, const char *text);
+
 static void change(planner *p, const pb_op *op, const char *rule, const char *recipe)
 {
+    change_as(p, op, rule, recipe, NULL);
+}
+
+/* As change, with the statement shown as `text` (one subcommand of a
+ * statement; NULL: the statement as written). */
+static void change_as(planner *p, const pb_op *op, const char *rule, const char *recipe, const char *text)
+{
+    if (!rule)
+        return;
     if (p->nchanges == p->changes_cap) {
         size_t cap = p->changes_cap ? p->changes_cap * 2 : 8;
         pb_plan_change *n = pb_arena_alloc(p->a, cap * sizeof *n);
@@ -377,14 +429,25 @@ static void change(planner *p, const pb_op *op, const char *rule, const char *re
     }
     uint32_t line, col;
     pb_source_position(p->src, op->span.start, PB_COL_BYTES, &line, &col);
-    p->changes[p->nchanges++] = (pb_plan_change){line, rule, recipe, stmt_text(p, op)};
+    p->changes[p->nchanges++] =
+        (pb_plan_change){line, rule, p->scenario ? p->scenario : recipe, text ? text : stmt_text(p, op)};
+}
+
+static bool index_planned(planner *p, const char *iname)
+{
+    for (size_t i = 0; i < p->built.n; i++)
+        if (!strcmp(p->built.v[i], iname))
+            return true;
+    return false;
 }
 
 static void add_index_build(planner *p, const char *table, const char *iname, const char *create,
                             const char *why, int stage)
 {
+    sv_add(p->a, &p->built, iname);
+    const char *bare = strrchr(iname, '.'); /* the file name without the schema */
     step *s = new_step(p, stage, PB_PHASE_EXPAND, fmt(p, "build index %s without blocking writes", iname),
-                       slugify(p, fmt(p, "create index %s", iname)));
+                       slugify(p, fmt(p, "create index %s", bare ? bare + 1 : iname)));
     up(p, s, create);
     down(p, s, fmt(p, "DROP INDEX CONCURRENTLY IF EXISTS %s;", iname));
     lock(s, table, PB_LOCK_SHARE_UPDATE_EXCLUSIVE, PB_DUR_SCAN);
@@ -414,6 +477,8 @@ static void recipe_create_index(planner *p, const pb_op *op, const char *rule)
     }
     change(p, op, rule, "create-index");
     pb_qname iq = {op->rel.schema, name};
+    if (index_planned(p, qn(p, iq)))
+        return; /* an earlier step of the plan builds it already (a foreign key's index) */
     add_index_build(p, table, qn(p, iq), with_semicolon(p, sql), NULL, ST_BUILD);
 }
 
@@ -466,6 +531,29 @@ static bool has_leading_index(planner *p, pb_qname rel, const char *const *cols,
     return false;
 }
 
+/* Is there such an index from before this migration? */
+static bool has_leading_index_before(planner *p, pb_qname rel, const char *const *cols, size_t n)
+{
+    size_t i = 0;
+    const pb_cat_index *ix;
+    while ((ix = pb_catalog_table_index(p->cat, rel, &i)))
+        if (ix->part != p->cat->part && pb_index_leads_with(ix->columns, ix->ncolumns, cols, n))
+            return true;
+    return false;
+}
+
+/* Does a CREATE INDEX later in the migration index `rel` starting with `cols`? */
+static bool later_index(planner *p, pb_qname rel, const char *const *cols, size_t n)
+{
+    for (size_t i = p->op_index + 1; i < p->ops->len; i++) {
+        const pb_op *o = p->ops->items[i];
+        if (o->kind == PB_OP_CREATE_INDEX && pb_qname_match(o->rel, rel) &&
+            pb_index_leads_with(o->con_columns, o->ncon_columns, cols, n))
+            return true;
+    }
+    return false;
+}
+
 static void recipe_add_fk_or_check(planner *p, const pb_op *op, const char *rule)
 {
     const char *name = con_name_for(p, op);
@@ -480,7 +568,23 @@ static void recipe_add_fk_or_check(planner *p, const pb_op *op, const char *rule
     change(p, op, rule, fk ? "add-foreign-key" : "add-check");
     const char *table = qn(p, op->rel);
     const char *cn = ident(p, name);
-    step *s = new_step(p, ST_EXPAND, PB_PHASE_EXPAND,
+    /* a foreign key is enforced from the moment it is added, NOT VALID or
+       not (each DELETE on the referenced table looks for referencing
+       rows): it comes after the index the plan builds for it, also when
+       that index is built concurrently (ST_BUILD) */
+    bool index_in_build = false;
+    if (fk && op->ncon_columns && !has_leading_index_before(p, op->rel, op->con_columns, op->ncon_columns)) {
+        /* an index of this migration (built concurrently in ST_BUILD), or
+           the plan's own when a key column is new (ST_BUILD too) */
+        index_in_build = later_index(p, op->rel, op->con_columns, op->ncon_columns) ||
+                         has_leading_index(p, op->rel, op->con_columns, op->ncon_columns);
+        pb_cat_table *ct = pb_catalog_table(p->cat, op->rel);
+        for (size_t i = 0; i < op->ncon_columns && !index_in_build; i++) {
+            pb_cat_column *cc = pb_catalog_column(ct, op->con_columns[i]);
+            index_in_build = !cc || cc->part == p->cat->part;
+        }
+    }
+    step *s = new_step(p, index_in_build ? ST_EXPAND_LATE : ST_EXPAND, PB_PHASE_EXPAND,
                        fmt(p, "add %s %s as NOT VALID", fk ? "foreign key" : "CHECK constraint", cn),
                        slugify(p, fmt(p, "add %s", name)));
     up(p, s, with_semicolon(p, add));
@@ -491,18 +595,36 @@ static void recipe_add_fk_or_check(planner *p, const pb_op *op, const char *rule
     s->why = "NOT VALID makes the constraint apply to new and updated rows at once, without checking the "
              "existing rows under the lock";
     s->rollback = "the down part undoes it";
-    if (fk && op->ncon_columns && !has_leading_index(p, op->rel, op->con_columns, op->ncon_columns)) {
+    if (fk && op->ncon_columns && !has_leading_index(p, op->rel, op->con_columns, op->ncon_columns) &&
+        !later_index(p, op->rel, op->con_columns, op->ncon_columns)) {
         const char *iname =
             pb_catalog_default_index_name(p->a, op->rel.name, op->con_columns, op->ncon_columns);
         pb_qname iq = {op->rel.schema, iname};
-        add_index_build(
-            p, table, qn(p, iq),
-            fmt(p, "CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, iname), table,
-                pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)),
-            "an index on the referencing columns lets each DELETE or key UPDATE on the referenced table find "
-            "the matching rows without a full table scan; built concurrently, alone, outside a transaction, "
-            "before the foreign key is added",
-            ST_PREBUILD);
+        /* before the expand phase, unless a column is added by this
+           migration (then right after it) */
+        int stage = ST_PREBUILD;
+        pb_cat_table *ct = pb_catalog_table(p->cat, op->rel);
+        for (size_t i = 0; i < op->ncon_columns; i++) {
+            pb_cat_column *cc = pb_catalog_column(ct, op->con_columns[i]);
+            if (!cc || cc->part == p->cat->part)
+                stage = ST_BUILD;
+        }
+        if (!index_planned(p, qn(p, iq))) {
+            sv_add(p->a, &p->added, qn(p, iq));
+            note(p, fmt(p,
+                        "the plan also builds the index %s on %s (%s), which the migration does not have: "
+                        "without it every DELETE or key UPDATE on %s scans %s",
+                        qn(p, iq), table, pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns),
+                        qn(p, op->ref), table));
+            add_index_build(
+                p, table, qn(p, iq),
+                fmt(p, "CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, iname), table,
+                    pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)),
+                "an index on the referencing columns lets each DELETE or key UPDATE on the referenced table "
+                "find the matching rows without a full table scan; built concurrently, alone, outside a "
+                "transaction",
+                stage);
+        }
     }
     step *v = new_step(p, ST_VALIDATE, PB_PHASE_EXPAND, fmt(p, "validate %s", cn),
                        slugify(p, fmt(p, "validate %s", name)));
@@ -560,10 +682,19 @@ static void recipe_add_unique(planner *p, const pb_op *op, const char *rule)
     up(p, s,
        fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s;", table, cn, pk ? "PRIMARY KEY" : "UNIQUE",
            cn));
+    /* dropping the constraint drops its index too, which the phase before
+       built: the down part builds it again, concurrently, so it runs
+       outside a transaction block like that phase */
+    s->notx = true;
     down(p, s, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", table, cn));
+    down(p, s,
+         fmt(p, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", cn, table,
+             pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)));
     lock(s, table, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
     s->why = "ADD CONSTRAINT ... USING INDEX takes over the index that is already built: catalog-only";
-    s->rollback = fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s; (drops the index too)", table, cn);
+    s->rollback =
+        fmt(p, "the down part drops the constraint, which drops its index, and builds the index again "
+               "concurrently, as the phase before left it");
 }
 
 /* SET NOT NULL without a scan under ACCESS EXCLUSIVE: a NOT VALID check,
@@ -594,13 +725,18 @@ static void not_null(planner *p, pb_qname rel, const char *col)
     up(p, s, fmt(p, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;", table, c));
     up(p, s, fmt(p, "ALTER TABLE %s DROP CONSTRAINT %s;", table, cn));
     down(p, s, fmt(p, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", table, c));
+    down(p, s, fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", table, cn, c));
     lock(s, table, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
     s->why = p->v >= 12
                  ? "PostgreSQL 12 and later skip the scan of SET NOT NULL when a validated CHECK proves "
                    "the column has no NULLs, so the ACCESS EXCLUSIVE lock is brief; the check is then dropped"
                  : "before PostgreSQL 12, SET NOT NULL scans the table under ACCESS EXCLUSIVE even with the "
                    "validated check: run it in a quiet period, or keep the CHECK constraint instead";
-    s->rollback = "the down part undoes it";
+    s->rollback = fmt(p,
+                      "the down part drops NOT NULL and adds the check back as NOT VALID (PostgreSQL cannot "
+                      "add it validated without a scan under the lock): before this phase runs again, run "
+                      "ALTER TABLE %s VALIDATE CONSTRAINT %s; so that SET NOT NULL does not scan the table",
+                      table, cn);
     if (p->v < 12)
         s->locks[0].duration = PB_DUR_SCAN;
 }
@@ -748,8 +884,12 @@ static void sync_trigger(planner *p, step *s, pb_qname rel, const char *src_col,
 /* Indexes on `col` of `rel` with plain key columns, rebuilt on `newcol`
  * concurrently; the contract renames them to the old names once the old
  * column (and its indexes) are gone. */
-static void rebuild_indexes(planner *p, pb_qname rel, const char *col, const char *newcol, step *contract)
+static void rebuild_indexes(planner *p, pb_qname rel, const char *col, const char *newcol, step *contract,
+                            const char **pk_index)
 {
+    if (pk_index)
+        *pk_index = NULL;
+    pb_cat_table *tab = pb_catalog_table(p->cat, rel);
     size_t i = 0;
     const pb_cat_index *ix;
     const char *table = qn(p, rel);
@@ -769,17 +909,29 @@ static void rebuild_indexes(planner *p, pb_qname rel, const char *col, const cha
         for (size_t k = 0; k < ix->ncolumns; k++)
             cols[k] = !strcmp(ix->columns[k], col) ? newcol : ix->columns[k];
         const char *tmp = pb_sql_default_name(p->a, ix->name.name, NULL, 0, "new");
-        pb_qname tq = {rel.schema, tmp};
+        /* named as the catalog knows the index and its table, so the
+           rebuilt one ends up with the same (schema-qualified) name */
+        pb_qname tq = {ix->name.schema ? ix->name.schema : rel.schema, tmp};
+        const char *itable = ix->table.name ? qn(p, ix->table) : table;
         add_index_build(
-            p, table, qn(p, tq),
+            p, itable, qn(p, tq),
             fmt(p, "CREATE %sINDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ix->unique ? "UNIQUE " : "",
-                ident(p, tmp), table, pb_sql_ident_list(p->a, cols, ix->ncolumns)),
+                ident(p, tmp), itable, pb_sql_ident_list(p->a, cols, ix->ncolumns)),
             fmt(p,
                 "the new column needs the index %s has on %s (pgbelay rebuilds its plain key columns; "
                 "check the original for expressions, INCLUDE, WHERE or the method)",
                 qn(p, ix->name), ident(p, col)),
             ST_BUILD_LATE);
-        if (contract)
+        /* the index of a UNIQUE constraint becomes that constraint again,
+           under its name; a primary key's is swapped in by the caller */
+        pb_cat_constraint *con = tab ? pb_catalog_constraint(tab, ix->name.name) : NULL;
+        if (con && con->kind == PB_CON_PRIMARY_KEY && pk_index)
+            *pk_index = tmp;
+        else if (con && con->kind == PB_CON_UNIQUE && contract)
+            up(p, contract,
+               fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s;", table,
+                   ident(p, ix->name.name), ident(p, tmp)));
+        else if (contract)
             up(p, contract, fmt(p, "ALTER INDEX %s RENAME TO %s;", qn(p, tq), ident(p, ix->name.name)));
     }
 }
@@ -849,32 +1001,75 @@ static void recipe_rename_column(planner *p, const pb_op *op, const char *rule)
             "the dropped column cannot be brought back with its data by a rollback: %s holds the same "
             "values, so a rollback would add %s again and copy them back",
             nc, oc);
-    rebuild_indexes(p, op->rel, op->column, op->new_name, k);
+    rebuild_indexes(p, op->rel, op->column, op->new_name, k, NULL);
+}
+
+/* Is `op` one of several ops of its statement (ALTER TABLE with several
+ * subcommands, DROP TABLE a, b)? */
+static bool shares_statement(planner *p)
+{
+    const pb_op *op = p->ops->items[p->op_index];
+    return (p->op_index > 0 && p->ops->items[p->op_index - 1]->stmt == op->stmt) ||
+           (p->op_index + 1 < p->ops->len && p->ops->items[p->op_index + 1]->stmt == op->stmt);
+}
+
+/* The statement of a drop op alone, when it shares its statement. */
+static const char *drop_text(planner *p, const pb_op *op)
+{
+    if (!shares_statement(p))
+        return stmt_text(p, op);
+    if (op->kind == PB_OP_DROP_TABLE)
+        return fmt(p, "DROP TABLE %s%s%s;", op->if_exists ? "IF EXISTS " : "", qn(p, op->rel),
+                   op->cascade ? " CASCADE" : "");
+    size_t len;
+    const char *raw = stmt_raw(p, op, &len);
+    const char *one = pb_deparse_alter_cmd(p->a, raw, len, cmd_index(p), NULL, false);
+    return one ? with_semicolon(p, one) : NULL;
 }
 
 static void recipe_drop(planner *p, const pb_op *op, const char *rule)
 {
     bool table = op->kind == PB_OP_DROP_TABLE;
-    change(p, op, rule, table ? "drop-table" : "drop-column");
+    const char *sql = drop_text(p, op);
+    if (!sql) {
+        note(p, fmt(p, "could not separate: %s", stmt_text(p, op)));
+        return;
+    }
+    change_as(p, op, rule, table ? "drop-table" : "drop-column", sql);
     const char *rel = qn(p, op->rel);
     const char *what = table ? rel : fmt(p, "%s.%s", rel, ident(p, op->column));
-    step *s = new_step(
-        p, ST_CONTRACT, PB_PHASE_CONTRACT, fmt(p, "drop %s", what),
-        slugify(p, table ? fmt(p, "drop %s", op->rel.name) : fmt(p, "drop %s %s", op->rel.name, op->column)));
-    s->gate =
-        table ? fmt(p,
-                    "deploy the application version that no longer reads or writes %s, and wait until no "
-                    "running code uses it",
-                    rel)
-              : fmt(p,
-                    "deploy the application version that no longer reads or writes %s; ORMs that cache the "
-                    "column list must ignore the column first (Rails ignored_columns, Django: remove the "
-                    "field), and wait until no running code uses it",
-                    what);
-    up(p, s, stmt_text(p, op));
+    /* the drops of one statement stay one contract step */
+    step *s;
+    if (p->drop_open && p->drop_stmt == op->stmt) {
+        s = p->steps[p->drop_step];
+    } else {
+        s = new_step(p, ST_CONTRACT, PB_PHASE_CONTRACT, NULL,
+                     slugify(p, table ? fmt(p, "drop %s", op->rel.name)
+                                      : fmt(p, "drop %s %s", op->rel.name, op->column)));
+        p->drop_open = true;
+        p->drop_stmt = op->stmt;
+        p->drop_step = p->nsteps - 1;
+        p->drop_what = (strv){0};
+    }
+    sv_add(p->a, &p->drop_what, what);
+    const char *all = sv_join(p->a, &p->drop_what, ", ");
+    s->title = fmt(p, "drop %s", all);
+    s->gate = p->drop_gate ? p->drop_gate
+              : table
+                  ? fmt(p,
+                        "deploy the application version that no longer reads or writes %s, and wait until "
+                        "no running code uses it",
+                        all)
+                  : fmt(p,
+                        "deploy the application version that no longer reads or writes %s; ORMs that cache "
+                        "the column list must ignore the column first (Rails ignored_columns, Django: "
+                        "remove the field), and wait until no running code uses it",
+                        all);
+    up(p, s, sql);
     lock(s, rel, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
     s->no_down = true;
-    s->why = fmt(p, "%s is no longer used; dropping it is catalog-only, but it destroys its data", what);
+    s->why = fmt(p, "%s %s no longer used; dropping is catalog-only, but it destroys the data", all,
+                 p->drop_what.n > 1 ? "are" : "is");
     s->rollback =
         "cannot be rolled back: the data is gone (a down part could only recreate it empty); take a "
         "backup of what you may need before this phase";
@@ -903,6 +1098,77 @@ static const char *narrow_guard(planner *p, const pb_type *from, const pb_type *
     return NULL;
 }
 
+typedef struct fkref {
+    pb_cat_table *t;
+    pb_cat_constraint *c;
+} fkref;
+
+/* The foreign keys (of any table) that reference `rel`, from the catalog. */
+static fkref *referencing_fks(planner *p, pb_qname rel, size_t *n)
+{
+    size_t cap = 8;
+    fkref *v = pb_arena_alloc(p->a, cap * sizeof *v);
+    *n = 0;
+    const pb_strmap *m = &p->cat->tables;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i] || !m->vals[i])
+            continue;
+        for (pb_cat_table *t = m->vals[i]; t; t = t->next_same_name)
+            for (size_t k = 0; k < t->constraints.len; k++) {
+                pb_cat_constraint *c = t->constraints.items[k];
+                if (c->kind != PB_CON_FOREIGN_KEY || !pb_qname_match(c->ref, rel))
+                    continue;
+                if (*n == cap) {
+                    fkref *g = pb_arena_alloc(p->a, 2 * cap * sizeof *g);
+                    memcpy(g, v, *n * sizeof *g);
+                    v = g;
+                    cap *= 2;
+                }
+                v[(*n)++] = (fkref){t, c};
+            }
+    }
+    return v;
+}
+
+static pb_cat_constraint *primary_key(planner *p, pb_qname rel)
+{
+    pb_cat_table *t = pb_catalog_table(p->cat, rel);
+    for (size_t i = 0; t && i < t->constraints.len; i++) {
+        pb_cat_constraint *c = t->constraints.items[i];
+        if (c->kind == PB_CON_PRIMARY_KEY)
+            return c;
+    }
+    return NULL;
+}
+
+/* Does an ALTER COLUMN ... TYPE of this migration change rel.col? */
+static bool type_changed_in_migration(planner *p, pb_qname rel, const char *col)
+{
+    for (size_t i = 0; i < p->ops->len; i++) {
+        const pb_op *o = p->ops->items[i];
+        if (o->kind == PB_OP_ALTER_COLUMN_TYPE && o->column && !strcmp(o->column, col) &&
+            pb_qname_match(o->rel, rel))
+            return true;
+    }
+    return false;
+}
+
+/* Is rel.col the column of a foreign key whose referenced primary key
+ * changes type in this migration? */
+static bool references_changed_key(planner *p, pb_qname rel, const char *col)
+{
+    pb_cat_table *t = pb_catalog_table(p->cat, rel);
+    for (size_t i = 0; t && i < t->constraints.len; i++) {
+        pb_cat_constraint *c = t->constraints.items[i];
+        if (c->kind != PB_CON_FOREIGN_KEY || c->ncolumns != 1 || strcmp(c->columns[0], col))
+            continue;
+        const char *const *rk;
+        if (pk_columns(p, c->ref, &rk) == 1 && type_changed_in_migration(p, c->ref, rk[0]))
+            return true;
+    }
+    return false;
+}
+
 static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bool narrowing)
 {
     bool known;
@@ -913,16 +1179,12 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
     bool is_pk = false;
     for (size_t i = 0; i < npk; i++)
         is_pk |= !strcmp(pk[i], op->column);
-    if (is_pk) {
-        note(
-            p,
-            fmt(p,
-                "%s changes the type of a primary key column: plan it as a new column with its own unique "
-                "index "
-                "built concurrently, a sync trigger and batched backfill, then swap the primary key with ADD "
-                "CONSTRAINT ... PRIMARY KEY USING INDEX in a short transaction and re-point each foreign key "
-                "that references it with NOT VALID and VALIDATE; pgbelay does not write this plan yet",
-                stmt_text(p, op)));
+    if (is_pk && npk != 1) {
+        note(p,
+             fmt(p,
+                 "%s changes the type of a column of a multi-column primary key: pgbelay plans single-column "
+                 "keys only; not rewritten",
+                 stmt_text(p, op)));
         return;
     }
     size_t len;
@@ -934,7 +1196,11 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
         note(p, fmt(p, "could not rewrite: %s", stmt_text(p, op)));
         return;
     }
-    change(p, op, rule, narrowing ? "narrowing-type-change" : "change-column-type");
+    bool pk_change = is_pk || references_changed_key(p, op->rel, op->column);
+    change(p, op, rule,
+           pk_change   ? "change-primary-key"
+           : narrowing ? "narrowing-type-change"
+                       : "change-column-type");
     const char *table = qn(p, op->rel);
     const char *c = ident(p, op->column);
     const char *newname = pb_sql_default_name(p->a, op->column, NULL, 0, "new");
@@ -1007,24 +1273,7 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
         b->stage = ST_DROPPED;
     if (oldc && oldc->not_null)
         not_null(p, op->rel, newname);
-    step *w = new_step(p, ST_SWITCH, PB_PHASE_SWITCH, fmt(p, "swap %s and %s", c, nc),
-                       slugify(p, fmt(p, "swap %s %s", op->rel.name, op->column)));
-    up(p, w, fmt(p, "DROP TRIGGER %s ON %s;", trg, table));
-    up(p, w, fmt(p, "DROP FUNCTION %s();", fn));
-    if (oldc && oldc->not_null)
-        up(p, w, fmt(p, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", table, c));
-    up(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, c, oc));
-    up(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, nc, c));
-    down(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, c, nc));
-    down(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, oc, c));
-    lock(w, table, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
-    w->why =
-        fmt(p,
-            "in one short transaction the converted column takes the name %s; running code keeps working "
-            "because the name stays the same (a column default of the old column must be set again: pgbelay "
-            "does not copy defaults)",
-            c);
-    w->rollback = "rename the columns back (the down part); the sync trigger must then be created again";
+    /* the contract first: the rebuilt indexes tell the swap which one is the primary key's */
     step *k = new_step(p, ST_CONTRACT, PB_PHASE_CONTRACT, fmt(p, "drop the old column %s", oc),
                        slugify(p, fmt(p, "drop %s %s", op->rel.name, oldname)));
     k->gate =
@@ -1035,7 +1284,183 @@ static void recipe_type_change(planner *p, const pb_op *op, const char *rule, bo
     k->no_down = true;
     k->why = "the old values are no longer needed; dropping the column is catalog-only";
     k->rollback = "cannot be rolled back: the old values are gone";
-    rebuild_indexes(p, op->rel, op->column, newname, k);
+    const char *pk_index = NULL;
+    rebuild_indexes(p, op->rel, op->column, newname, k, is_pk ? &pk_index : NULL);
+    pb_cat_constraint *pkc = is_pk ? primary_key(p, op->rel) : NULL;
+    if (is_pk && (!pk_index || !pkc)) {
+        note(p, fmt(p,
+                    "pgbelay does not know the index of the primary key of %s: add the primary key on the "
+                    "new column by hand (CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY "
+                    "KEY USING INDEX) in the swap phase",
+                    table));
+        is_pk = false;
+    }
+
+    step *w = new_step(p, ST_SWITCH, PB_PHASE_SWITCH, fmt(p, "swap %s and %s", c, nc),
+                       slugify(p, fmt(p, "swap %s %s", op->rel.name, op->column)));
+    /* a primary key's swap comes before the swaps of the columns that
+       reference it, in the same transaction */
+    w->prio = is_pk ? -1 : 0;
+    const char *fn_sql = s->up.v[s->up.n - 2], *trg_sql = s->up.v[s->up.n - 1];
+    up(p, w, fmt(p, "DROP TRIGGER %s ON %s;", trg, table));
+    up(p, w, fmt(p, "DROP FUNCTION %s();", fn));
+    lock(w, table, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
+    bool keys = is_pk;
+    size_t nfk_moved = 0;
+    /* foreign keys of this column: dropped, and added again on the new
+       column (NOT VALID, validated after the swap) */
+    strv readd = {0}, revalidate = {0}, retable = {0}, reref = {0}, refdrops = {0};
+    pb_cat_table *tab = pb_catalog_table(p->cat, op->rel);
+    for (size_t i = 0; tab && i < tab->constraints.len; i++) {
+        pb_cat_constraint *fk = tab->constraints.items[i];
+        if (fk->kind != PB_CON_FOREIGN_KEY || fk->ncolumns != 1 || strcmp(fk->columns[0], op->column))
+            continue;
+        keys = true;
+        nfk_moved++;
+        const char *const *rk;
+        size_t nrk = pk_columns(p, fk->ref, &rk);
+        up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", table, ident(p, fk->name)));
+        if (nrk != 1) {
+            note(p, fmt(p,
+                        "add the foreign key %s on %s again by hand after the swap: pgbelay does not know "
+                        "the key of %s",
+                        fk->name, table, qn(p, fk->ref)));
+            continue;
+        }
+        sv_add(p->a, &readd,
+               fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) NOT VALID;",
+                   table, ident(p, fk->name), c, qn(p, fk->ref), ident(p, rk[0])));
+        sv_add(p->a, &revalidate, ident(p, fk->name));
+        sv_add(p->a, &retable, table);
+        sv_add(p->a, &reref, qn(p, fk->ref));
+        lock(w, qn(p, fk->ref), PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
+    }
+    /* a primary key: the foreign keys that reference it move to the new
+       key, unless their own column is changed too (its swap moves them) */
+    if (is_pk) {
+        size_t nrefs;
+        fkref *refs = referencing_fks(p, op->rel, &nrefs);
+        for (size_t i = 0; i < nrefs; i++) {
+            const char *other = qn(p, refs[i].t->name);
+            sv_add(p->a, &refdrops,
+                   fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", other, ident(p, refs[i].c->name)));
+            lock(w, other, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
+            nfk_moved++;
+            if (refs[i].c->ncolumns != 1) {
+                note(p,
+                     fmt(p,
+                         "add the foreign key %s on %s again by hand after the swap (more than one column)",
+                         refs[i].c->name, other));
+                continue;
+            }
+            if (type_changed_in_migration(p, refs[i].t->name, refs[i].c->columns[0]))
+                continue;
+            sv_add(p->a, &readd,
+                   fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) NOT VALID;",
+                       other, ident(p, refs[i].c->name), ident(p, refs[i].c->columns[0]), table, c));
+            sv_add(p->a, &revalidate, ident(p, refs[i].c->name));
+            sv_add(p->a, &retable, other);
+            sv_add(p->a, &reref, table);
+        }
+        up(p, w, fmt(p, "ALTER TABLE %s DROP CONSTRAINT %s;", table, ident(p, pkc->name)));
+        /* the swap locks the referencing tables before the referenced one,
+           in the order application transactions do (a row of the child
+           written, then the parent's row checked by the foreign key):
+           taking them the other way round deadlocks with such a transaction */
+        for (size_t i = 0; i < w->up.n; i++)
+            sv_add(p->a, &refdrops, w->up.v[i]);
+        w->up = refdrops;
+    }
+    if (oldc && oldc->not_null)
+        up(p, w, fmt(p, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", table, c));
+    /* the sequence of a serial column goes with the column's name */
+    size_t si = 0;
+    const pb_cat_sequence *seq = NULL, *sq;
+    while ((sq = pb_catalog_owned_sequence(p->cat, op->rel, &si)))
+        if (sq->owner_column && !strcmp(sq->owner_column, op->column))
+            seq = sq;
+    if (seq)
+        up(p, w, fmt(p, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", table, c));
+    up(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, c, oc));
+    up(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, nc, c));
+    if (seq) {
+        up(p, w,
+           fmt(p, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT nextval(%s::regclass);", table, c,
+               pb_sql_literal(p->a, qn(p, seq->name))));
+        up(p, w, fmt(p, "ALTER SEQUENCE %s OWNED BY %s.%s;", qn(p, seq->name), table, c));
+        keys = true;
+    }
+    if (is_pk)
+        up(p, w,
+           fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY USING INDEX %s;", table, ident(p, pkc->name),
+               ident(p, pk_index)));
+    if (readd.n)
+        note(p, fmt(p,
+                    "the foreign keys moved to the new %s.%s are added again as plain FOREIGN KEY ... "
+                    "REFERENCES (%s): pgbelay does not know their ON DELETE / ON UPDATE actions or "
+                    "DEFERRABLE; add those to the statements if the originals have them",
+                    table, c, sv_join(p->a, &revalidate, ", ")));
+    for (size_t i = 0; i < readd.n; i++) {
+        /* in the next transaction: a column is renamed in the swap, and a
+           migration that renames and adds belongs to two deploys
+           (expand-and-contract-in-one-migration); the VALIDATE after it
+           checks every row, those written in between too */
+        step *ra =
+            new_step(p, ST_SWITCH_ADD, PB_PHASE_SWITCH, fmt(p, "add %s again, NOT VALID", revalidate.v[i]),
+                     slugify(p, fmt(p, "add %s", revalidate.v[i])));
+        up(p, ra, readd.v[i]);
+        down(p, ra, fmt(p, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", retable.v[i], revalidate.v[i]));
+        lock(ra, retable.v[i], PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
+        lock(ra, reref.v[i], PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
+        ra->why = "the foreign key on the swapped columns, added NOT VALID: catalog-only, it checks new and "
+                  "changed rows from now on";
+        ra->rollback = "the down part drops it again";
+        step *v = new_step(p, ST_SWITCH_VALIDATE, PB_PHASE_SWITCH, fmt(p, "validate %s", revalidate.v[i]),
+                           slugify(p, fmt(p, "validate %s", revalidate.v[i])));
+        up(p, v, fmt(p, "ALTER TABLE %s VALIDATE CONSTRAINT %s;", retable.v[i], revalidate.v[i]));
+        lock(v, retable.v[i], PB_LOCK_SHARE_UPDATE_EXCLUSIVE, PB_DUR_SCAN);
+        lock(v, reref.v[i], PB_LOCK_ROW_SHARE, PB_DUR_SCAN);
+        v->why =
+            "checks the existing rows of the foreign key added NOT VALID in the swap, under SHARE UPDATE "
+            "EXCLUSIVE, which lets reads and writes continue";
+        v->rollback = "nothing to undo";
+    }
+    if (keys) {
+        strv moved = {0};
+        if (is_pk)
+            sv_add(p->a, &moved, "the primary key");
+        if (nfk_moved)
+            sv_add(p->a, &moved, "foreign keys");
+        if (seq)
+            sv_add(p->a, &moved, "the sequence");
+        w->no_down = true;
+        w->rollback = fmt(
+            p,
+            "no down part: the swap moved keys (%s) and undoing it means building them again on %s; to go "
+            "back, build a unique index concurrently on %s, then in one transaction swap the names back, "
+            "attach the keys NOT VALID and validate them",
+            sv_join(p->a, &moved, ", "), oc, oc);
+    } else {
+        down(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, c, nc));
+        down(p, w, fmt(p, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table, oc, c));
+        if (oldc && oldc->not_null)
+            down(p, w, fmt(p, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;", table, c));
+        down(p, w, fn_sql);
+        down(p, w, trg_sql);
+        w->rollback =
+            oldc && oldc->not_null
+                ? fmt(p,
+                      "the down part renames the columns back and creates the sync trigger again; its "
+                      "SET NOT NULL on %s scans the table under ACCESS EXCLUSIVE",
+                      c)
+                : "the down part renames the columns back and creates the sync trigger again";
+    }
+    w->why =
+        fmt(p,
+            "in one short transaction the converted column takes the name %s; running code keeps working "
+            "because the name stays the same%s (a column default of the old column other than its "
+            "sequence must be set again: pgbelay does not copy defaults)",
+            c, readd.n ? "; foreign keys are added again NOT VALID right after and then validated" : "");
 }
 
 /* UPDATE of an existing table in batches. */
@@ -1044,9 +1469,10 @@ static void recipe_update(planner *p, const pb_op *op, const char *rule)
     size_t len;
     const char *raw = stmt_raw(p, op, &len);
     const char *set = NULL, *where = NULL, *alias = NULL, *still = NULL;
-    if (!pb_deparse_update_parts(p->a, raw, len, &set, &where, &alias, &still)) {
+    const char *from = NULL;
+    if (!pb_deparse_update_from_parts(p->a, raw, len, &set, &where, &alias, &still, &from)) {
         note(p, fmt(p,
-                    "not planned (UPDATE with FROM, RETURNING, WITH or a cursor): run it in batches of rows "
+                    "not planned (UPDATE with RETURNING, WITH or a cursor): run it in batches of rows "
                     "selected by "
                     "a unique key, each batch in its own transaction: %s",
                     stmt_text(p, op)));
@@ -1057,11 +1483,298 @@ static void recipe_update(planner *p, const pb_op *op, const char *rule)
         new_step(p, ST_BACKFILL, PB_PHASE_BACKFILL, fmt(p, "run the UPDATE of %s in batches", qn(p, op->rel)),
                  slugify(p, fmt(p, "backfill %s", op->rel.name)));
     const char *todo = where ? fmt(p, "(%s) AND %s", where, still) : still;
-    if (!backfill(p, b, op->rel, "update", set, todo, alias ? alias : op->rel.name))
+    if (!backfill_from(p, b, op->rel, "update", set, todo, alias ? alias : op->rel.name, from))
         b->stage = ST_DROPPED;
     b->rollback =
         "a down part cannot bring back the values an UPDATE overwrote: keep a copy of them (a backup "
         "table) first if you may need them";
+}
+
+/* ---- scenarios: patterns of several statements ------------------------------------ */
+
+static const char *finding(const pb_diag *diags, size_t n, const pb_op *op, const char *const *ids);
+
+/* The text of one op alone: its statement, or its own ALTER TABLE subcommand. */
+static const char *op_text(planner *p, const pb_op *op, const char *con_name, bool not_valid)
+{
+    if (!shares_statement(p) && !not_valid)
+        return stmt_text(p, op);
+    size_t len;
+    const char *raw = stmt_raw(p, op, &len);
+    const char *one = pb_deparse_alter_cmd(p->a, raw, len, cmd_index(p), con_name, not_valid);
+    return one ? with_semicolon(p, one) : NULL;
+}
+
+/* The one transaction of a change-primary-key plan that swaps the keys. */
+static step *swap_step(planner *p)
+{
+    for (size_t i = 0; i < p->nsteps; i++)
+        if (p->steps[i]->stage == ST_SWITCH && p->steps[i]->prio == -2)
+            return p->steps[i];
+    step *w = new_step(p, ST_SWITCH, PB_PHASE_SWITCH, "swap the primary key and the foreign keys that use it",
+                       "swap_primary_key");
+    w->prio = -2;
+    w->no_down = true;
+    w->why =
+        "drops the old keys and attaches the new ones in one short transaction: the new primary key takes "
+        "over a unique index built concurrently before, and foreign keys are added NOT VALID and validated "
+        "right after, so nothing scans the tables under the ACCESS EXCLUSIVE locks";
+    w->rollback =
+        "no down part: going back means building the old keys again; build a unique index "
+        "concurrently on the old key column, then swap the constraints back in one transaction the same "
+        "way (foreign keys NOT VALID, validated afterwards)";
+    return w;
+}
+
+/* change-primary-key: a constraint change of the swap transaction. */
+static void plan_swap_op(planner *p, const pb_op *op, const pb_diag *diags, size_t nd)
+{
+    static const char *const any[] = {"add-unique-builds-index", "add-foreign-key-validates",
+                                      "foreign-key-without-index", NULL};
+    const char *rule = finding(diags, nd, op, any);
+    const char *table = qn(p, op->rel);
+    step *w = swap_step(p);
+    lock(w, table, PB_LOCK_ACCESS_EXCLUSIVE, PB_DUR_CATALOG);
+    if (op->kind == PB_OP_DROP_CONSTRAINT) {
+        const char *t = op_text(p, op, NULL, false);
+        if (t)
+            up(p, w, t);
+        else
+            note(p, fmt(p, "could not separate: %s", stmt_text(p, op)));
+        return;
+    }
+    if (op->con_kind == PB_CON_PRIMARY_KEY) {
+        change(p, op, rule ? rule : "add-unique-builds-index", "add-primary-key");
+        const char *name = con_name_for(p, op);
+        const char *tmp = pb_catalog_default_constraint_name(p->a, op->rel.name, PB_CON_UNIQUE,
+                                                             op->con_columns, op->ncon_columns);
+        pb_qname iq = {op->rel.schema, tmp};
+        add_index_build(
+            p, table, qn(p, iq),
+            fmt(p, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, tmp), table,
+                pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)),
+            "the unique index the new primary key takes over in the swap, built concurrently once the key "
+            "column is filled (reads and writes continue)",
+            ST_BUILD_LATE);
+        pb_cat_table *t = pb_catalog_table(p->cat, op->rel);
+        for (size_t i = 0; i < op->ncon_columns; i++) {
+            pb_cat_column *c = pb_catalog_column(t, op->con_columns[i]);
+            if (!c || !c->not_null)
+                not_null(p, op->rel, op->con_columns[i]);
+        }
+        up(p, w,
+           fmt(p, "ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY USING INDEX %s;", table, ident(p, name),
+               ident(p, tmp)));
+        return;
+    }
+    /* a foreign key that references the new key */
+    change(p, op, rule ? rule : "add-foreign-key-validates", "add-foreign-key");
+    const char *name = con_name_for(p, op);
+    const char *t = op_text(p, op, name, true);
+    if (!t) {
+        note(p, fmt(p, "could not rewrite: %s", stmt_text(p, op)));
+        return;
+    }
+    up(p, w, t);
+    lock(w, qn(p, op->ref), PB_LOCK_SHARE_ROW_EXCLUSIVE, PB_DUR_CATALOG);
+    if (op->ncon_columns && !has_leading_index(p, op->rel, op->con_columns, op->ncon_columns) &&
+        !later_index(p, op->rel, op->con_columns, op->ncon_columns)) {
+        const char *iname =
+            pb_catalog_default_index_name(p->a, op->rel.name, op->con_columns, op->ncon_columns);
+        pb_qname iq = {op->rel.schema, iname};
+        if (!index_planned(p, qn(p, iq)))
+            sv_add(p->a, &p->added, qn(p, iq));
+        if (!index_planned(p, qn(p, iq))) /* (add_index_build records it) */
+            add_index_build(p, table, qn(p, iq),
+                            fmt(p, "CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s);", ident(p, iname),
+                                table, pb_sql_ident_list(p->a, op->con_columns, op->ncon_columns)),
+                            "an index on the referencing columns, so that deletes on the referenced table do "
+                            "not scan this one",
+                            ST_BUILD);
+    }
+    step *v = new_step(p, ST_SWITCH_VALIDATE, PB_PHASE_SWITCH, fmt(p, "validate %s", ident(p, name)),
+                       slugify(p, fmt(p, "validate %s", name)));
+    up(p, v, fmt(p, "ALTER TABLE %s VALIDATE CONSTRAINT %s;", table, ident(p, name)));
+    lock(v, table, PB_LOCK_SHARE_UPDATE_EXCLUSIVE, PB_DUR_SCAN);
+    lock(v, qn(p, op->ref), PB_LOCK_ROW_SHARE, PB_DUR_SCAN);
+    v->why = "checks the existing rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes continue";
+    v->rollback = "nothing to undo";
+}
+
+/* split-table / merge-tables: INSERT INTO new_table (cols) SELECT ... as a
+ * batched copy along the new table's primary key, after a deploy gate
+ * from which the application writes both the old and the new places. */
+static void plan_copy_op(planner *p, const pb_op *op)
+{
+    size_t len;
+    const char *raw = stmt_raw(p, op, &len);
+    const char **cols;
+    size_t ncols;
+    const char *select;
+    const char *const *pk;
+    size_t npk = pk_columns(p, op->rel, &pk);
+    size_t key = SIZE_MAX;
+    if (pb_deparse_insert_select(p->a, raw, len, &cols, &ncols, &select))
+        for (size_t i = 0; npk == 1 && i < ncols; i++)
+            if (!strcmp(cols[i], pk[0]))
+                key = i;
+    const char *table = qn(p, op->rel);
+    step *b = new_step(p, ST_BACKFILL, PB_PHASE_BACKFILL,
+                       fmt(p, "copy the existing rows into %s in batches", table),
+                       slugify(p, fmt(p, "copy into %s", op->rel.name)));
+    strv srcs = {0};
+    for (size_t i = 0; i < op->nreads; i++)
+        sv_add_unique(p->a, &srcs, qn(p, op->reads[i]));
+    const char *from = sv_join(p->a, &srcs, " and ");
+    b->gate =
+        fmt(p,
+            "deploy the application version that writes every change of %s to %s as well (dual writes: "
+            "insert or update the row of %s in the same transaction), so that rows changed from now on do "
+            "not depend on the copy",
+            from, table, table);
+    b->rollback = "nothing to undo: the copy only inserts rows that are missing; stop it at any time";
+    if (key == SIZE_MAX) {
+        note(p,
+             fmt(p,
+                 "%s: pgbelay copies INSERT ... SELECT in batches along the single-column primary key of the "
+                 "new table, named in the INSERT's column list; run the copy in batches by hand, each batch "
+                 "its own transaction, with ON CONFLICT DO NOTHING",
+                 stmt_text(p, op)));
+        up(p, b, stmt_text(p, op));
+        b->stage = ST_BACKFILL;
+        b->notx = false;
+        b->why = "the copy as written, after the gate";
+        return;
+    }
+    const char *k = ident(p, cols[key]);
+    const char *collist = pb_sql_ident_list(p->a, cols, ncols);
+    const char *name = op->rel.name;
+    const char *proc = ident(p, pb_sql_default_name(p->a, "pgbelay_copy", &name, 1, NULL));
+    const char *pq = op->rel.schema ? fmt(p, "%s.%s", ident(p, op->rel.schema), proc) : proc;
+    up(p, b,
+       fmt(p,
+           "CREATE PROCEDURE %s(batch_size integer DEFAULT %u, pause interval DEFAULT %s)\n"
+           "LANGUAGE plpgsql AS $pgbelay$\n"
+           "DECLARE\n"
+           "    last_key %s.%s%%TYPE;\n"
+           "    batch_last %s.%s%%TYPE;\n"
+           "    batch_rows bigint;\n"
+           "BEGIN\n"
+           "    -- rows written from now on are written by the application (dual\n"
+           "    -- writes): the copy ends at the first batch that is not full\n"
+           "    LOOP\n"
+           "        WITH batch AS (\n"
+           "            SELECT * FROM (%s) AS pgbelay_src (%s)\n"
+           "            WHERE last_key IS NULL OR pgbelay_src.%s > last_key\n"
+           "            ORDER BY pgbelay_src.%s LIMIT batch_size\n"
+           "        ), done AS (\n"
+           "            INSERT INTO %s (%s) SELECT %s FROM batch ON CONFLICT DO NOTHING\n"
+           "        )\n"
+           "        SELECT max(%s), count(*) INTO batch_last, batch_rows FROM batch;\n"
+           "        EXIT WHEN batch_last IS NULL;\n"
+           "        last_key := batch_last;\n"
+           "        COMMIT;\n"
+           "        EXIT WHEN batch_rows < batch_size;\n"
+           "        PERFORM pg_sleep(extract(epoch FROM pause));\n"
+           "    END LOOP;\n"
+           "END\n"
+           "$pgbelay$;",
+           pq, p->po->batch_size ? p->po->batch_size : 1000,
+           pb_sql_literal(p->a, p->po->batch_pause ? p->po->batch_pause : "100 milliseconds"), table, k,
+           table, k, select, collist, k, k, table, collist, collist, k));
+    up(p, b, fmt(p, "CALL %s();", pq));
+    up(p, b, fmt(p, "DROP PROCEDURE %s(integer, interval);", pq));
+    down(p, b, fmt(p, "DROP PROCEDURE IF EXISTS %s(integer, interval);", pq));
+    lock(b, table, PB_LOCK_ROW_EXCLUSIVE, PB_DUR_BATCHED);
+    for (size_t i = 0; i < srcs.n && i < 3; i++)
+        lock(b, srcs.v[i], PB_LOCK_ACCESS_SHARE, PB_DUR_BATCHED);
+    b->why =
+        fmt(p,
+            "copies the rows in batches of %u along %s (keyset, no OFFSET), one transaction per batch with a "
+            "pause between batches; rows the application already wrote are kept (ON CONFLICT DO NOTHING), so "
+            "it can be stopped and rerun",
+            p->po->batch_size ? p->po->batch_size : 1000, k);
+}
+
+/* Finds the scenarios of several statements in the migration and marks
+ * the ops they take over (planner.role). */
+static void recognise(planner *p, const pb_ops *ops)
+{
+    p->role = pb_arena_alloc(p->a, (ops->len ? ops->len : 1) * sizeof *p->role);
+    memset(p->role, 0, (ops->len ? ops->len : 1) * sizeof *p->role);
+    /* change-primary-key: the primary key is dropped and another added */
+    for (size_t i = 0; i < ops->len; i++) {
+        const pb_op *d = ops->items[i];
+        if (d->kind != PB_OP_DROP_CONSTRAINT || !d->con_name)
+            continue;
+        pb_cat_constraint *pkc = primary_key(p, d->rel);
+        if (!pkc || strcmp(pkc->name, d->con_name))
+            continue;
+        size_t add = SIZE_MAX;
+        for (size_t k = i + 1; k < ops->len && add == SIZE_MAX; k++)
+            if (ops->items[k]->kind == PB_OP_ADD_CONSTRAINT &&
+                ops->items[k]->con_kind == PB_CON_PRIMARY_KEY && pb_qname_match(ops->items[k]->rel, d->rel) &&
+                !ops->items[k]->using_index)
+                add = k;
+        if (add == SIZE_MAX)
+            continue;
+        p->scenario = "change-primary-key";
+        p->role[i] = p->role[add] = ROLE_SWAP;
+        for (size_t k = 0; k < ops->len; k++)
+            if (ops->items[k]->kind == PB_OP_UPDATE)
+                p->role[k] = ROLE_BACKFILL;
+        size_t nrefs;
+        fkref *refs = referencing_fks(p, d->rel, &nrefs);
+        for (size_t k = 0; k < ops->len; k++) {
+            const pb_op *o = ops->items[k];
+            if (o->kind == PB_OP_DROP_CONSTRAINT && o->con_name)
+                for (size_t r = 0; r < nrefs; r++)
+                    if (!strcmp(refs[r].c->name, o->con_name) && pb_qname_match(refs[r].t->name, o->rel))
+                        p->role[k] = ROLE_SWAP;
+            if (k > add && o->kind == PB_OP_ADD_CONSTRAINT && o->con_kind == PB_CON_FOREIGN_KEY &&
+                pb_qname_match(o->ref, d->rel))
+                p->role[k] = ROLE_SWAP;
+        }
+        return;
+    }
+    /* split-table / merge-tables: CREATE TABLE n, INSERT INTO n SELECT ...
+       FROM the old tables, then drops of old tables or of their columns */
+    for (size_t i = 0; i < ops->len; i++) {
+        const pb_op *ins = ops->items[i];
+        if (ins->kind != PB_OP_INSERT || !ins->nreads)
+            continue;
+        bool created = false;
+        for (size_t k = 0; k < i && !created; k++)
+            created =
+                ops->items[k]->kind == PB_OP_CREATE_TABLE && pb_qname_match(ops->items[k]->rel, ins->rel);
+        if (!created)
+            continue;
+        size_t tables = 0, columns = 0;
+        for (size_t k = i + 1; k < ops->len; k++) {
+            const pb_op *o = ops->items[k];
+            if (o->kind != PB_OP_DROP_TABLE && o->kind != PB_OP_DROP_COLUMN)
+                continue;
+            for (size_t r = 0; r < ins->nreads; r++)
+                if (pb_qname_match(o->rel, ins->reads[r])) {
+                    p->role[k] = ROLE_CONTRACT;
+                    if (o->kind == PB_OP_DROP_TABLE)
+                        tables++;
+                    else
+                        columns++;
+                    break;
+                }
+        }
+        if (!tables && !columns)
+            continue;
+        p->role[i] = ROLE_COPY;
+        p->scenario = tables ? "merge-tables" : "split-table";
+        p->drop_gate = fmt(
+            p,
+            "deploy the application version that reads %s (switch reads), then the one that no longer reads "
+            "or writes what this phase drops; wait until no running code or ORM schema cache uses it",
+            qn(p, ins->rel));
+        return;
+    }
 }
 
 /* ---- keeping statements -------------------------------------------------------- */
@@ -1090,6 +1803,13 @@ static const char *inverse(planner *p, const pb_op *op, bool *none_needed)
                             : NULL;
     case PB_OP_CREATE_SCHEMA: return fmt(p, "DROP SCHEMA IF EXISTS %s;", ident(p, op->obj.name));
     case PB_OP_CREATE_ENUM: return fmt(p, "DROP TYPE IF EXISTS %s;", qn(p, op->obj));
+    case PB_OP_ALTER_SEQUENCE: {
+        /* AS type: back to the type the catalog knows */
+        const pb_cat_sequence *sq = pb_catalog_sequence(p->cat, op->rel);
+        if (!op->type.name || op->has_owned_by || !sq || !sq->type.name)
+            return NULL;
+        return fmt(p, "ALTER SEQUENCE %s AS %s;", qn(p, op->rel), pb_sql_type(p->a, &sq->type));
+    }
     case PB_OP_VALIDATE_CONSTRAINT:
     case PB_OP_COMMENT:
     case PB_OP_SET: *none_needed = true; return NULL;
@@ -1100,6 +1820,41 @@ static const char *inverse(planner *p, const pb_op *op, bool *none_needed)
         return NULL;
     default: return NULL;
     }
+}
+
+/* Does an ALTER TABLE the planner wrote (deparsed: upper-case keywords,
+ * "DROP col" or "DROP COLUMN col") drop a column? */
+static bool drops_column(const char *sql)
+{
+    static const char *const not_columns[] = {"CONSTRAINT ", "DEFAULT",  "NOT NULL",
+                                              "EXPRESSION",  "IDENTITY", NULL};
+    for (const char *d = strstr(sql, " DROP "); d; d = strstr(d + 1, " DROP ")) {
+        const char *w = d + 6;
+        bool other = false;
+        for (size_t i = 0; not_columns[i] && !other; i++)
+            other = !strncmp(w, not_columns[i], strlen(not_columns[i]));
+        if (!other)
+            return true;
+    }
+    return false;
+}
+
+/* A contract phase drops on purpose, behind its deploy gate: its drops
+ * carry a reasoned suppression (`-- pgbelay-ignore RULE: reason`, see
+ * rules/unused-ignore.yaml) so that the phase lints clean when committed
+ * as a migration, and the reason tells the reviewer why. `sql` is one
+ * statement as the planner wrote it (upper-case keywords). */
+static const char *contract_ignore(planner *p, const char *sql)
+{
+    const char *rule = NULL, *why = NULL;
+    if (!strncmp(sql, "DROP TABLE ", 11)) {
+        rule = "drop-table";
+        why = "contract phase, run only after the deploy gate, when no release uses the table";
+    } else if (!strncmp(sql, "ALTER TABLE ", 12) && drops_column(sql)) {
+        rule = "drop-column";
+        why = "contract phase, run only after the deploy gate, when no release uses the column";
+    }
+    return rule ? fmt(p, "-- pgbelay-ignore %s: %s\n%s", rule, why, sql) : sql;
 }
 
 static bool must_run_outside_tx(const pb_op *op)
@@ -1230,9 +1985,11 @@ static void plan_op(planner *p, const pb_op *op, const pb_diag *diags, size_t nd
 
 static int step_cmp(const void *x, const void *y)
 {
-    const step *a = x, *b = y;
+    const step *a = *(step *const *)x, *b = *(step *const *)y;
     if (a->stage != b->stage)
         return a->stage < b->stage ? -1 : 1;
+    if (a->prio != b->prio)
+        return a->prio < b->prio ? -1 : 1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
@@ -1255,6 +2012,44 @@ static void prefix(planner *p, strv *out, bool notx, bool catalog_only)
         sv_add(p->a, out, p->settings.v[i]);
 }
 
+/* The relation a step locks in a mode that blocks the application's
+ * writes (SHARE or stronger), "" when none, NULL when several. */
+static const char *strong_relation(const step *s)
+{
+    const char *r = "";
+    for (size_t i = 0; i < s->nlocks; i++) {
+        if (s->locks[i].mode < PB_LOCK_SHARE)
+            continue;
+        if (!*r)
+            r = s->locks[i].relation;
+        else if (strcmp(r, s->locks[i].relation))
+            return NULL;
+    }
+    return r;
+}
+
+/* May step `t` join a phase whose strong lock is on `*strong`? Not when
+ * the phase would then block writes on two tables: it would take them one
+ * after the other while holding the first, and an application
+ * transaction that writes the second and then reads the first (a foreign
+ * key check) deadlocks with it. The swap transactions are the exception:
+ * they must be atomic and take their locks in a safe order themselves. */
+static bool may_share(const char **strong, const step *t, int stage)
+{
+    if (stage == ST_SWITCH)
+        return true;
+    const char *r = strong_relation(t);
+    if (!*strong || !r)
+        return false;
+    if (!*r)
+        return true;
+    if (!**strong) {
+        *strong = r;
+        return true;
+    }
+    return !strcmp(*strong, r);
+}
+
 static void assemble(planner *p, pb_plan *out)
 {
     if (p->nsteps) /* no steps: p->steps is NULL, which qsort must not get (found by fuzz_plan) */
@@ -1262,15 +2057,17 @@ static void assemble(planner *p, pb_plan *out)
     pb_phase *ph = pb_arena_alloc(p->a, (p->nsteps ? p->nsteps : 1) * sizeof *ph);
     size_t n = 0;
     for (size_t i = 0; i < p->nsteps;) {
-        step *s = &p->steps[i];
+        step *s = p->steps[i];
         if (s->stage == ST_DROPPED) {
             i++;
             continue;
         }
         size_t j = i + 1;
+        const char *strong = strong_relation(s);
         if (!s->notx)
-            while (j < p->nsteps && p->steps[j].stage == s->stage && !p->steps[j].notx &&
-                   (!p->steps[j].gate || !s->gate || !strcmp(p->steps[j].gate, s->gate)))
+            while (j < p->nsteps && p->steps[j]->stage == s->stage && !p->steps[j]->notx &&
+                   (!p->steps[j]->gate || !s->gate || !strcmp(p->steps[j]->gate, s->gate)) &&
+                   may_share(&strong, p->steps[j], s->stage))
                 j++;
         pb_phase *f = &ph[n];
         memset(f, 0, sizeof *f);
@@ -1281,21 +2078,27 @@ static void assemble(planner *p, pb_plan *out)
         bool catalog_only = true;
         strv upv = {0}, downv = {0}, titles = {0}, whys = {0}, rbs = {0}, gates = {0};
         for (size_t k = i; k < j; k++) {
-            catalog_only &= step_is_catalog_only(&p->steps[k]);
-            if (p->steps[k].kind == PB_PHASE_CONTRACT)
+            catalog_only &= step_is_catalog_only(p->steps[k]);
+            if (p->steps[k]->kind == PB_PHASE_CONTRACT)
                 f->kind = PB_PHASE_CONTRACT;
-            else if (p->steps[k].kind == PB_PHASE_BACKFILL && f->kind != PB_PHASE_CONTRACT)
+            else if (p->steps[k]->kind == PB_PHASE_BACKFILL && f->kind != PB_PHASE_CONTRACT)
                 f->kind = PB_PHASE_BACKFILL;
         }
         prefix(p, &upv, s->notx, catalog_only);
+        bool phase_no_down = false; /* then only the notes of the steps that cannot be undone */
+        for (size_t k = i; k < j; k++)
+            phase_no_down |= p->steps[k]->no_down;
         for (size_t k = i; k < j; k++) {
-            step *t = &p->steps[k];
+            step *t = p->steps[k];
             for (size_t q = 0; q < t->up.n; q++)
                 sv_add(p->a, &upv, t->up.v[q]);
-            sv_add(p->a, &titles, t->title);
+            /* a statement kept as written ends with ';': not in a joined title */
+            size_t tl = strlen(t->title);
+            sv_add(p->a, &titles,
+                   tl && t->title[tl - 1] == ';' ? fmt(p, "%.*s", (int)(tl - 1), t->title) : t->title);
             if (t->why)
                 sv_add_unique(p->a, &whys, t->why);
-            if (t->rollback)
+            if (t->rollback && (!phase_no_down || t->no_down))
                 sv_add_unique(p->a, &rbs, t->rollback);
             if (t->gate)
                 sv_add_unique(p->a, &gates, t->gate);
@@ -1309,14 +2112,21 @@ static void assemble(planner *p, pb_plan *out)
             }
         }
         {
-            bool any = false;
-            for (size_t k = j; k-- > i;)
-                any |= p->steps[k].down.n > 0;
-            if (any) {
+            bool any = false, none = false;
+            for (size_t k = j; k-- > i;) {
+                any |= p->steps[k]->down.n > 0;
+                none |= p->steps[k]->no_down;
+            }
+            if (none) {
+                /* one step of the phase cannot be undone: the phase has no
+                   down part, and its rollback note says what to do */
+                downv.v = NULL;
+                downv.n = 0;
+            } else if (any) {
                 prefix(p, &downv, s->notx, true);
                 for (size_t k = j; k-- > i;)
-                    for (size_t q = 0; q < p->steps[k].down.n; q++)
-                        sv_add(p->a, &downv, p->steps[k].down.v[q]);
+                    for (size_t q = 0; q < p->steps[k]->down.n; q++)
+                        sv_add(p->a, &downv, p->steps[k]->down.v[q]);
             } else {
                 downv.v = pb_arena_alloc(p->a, sizeof *downv.v);
                 downv.n = 0;
@@ -1324,6 +2134,9 @@ static void assemble(planner *p, pb_plan *out)
             f->down = downv.v;
             f->ndown = downv.n;
         }
+        if (f->kind == PB_PHASE_CONTRACT)
+            for (size_t q = 0; q < upv.n; q++)
+                upv.v[q] = contract_ignore(p, upv.v[q]);
         f->up = upv.v;
         f->nup = upv.n;
         f->title = sv_join(p->a, &titles, "; ");
@@ -1361,6 +2174,10 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
     p.cat = pb_catalog_clone(a, cat);
     pb_catalog_begin_part(p.cat, 0);
     p.ops = &pr.ops;
+    recognise(&p, &pr.ops);
+    if (p.scenario)
+        note(&p,
+             fmt(&p, "recognised as %s: the statements of the scenario are planned together", p.scenario));
     bool risky = false;
     for (size_t i = 0; i < pr.ops.len;) {
         size_t j = i;
@@ -1382,7 +2199,38 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
             for (size_t k = i; k <= j; k++) {
                 p.op_index = k;
                 size_t before = p.nchanges;
-                plan_op(&p, pr.ops.items[k], diags, ndiags);
+                const pb_op *op = pr.ops.items[k];
+                if (p.role[k]) {
+                    if (p.role[k] == ROLE_SWAP)
+                        plan_swap_op(&p, op, diags, ndiags);
+                    else if (p.role[k] == ROLE_COPY)
+                        plan_copy_op(&p, op);
+                    else if (p.role[k] == ROLE_BACKFILL) {
+                        static const char *const bf[] = {"backfill-in-schema-migration", NULL};
+                        size_t nsteps = p.nsteps;
+                        recipe_update(&p, op, finding(diags, ndiags, op, bf));
+                        if (p.nsteps == nsteps)
+                            keep(&p, k, k, NULL); /* not batchable: a note says so */
+                        else
+                            p.steps[p.nsteps - 1]->gate = fmt(
+                                &p,
+                                "deploy the application version that writes the new key columns of %s itself "
+                                "on every insert and update (as this UPDATE would), so that the batches only "
+                                "have the older rows to fill",
+                                qn(&p, op->rel));
+                    } else {
+                        static const char *const drops[] = {"drop-column", "drop-table", NULL};
+                        const char *rule = finding(diags, ndiags, op, drops);
+                        recipe_drop(&p, op,
+                                    rule                           ? rule
+                                    : op->kind == PB_OP_DROP_TABLE ? "drop-table"
+                                                                   : "drop-column");
+                    }
+                    any = true;
+                    planned[k - i] = true;
+                    continue;
+                }
+                plan_op(&p, op, diags, ndiags);
                 if (p.nchanges > before) {
                     any = true;
                     planned[k - i] = true;
@@ -1427,4 +2275,6 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
     assemble(&p, out);
     out->notes = p.notes.v;
     out->nnotes = p.notes.n;
+    out->added_indexes = p.added.v;
+    out->nadded_indexes = p.added.n;
 }

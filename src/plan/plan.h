@@ -84,6 +84,13 @@ typedef struct pb_plan {
     size_t nphases;
     const char **notes; /* what pgbelay could not plan, preflight queries, caveats */
     size_t nnotes;
+    /* indexes the plan builds that the migration did not create (the index
+       on the referencing columns of a new foreign key, for the finding
+       foreign-key-without-index): after the last phase the schema is the
+       migration's plus these; qualified as the plan writes them, a note
+       names each */
+    const char **added_indexes;
+    size_t nadded_indexes;
 } pb_plan;
 
 typedef struct pb_plan_options {

@@ -91,6 +91,10 @@ char *pb_report_plan_markdown(const pb_plan *pl)
             code_block(&b, pb_buf_cstr(&down), "sql");
             pb_buf_release(&down);
             pb_buf_putc(&b, '\n');
+        } else if (ph->rollback) {
+            pb_buf_puts(&b, "Rollback: ");
+            esc(&b, ph->rollback);
+            pb_buf_puts(&b, "\n\n");
         }
     }
     for (size_t i = 0; i < pl->nnotes; i++) {

@@ -27,3 +27,8 @@ CREATE TABLE public.invoices (
     note character varying(200)
 );
 ALTER TABLE ONLY public.invoices ADD CONSTRAINT invoices_pkey PRIMARY KEY (id);
+
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    message text
+);

@@ -1,0 +1,2 @@
+-- invoices moved to the billing service
+DROP TABLE invoices;

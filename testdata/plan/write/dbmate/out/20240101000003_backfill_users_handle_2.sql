@@ -1,0 +1,13 @@
+-- pgbelay plan, phase 2 of 7 (backfill) for DIR/20240101000000_rename_username.sql
+-- copy username into handle in batches
+-- runs outside a transaction block
+-- Step 2 of 5 of backfill_users_handle. dbmate sends each migration as one
+-- query string, which PostgreSQL runs as one transaction when it holds several
+-- statements, so each statement that must run outside a transaction block has a
+-- migration of its own.
+
+-- migrate:up transaction:false
+SET statement_timeout = 0;
+
+-- migrate:down transaction:false
+-- Nothing to undo in this step: the other steps of the phase undo it.

@@ -1,0 +1,13 @@
+-- pgbelay plan, phase 3 of 7 (expand) for DIR/20240101000000_rename_username.sql
+-- build index public.users_username_idx_new without blocking writes
+-- runs outside a transaction block
+-- Step 2 of 3 of create_index_users_username_idx_new. dbmate sends each
+-- migration as one query string, which PostgreSQL runs as one transaction when
+-- it holds several statements, so each statement that must run outside a
+-- transaction block has a migration of its own.
+
+-- migrate:up transaction:false
+SET statement_timeout = 0;
+
+-- migrate:down transaction:false
+SET statement_timeout = '30s';

@@ -1,0 +1,9 @@
+-- pgbelay plan, phase 2 of 7 (backfill) for DIR/2024-01-01-000000_rename_username/up.sql
+-- copy username into handle in batches
+-- runs outside a transaction block
+-- Step 4 of 5 of backfill_users_handle. diesel sends each migration as one
+-- query string, which PostgreSQL runs as one transaction when it holds several
+-- statements, so each statement that must run outside a transaction block has a
+-- migration of its own.
+
+SET statement_timeout = '30s';

@@ -1,0 +1,5 @@
+-- pgbelay plan, phase 5 of 7 (expand) for DIR/2024-01-01-000000_rename_username/up.sql
+-- validate users_handle_not_null
+-- This phase cannot be rolled back: this down.sql fails on purpose.
+
+DO $$ BEGIN RAISE EXCEPTION 'pgbelay: the phase validate_users_handle_not_null cannot be rolled back'; END $$;

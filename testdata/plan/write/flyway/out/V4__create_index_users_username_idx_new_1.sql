@@ -1,0 +1,11 @@
+-- pgbelay plan, phase 3 of 7 (expand) for DIR/V1__rename_username.sql
+-- build index public.users_username_idx_new without blocking writes
+-- runs outside a transaction block
+-- Step 1 of 3 of create_index_users_username_idx_new. Flyway refuses a
+-- migration that mixes statements it must run outside a transaction with
+-- others, so each statement has a migration of its own.
+-- Runs outside a transaction (see the .sql.conf). Set
+-- flyway.postgresql.transactional.lock=false: Flyway's transactional advisory
+-- lock otherwise blocks CREATE INDEX CONCURRENTLY.
+
+SET lock_timeout = '3s';

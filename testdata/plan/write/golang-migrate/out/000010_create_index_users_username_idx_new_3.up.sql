@@ -1,0 +1,9 @@
+-- pgbelay plan, phase 3 of 7 (expand) for DIR/000001_rename_username.up.sql
+-- build index public.users_username_idx_new without blocking writes
+-- runs outside a transaction block
+-- Step 3 of 3 of create_index_users_username_idx_new. golang-migrate sends each
+-- migration as one query string, which PostgreSQL runs as one transaction when
+-- it holds several statements, so each statement that must run outside a
+-- transaction block has a migration of its own.
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS users_username_idx_new ON public.users (handle);

@@ -1,0 +1,2 @@
+-- rename users.username
+ALTER TABLE users RENAME COLUMN username TO handle;

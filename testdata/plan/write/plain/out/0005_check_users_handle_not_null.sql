@@ -1,0 +1,16 @@
+-- pgbelay plan, phase 4 of 7 (expand) for DIR/0001_rename_username.sql
+-- add CHECK (handle IS NOT NULL) NOT VALID
+-- To roll back this phase, run by hand:
+--   SET LOCAL lock_timeout = '3s';
+--   SET LOCAL statement_timeout = '30s';
+--   ALTER TABLE users DROP CONSTRAINT IF EXISTS users_handle_not_null;
+
+BEGIN;
+
+SET LOCAL lock_timeout = '3s';
+
+SET LOCAL statement_timeout = '30s';
+
+ALTER TABLE users ADD CONSTRAINT users_handle_not_null CHECK (handle IS NOT NULL) NOT VALID;
+
+COMMIT;

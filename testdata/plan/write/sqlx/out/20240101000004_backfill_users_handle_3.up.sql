@@ -1,0 +1,36 @@
+-- no-transaction
+-- pgbelay plan, phase 2 of 7 (backfill) for DIR/20240101000000_rename_username.up.sql
+-- copy username into handle in batches
+-- runs outside a transaction block
+-- Step 3 of 5 of backfill_users_handle. sqlx sends each migration as one query
+-- string, which PostgreSQL runs as one transaction when it holds several
+-- statements, so each statement that must run outside a transaction block has a
+-- migration of its own.
+
+CREATE PROCEDURE pgbelay_backfill_handle_users(batch_size integer DEFAULT 1000, pause interval DEFAULT '100 milliseconds')
+LANGUAGE plpgsql AS $pgbelay$
+DECLARE
+    last_key users.id%TYPE;
+    batch_last users.id%TYPE;
+    upper_key users.id%TYPE;
+BEGIN
+    -- rows inserted from now on are covered by the change itself (default,
+    -- trigger or application): stop at the last key that exists now
+    SELECT max(id) INTO upper_key FROM users;
+    LOOP
+        WITH batch AS (
+            SELECT id AS pgbelay_key FROM users
+            WHERE (last_key IS NULL OR id > last_key) AND id <= upper_key
+            ORDER BY id LIMIT batch_size
+        ), done AS (
+            UPDATE users AS t SET handle = t.username
+            FROM batch WHERE t.id = batch.pgbelay_key AND (t.handle IS DISTINCT FROM t.username)
+        )
+        SELECT max(pgbelay_key) INTO batch_last FROM batch;
+        EXIT WHEN batch_last IS NULL;
+        last_key := batch_last;
+        COMMIT;
+        PERFORM pg_sleep(extract(epoch FROM pause));
+    END LOOP;
+END
+$pgbelay$;
