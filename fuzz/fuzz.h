@@ -69,9 +69,9 @@ static FILE *fz_null_out(void)
  * span to each column unit, so that reporters meet fuzzed spans and text. */
 static inline void fz_report(const pb_result *res)
 {
-    static const pb_format formats[] = {PB_FORMAT_TEXT, PB_FORMAT_JSON, PB_FORMAT_GCC};
-    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
-        pb_reporter rp = {.format = formats[f], .color = f == 0, .pg_version = 15, .out = fz_null_out()};
+    for (int f = PB_FORMAT_TEXT; f <= PB_FORMAT_MARKDOWN; f++) {
+        pb_reporter rp = {
+            .format = (pb_format)f, .color = f == PB_FORMAT_TEXT, .pg_version = 15, .out = fz_null_out()};
         pb_report_begin(&rp);
         pb_report_file(&rp, res);
         pb_summary sum = {.files = 1};
