@@ -668,6 +668,41 @@ static void yaml_alias_bomb(const char *base)
     hres_free(&r);
 }
 
+/* A .pgbelay.yaml nested 100,000 levels deep (`rules: {x: [[[...]]]}`):
+ * refused at the first level past the limit, before libyaml's loader
+ * (quadratic in flow nesting) gets to it: exit 2 within the test, with
+ * the location, in bounded memory. */
+static void yaml_deep_nesting(const char *base)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/deep", base);
+    rm_tree(dir);
+    mkdir(dir, 0755);
+    size_t depth = 100000, k = 0;
+    char *y = malloc(2 * depth + 64);
+    OK(y != NULL);
+    if (!y)
+        return;
+    k += (size_t)sprintf(y, "rules:\n  x: ");
+    for (size_t i = 0; i < depth; i++)
+        y[k++] = '[';
+    for (size_t i = 0; i < depth; i++)
+        y[k++] = ']';
+    y[k++] = '\n';
+    OK(put(dir, "deep.yaml", y, k) && put(dir, "mig/001_before.sql", BEFORE, strlen(BEFORE)));
+    free(y);
+    hres r;
+    hrun(&r, dir, false, NULL,
+         (const char *const[]){"lint", "--format", "gcc", "--config", "deep.yaml", "mig", NULL});
+    CHECK_(ended_by_itself(&r), "deep YAML: pgbelay did not end by itself; stderr: %.1000s", r.err);
+    INT_EQ(r.exit_code, 2);
+    CHECK_(strstr(r.err, "deep.yaml:2:104: the configuration nests lists and mappings more than 100 levels deep") !=
+               NULL,
+           "deep YAML: the depth with its location; stderr: %.1000s", r.err);
+    CHECK_(rss_ok(&r, 64), "deep YAML: peak RSS %ld KB", r.rss_kb);
+    hres_free(&r);
+}
+
 /* A catastrophic custom-rule regex ((a+)+$ over a long run of a's,
  * testdata/config/catastrophic.*): the match stops at the PCRE2 match
  * limit and says so at the statement; the other files' findings under the
@@ -778,6 +813,7 @@ void test_hostile(void)
     plan_write_escape(base);
     vanishing_file(base);
     yaml_alias_bomb(base);
+    yaml_deep_nesting(base);
     catastrophic_regex(base);
     lsp_2gb_body(base);
     rm_tree(base);

@@ -943,6 +943,45 @@ static char *dir_of(pb_arena *a, const char *path)
     return pb_arena_strndup(a, path, (size_t)(slash - path));
 }
 
+/* Deepest nesting of sequences and mappings a configuration may have: far
+ * beyond any real one, and low enough that libyaml (whose parser slows
+ * down quadratically with flow nesting) is stopped before it takes long. */
+#define MAX_YAML_DEPTH 100
+
+/* Reads the events of `f` up to the first collection nested deeper than
+ * MAX_YAML_DEPTH, and returns its mark (1-based line and column in
+ * *line / *col), or false when there is none (or the file has a syntax
+ * error, which yaml_parser_load then reports). Rewinds `f`. */
+static bool too_deep(FILE *f, unsigned long *line, unsigned long *col)
+{
+    yaml_parser_t yp;
+    yaml_event_t ev;
+    bool deep = false;
+    int depth = 0;
+    yaml_parser_initialize(&yp);
+    yaml_parser_set_input_file(&yp, f);
+    for (;;) {
+        if (!yaml_parser_parse(&yp, &ev))
+            break;
+        yaml_event_type_t t = ev.type;
+        if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+            if (++depth > MAX_YAML_DEPTH) {
+                deep = true;
+                *line = (unsigned long)ev.start_mark.line + 1;
+                *col = (unsigned long)ev.start_mark.column + 1;
+            }
+        } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        yaml_event_delete(&ev);
+        if (deep || t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&yp);
+    rewind(f);
+    return deep;
+}
+
 pb_config *pb_config_load(const char *path)
 {
     pb_config *cfg = pb_config_new();
@@ -956,6 +995,13 @@ pb_config *pb_config_load(const char *path)
     FILE *f = fopen(path, "rb");
     if (!f) {
         add_error(cfg, path, 1, 1, "cannot read the configuration: %s", strerror(errno));
+        return cfg;
+    }
+    unsigned long dl, dc;
+    if (too_deep(f, &dl, &dc)) {
+        add_error(cfg, path, dl, dc, "the configuration nests lists and mappings more than %d levels deep",
+                  MAX_YAML_DEPTH);
+        fclose(f);
         return cfg;
     }
     yaml_parser_t yp;
