@@ -126,6 +126,15 @@ void pb_buf_put_display(pb_buf *b, const char *s, size_t n, bool one_line)
 {
     size_t i = 0;
     while (i < n) {
+        /* a run of printable ASCII goes in with one copy */
+        size_t run = i;
+        while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f)
+            run++;
+        if (run > i) {
+            pb_buf_append(b, s + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
             if (one_line && (c == '\n' || c == '\r' || c == '\t'))
