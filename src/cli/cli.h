@@ -63,6 +63,12 @@ char *pb_cli_set_dir(const char *path);
  * skipping dot-directories: `add` gets each *.sql file (error NULL), and
  * each unreadable entry, directory cycle or broken link with a message. */
 void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, const char *error), void *ud);
+/* The same, stopping after `max_entries` directory entries of any kind
+ * (0: no limit); a stopped walk ends with add(ud, root, message). For the
+ * language server, which must not walk a whole home directory when a
+ * stray .sql file is opened there. */
+void pb_cli_walk_sql_max(const char *root, size_t max_entries,
+                         void (*add)(void *ud, const char *path, const char *error), void *ud);
 /* Does the file name end in ".sql" (and have more before it)? */
 bool pb_cli_is_sql(const char *name);
 

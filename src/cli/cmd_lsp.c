@@ -44,6 +44,16 @@ static void lsp_usage(FILE *f)
                "or the death of the client process, 2 usage error\n");
 }
 
+/* The migration set's directory, walked at most this far: a .sql file
+ * opened in a home directory must not make the server read all of it
+ * (the file is then linted on its own). */
+#define LSP_WALK_MAX_ENTRIES 50000
+
+static void walk_bounded(const char *root, void (*add)(void *ud, const char *path, const char *error), void *ud)
+{
+    pb_cli_walk_sql_max(root, LSP_WALK_MAX_ENTRIES, add, ud);
+}
+
 int pb_cmd_lsp(int argc, char **argv)
 {
     struct option lo[NOPTS + 1];
@@ -95,7 +105,7 @@ int pb_cmd_lsp(int argc, char **argv)
         return PB_EXIT_ERROR;
     }
     signal(SIGPIPE, SIG_IGN); /* a client that went away: write fails, the loop ends at end of input */
-    pb_lsp_host host = {.set_dir = pb_cli_set_dir, .walk_sql = pb_cli_walk_sql};
+    pb_lsp_host host = {.set_dir = pb_cli_set_dir, .walk_sql = walk_bounded};
     int status = pb_lsp_serve(STDIN_FILENO, STDOUT_FILENO, &host, &o);
     pb_thread_cleanup();
     return status;

@@ -27,6 +27,13 @@ bool pb_cli_is_sql(const char *name)
  * directory cycle as FTS_DC instead of looping). */
 void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, const char *error), void *ud)
 {
+    pb_cli_walk_sql_max(root, 0, add, ud);
+}
+
+void pb_cli_walk_sql_max(const char *root, size_t max_entries,
+                         void (*add)(void *ud, const char *path, const char *error), void *ud)
+{
+    size_t seen = 0;
     char *paths[] = {(char *)root, NULL};
     FTS *fts = fts_open(paths, FTS_LOGICAL | FTS_NOCHDIR, fts_cmp);
     if (!fts) {
@@ -38,6 +45,11 @@ void pb_cli_walk_sql(const char *root, void (*add)(void *ud, const char *path, c
     FTSENT *e;
     while ((e = fts_read(fts))) {
         char msg[4200];
+        if (max_entries && ++seen > max_entries) {
+            snprintf(msg, sizeof msg, "stopped reading '%s' after %zu entries", root, max_entries);
+            add(ud, root, msg);
+            break;
+        }
         switch (e->fts_info) {
         case FTS_D:
             if (e->fts_level > 0 && e->fts_name[0] == '.') /* .git, .venv, ... */

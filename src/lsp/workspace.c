@@ -61,6 +61,7 @@ void pb_lsp__cache_clear(pb_lsp_server *s)
 typedef struct walk_ctx {
     lsp_walk *w;
     size_t max;
+    const char *root;
 } walk_ctx;
 
 static void push_path(lsp_walk *w, const char *path)
@@ -75,6 +76,10 @@ static void push_path(lsp_walk *w, const char *path)
 static void add_path(void *ud, const char *path, const char *error)
 {
     walk_ctx *c = ud;
+    if (error && !strcmp(path, c->root)) {
+        c->w->over = true; /* the directory itself: unreadable, or the walk stopped */
+        return;
+    }
     if (error || c->w->over)
         return; /* unreadable entries: not part of the set the editor needs */
     if (c->w->n == c->max) {
@@ -98,7 +103,7 @@ static lsp_walk *walk_dir(pb_lsp_server *s, const char *dir)
     free(w->dir);
     memset(w, 0, sizeof *w);
     w->dir = strdup(dir);
-    walk_ctx c = {w, s->opt.max_set_files ? s->opt.max_set_files : 5000};
+    walk_ctx c = {w, s->opt.max_set_files ? s->opt.max_set_files : 5000, dir};
     s->host.walk_sql(dir, add_path, &c);
     return w;
 }
@@ -287,8 +292,10 @@ void pb_lsp__lint(pb_lsp_server *s, lsp_doc *d)
     lsp_walk *w = dir ? walk_dir(s, dir) : NULL;
     if (!w || w->over) {
         if (w)
-            pb_lsp__log(s, "%s holds more than %zu .sql files: %s is linted on its own", dir,
-                        s->opt.max_set_files ? s->opt.max_set_files : 5000, d->path);
+            pb_lsp__log(s,
+                        "%s cannot be read as one migration set (unreadable, more than %zu .sql files, "
+                        "or too many entries to walk): %s is linted on its own",
+                        dir, s->opt.max_set_files ? s->opt.max_set_files : 5000, d->path);
         free(dir);
         lint_alone(s, d);
         return;

@@ -2273,6 +2273,9 @@ void pb_plan_migration(pb_arena *a, const pb_plan_options *po, const pb_migratio
         }
     }
     assemble(&p, out);
+    if (!out->nphases)
+        note(&p, "no phase to write: what pgbelay reports on this migration (pgbelay lint) is not a statement "
+                 "a recipe rewrites, such as a file that is not SQL text or does not parse");
     out->notes = p.notes.v;
     out->nnotes = p.notes.n;
     out->added_indexes = p.added.v;
