@@ -918,6 +918,12 @@ static void since(void)
     INT_EQ(r.exit_code, 2);
     OK(has_err(&r, "no-such-ref"));
     tst_result_free(&r);
+    /* a path that is not there is an error, not an unchanged file */
+    c.argv = ARGV("lint", "--since", "HEAD", "db/404_missing.sql");
+    run_full(&r, &c, "--since with a missing path");
+    INT_EQ(r.exit_code, 2);
+    OK(has_err(&r, "cannot open 'db/404_missing.sql'"));
+    tst_result_free(&r);
     rm_tree(dir);
 }
 

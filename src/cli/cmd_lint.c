@@ -627,6 +627,12 @@ int pb_cmd_lint(int argc, char **argv)
         } else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             in.walking = true;
             walk_dir(&in, p);
+        } else if (since_ref && stat(p, &sb) != 0) {
+            /* --since reports only changed files: a path that is not there
+               is an error of the command line, not a file left unchanged */
+            char msg[4200];
+            snprintf(msg, sizeof msg, "cannot open '%s': %s", p, strerror(errno));
+            add_input(&in, NULL, p, msg);
         } else {
             add_input(&in, p, p, NULL); /* errors are reported when it is read */
         }
