@@ -17,7 +17,8 @@
 #include "cli/cli.h"
 #include "lsp/lsp.h"
 
-static void confined_walk(const char *root, void (*add)(void *ud, const char *path, const char *error), void *ud)
+static void confined_walk(const char *root, void (*add)(void *ud, const char *path, const char *error),
+                          void *ud)
 {
     const char *base = fz_scratch();
     size_t n = strlen(base);

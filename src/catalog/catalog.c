@@ -211,15 +211,15 @@ const char *pb_catalog_serial_sequence_name(pb_arena *a, const char *table, cons
     {                                                                                                        \
         if (!name.name)                                                                                      \
             return NULL;                                                                                     \
-        /* unqualified: the default search_path finds "public" before other schemas */                    \
+        /* unqualified: the default search_path finds "public" before other schemas */                       \
         if (!name.schema)                                                                                    \
             for (T *x = pb_strmap_get(m, name.name); x; x = x->next_same_name)                               \
                 if (!x->name.schema || !strcmp(x->name.schema, "public"))                                    \
                     return x;                                                                                \
-        /* qualified: that schema; a name recorded unqualified was made in "public" */                     \
+        /* qualified: that schema; a name recorded unqualified was made in "public" */                       \
         for (T *x = pb_strmap_get(m, name.name); x; x = x->next_same_name)                                   \
-            if (!name.schema || (x->name.schema ? !strcmp(x->name.schema, name.schema)                       \
-                                                : !strcmp(name.schema, "public")))                          \
+            if (!name.schema ||                                                                              \
+                (x->name.schema ? !strcmp(x->name.schema, name.schema) : !strcmp(name.schema, "public")))    \
                 return x;                                                                                    \
         return NULL;                                                                                         \
     }                                                                                                        \
@@ -894,8 +894,7 @@ static void rename_column(pb_catalog *cat, pb_cat_table *t, const char *from, co
     t->partition_columns = renamed(cat, t->partition_columns, t->npartition_columns, from, to);
     size_t i = 0;
     const pb_cat_index *x;
-    while ((x = pb_catalog_table_index(cat, t->name, &i)))
-    {
+    while ((x = pb_catalog_table_index(cat, t->name, &i))) {
         ((pb_cat_index *)x)->columns = renamed(cat, x->columns, x->ncolumns, from, to);
         ((pb_cat_index *)x)->uses = renamed(cat, x->uses, x->nuses, from, to);
     }

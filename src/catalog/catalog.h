@@ -33,8 +33,8 @@ typedef struct pb_cat_column {
     bool has_default;          /* a DEFAULT (serial: nextval); not an identity, not DEFAULT NULL */
     pb_volatility default_vol; /* of that default (PB_VOL_NONE without one) */
     bool generated;            /* GENERATED ALWAYS AS (...) STORED */
-    uint32_t part; /* serial of the part that added it (ADD COLUMN / CREATE TABLE); 0 = before */
-    uint32_t mig;  /* index + 1 of the migration that added it */
+    uint32_t part;             /* serial of the part that added it (ADD COLUMN / CREATE TABLE); 0 = before */
+    uint32_t mig;              /* index + 1 of the migration that added it */
 } pb_cat_column;
 
 typedef struct pb_cat_constraint {

@@ -109,8 +109,8 @@ static json_t *type_json(pb_arena *a, const pb_type *t)
     json_t *mods = json_array();
     for (int i = 0; i < s.nmods && i < 2; i++)
         json_array_append_new(mods, json_integer(s.mods[i]));
-    return json_pack("{s:s, s:o, s:o, s:o, s:i}", "sql", pb_type_str(a, &s), "name", opt_str(s.name), "schema",
-                     opt_str(s.schema), "typmods", s.nmods < 0 ? json_null() : mods, "array_dims",
+    return json_pack("{s:s, s:o, s:o, s:o, s:i}", "sql", pb_type_str(a, &s), "name", opt_str(s.name),
+                     "schema", opt_str(s.schema), "typmods", s.nmods < 0 ? json_null() : mods, "array_dims",
                      (json_int_t)s.array_dims);
 }
 
@@ -123,13 +123,13 @@ static json_t *table_json(pb_arena *a, const pb_cat_table *t)
     json_t *cols = json_array();
     for (size_t i = 0; i < t->columns.len; i++) {
         const pb_cat_column *c = t->columns.items[i];
-        json_array_append_new(
-            cols, json_pack("{s:s, s:o, s:b, s:b, s:o, s:b}", "name", c->name, "type",
-                            c->type.name ? type_json(a, &c->type) : json_null(), "serial", c->type.serial,
-                            "not_null", c->not_null, "default",
-                            c->has_default ? json_pack("{s:s}", "volatility", pb_volatility_name(c->default_vol))
-                                           : json_null(),
-                            "generated", c->generated));
+        json_array_append_new(cols, json_pack("{s:s, s:o, s:b, s:b, s:o, s:b}", "name", c->name, "type",
+                                              c->type.name ? type_json(a, &c->type) : json_null(), "serial",
+                                              c->type.serial, "not_null", c->not_null, "default",
+                                              c->has_default ? json_pack("{s:s}", "volatility",
+                                                                         pb_volatility_name(c->default_vol))
+                                                             : json_null(),
+                                              "generated", c->generated));
     }
     json_object_set_new(j, "columns", cols);
     json_t *cons = json_array();
@@ -142,9 +142,10 @@ static json_t *table_json(pb_arena *a, const pb_cat_table *t)
     }
     json_object_set_new(j, "constraints", cons);
     json_object_set_new(j, "partition_by",
-                        t->partitioned ? json_pack("{s:o, s:o}", "strategy", opt_str(t->partition_strategy),
-                                                   "columns", strs(t->partition_columns, t->npartition_columns))
-                                       : json_null());
+                        t->partitioned
+                            ? json_pack("{s:o, s:o}", "strategy", opt_str(t->partition_strategy), "columns",
+                                        strs(t->partition_columns, t->npartition_columns))
+                            : json_null());
     json_object_set_new(j, "partition_of", qname_json(a, t->parent));
     json_t *reads = json_array();
     for (size_t i = 0; i < t->nreads; i++)
@@ -187,11 +188,12 @@ static json_t *catalog_json(pb_arena *a, const pb_catalog *cat)
     arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const pb_cat_sequence *x = items[i];
-        json_array_append_new(
-            arr, json_pack("{s:o, s:s, s:o, s:o, s:o, s:b}", "schema", opt_str(x->name.schema), "name",
-                           x->name.name, "type", x->type.name ? json_string(pb_type_str(a, &x->type)) : json_null(),
-                           "owned_by", qname_json(a, x->owner), "owned_by_column", opt_str(x->owner_column),
-                           "implicit", x->implicit));
+        json_array_append_new(arr,
+                              json_pack("{s:o, s:s, s:o, s:o, s:o, s:b}", "schema", opt_str(x->name.schema),
+                                        "name", x->name.name, "type",
+                                        x->type.name ? json_string(pb_type_str(a, &x->type)) : json_null(),
+                                        "owned_by", qname_json(a, x->owner), "owned_by_column",
+                                        opt_str(x->owner_column), "implicit", x->implicit));
     }
     json_object_set_new(doc, "sequences", arr);
 
@@ -288,33 +290,11 @@ static void on_error(void *ud, uint32_t offset, const char *message)
 
 int pb_cmd_catalog(int argc, char **argv)
 {
-    struct option lo[NOPTS + 1];
-    pb_cli_long_options(opts, NOPTS, lo);
     pb_cli_setargs sa = {0};
     sa.fw = PB_FW_PLAIN;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-        int r = pb_cli_setargs_option(&sa, c, optarg, "catalog");
-        if (r < 0)
-            return PB_EXIT_ERROR;
-        if (r > 0)
-            continue;
-        switch (c) {
-        case 'h': catalog_usage(stdout); return PB_EXIT_OK;
-        case ':': pb_cli_error("option '%s' needs a value", argv[optind - 1]); return PB_EXIT_ERROR;
-        default:
-            pb_cli_error("unknown option '%s' (see 'pgbelay catalog --help')", argv[optind - 1]);
-            return PB_EXIT_ERROR;
-        }
-    }
-    if (optind >= argc) {
-        pb_cli_error("catalog needs a migration file or directory (see 'pgbelay catalog --help')");
-        return PB_EXIT_ERROR;
-    }
-    if (!pb_cli_setargs_start(&sa))
-        return PB_EXIT_ERROR;
+    int r = pb_cli_setargs_parse(&sa, argc, argv, opts, NOPTS, "catalog", catalog_usage);
+    if (r <= 0)
+        return r < 0 ? PB_EXIT_ERROR : PB_EXIT_OK;
     int status = PB_EXIT_OK;
     json_t *sets = json_array();
     for (int ai = optind; ai < argc; ai++) {

@@ -127,11 +127,11 @@ static void flush_stmt(stmt_acc *acc, const pb_source *src, pb_span span, const 
         json_t *s = json_object();
         json_t *locks = json_array();
         for (size_t i = 0; i < acc->nlocks; i++)
-            json_array_append_new(locks, json_pack("{s:o, s:s, s:s}", "relation",
-                                                   acc->locks[i].rel ? json_string(acc->locks[i].rel)
-                                                                     : json_null(),
-                                                   "mode", pb_lock_mode_name(acc->locks[i].mode), "role",
-                                                   acc->locks[i].role ? acc->locks[i].role : ""));
+            json_array_append_new(locks,
+                                  json_pack("{s:o, s:s, s:s}", "relation",
+                                            acc->locks[i].rel ? json_string(acc->locks[i].rel) : json_null(),
+                                            "mode", pb_lock_mode_name(acc->locks[i].mode), "role",
+                                            acc->locks[i].role ? acc->locks[i].role : ""));
         json_object_set_new(s, "line", json_integer(line));
         json_object_set_new(s, "start", json_integer(span.start));
         json_object_set_new(s, "end", json_integer(span.end));
@@ -246,8 +246,8 @@ static json_t *part_facts(const pb_part *part, pb_catalog *cat, size_t mig_index
     for (size_t i = 0; i < pr.nerrors; i++) {
         uint32_t line = pb_source__line_index(part->src, pr.errors[i].offset) + 1;
         pb_cli_error("%s:%u: %s", part->src->path, line, pr.errors[i].message);
-        json_array_append_new(errors, json_pack("{s:i, s:s}", "line", (json_int_t)line, "message",
-                                                pr.errors[i].message));
+        json_array_append_new(
+            errors, json_pack("{s:i, s:s}", "line", (json_int_t)line, "message", pr.errors[i].message));
     }
     pb_arena_free(pa);
     if (!json) {
@@ -259,33 +259,11 @@ static json_t *part_facts(const pb_part *part, pb_catalog *cat, size_t mig_index
 
 int pb_cmd_facts(int argc, char **argv)
 {
-    struct option lo[NOPTS + 1];
-    pb_cli_long_options(opts, NOPTS, lo);
     pb_cli_setargs sa = {0};
     sa.fw = PB_FW_PLAIN;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-        int r = pb_cli_setargs_option(&sa, c, optarg, "facts");
-        if (r < 0)
-            return PB_EXIT_ERROR;
-        if (r > 0)
-            continue;
-        switch (c) {
-        case 'h': facts_usage(stdout); return PB_EXIT_OK;
-        case ':': pb_cli_error("option '%s' needs a value", argv[optind - 1]); return PB_EXIT_ERROR;
-        default:
-            pb_cli_error("unknown option '%s' (see 'pgbelay facts --help')", argv[optind - 1]);
-            return PB_EXIT_ERROR;
-        }
-    }
-    if (optind >= argc) {
-        pb_cli_error("facts needs a migration file or directory (see 'pgbelay facts --help')");
-        return PB_EXIT_ERROR;
-    }
-    if (!pb_cli_setargs_start(&sa))
-        return PB_EXIT_ERROR;
+    int r = pb_cli_setargs_parse(&sa, argc, argv, opts, NOPTS, "facts", facts_usage);
+    if (r <= 0)
+        return r < 0 ? PB_EXIT_ERROR : PB_EXIT_OK;
     int v = sa.opt.pg_version ? sa.opt.pg_version : PB_PG_VERSION_DEFAULT;
     int status = PB_EXIT_OK;
     json_t *files = json_array();

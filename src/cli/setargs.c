@@ -2,6 +2,8 @@
  * (--format, --framework, --pg-version, --schema) and loading the
  * migration set around a PATH argument. */
 #include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -92,6 +94,45 @@ bool pb_cli_setargs_start(pb_cli_setargs *sa)
     return true;
 }
 
+int pb_cli_setargs_parse(pb_cli_setargs *sa, int argc, char **argv, const pb_opt_doc *opts, size_t nopts,
+                         const char *cmd, void (*usage)(FILE *))
+{
+    struct option *lo = calloc(nopts + 1, sizeof *lo);
+    if (!lo) {
+        pb_cli_error("out of memory");
+        return -1;
+    }
+    pb_cli_long_options(opts, nopts, lo);
+    int c, status = 1;
+    optind = 1;
+    opterr = 0;
+    while (status == 1 && (c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+        int r = pb_cli_setargs_option(sa, c, optarg, cmd);
+        if (r < 0)
+            status = -1;
+        else if (r > 0)
+            continue;
+        else if (c == 'h') {
+            usage(stdout);
+            status = 0;
+        } else if (c == ':') {
+            pb_cli_error("option '%s' needs a value", argv[optind - 1]);
+            status = -1;
+        } else {
+            pb_cli_error("unknown option '%s' (see 'pgbelay %s --help')", argv[optind - 1], cmd);
+            status = -1;
+        }
+    }
+    free(lo);
+    if (status != 1)
+        return status;
+    if (optind >= argc) {
+        pb_cli_error("%s needs a migration file or directory (see 'pgbelay %s --help')", cmd, cmd);
+        return -1;
+    }
+    return pb_cli_setargs_start(sa) ? 1 : -1;
+}
+
 void pb_cli_setargs_release(pb_cli_setargs *sa)
 {
     pb_schema_free(sa->schema);
@@ -120,7 +161,8 @@ bool pb_cli_load_set(const pb_cli_setargs *sa, const char *arg, pb_cli_set *out)
     }
     out->failed = ctx.failed || out->targets.failed;
     out->arena = pb_arena_new();
-    pb_framework_load(out->arena, &sa->opt, (const char *const *)ctx.v, ctx.n, !sa->forced, sa->fw, &out->set);
+    pb_framework_load(out->arena, &sa->opt, (const char *const *)ctx.v, ctx.n, !sa->forced, sa->fw,
+                      &out->set);
     for (size_t i = 0; i < out->set.nunloaded; i++) {
         pb_cli_error("cannot read '%s': %s", out->set.unloaded[i].path,
                      out->set.unloaded[i].error ? out->set.unloaded[i].error : "over the size limit");

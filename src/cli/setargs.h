@@ -34,6 +34,12 @@ int pb_cli_setargs_option(pb_cli_setargs *sa, int c, const char *arg, const char
 /* Loads --schema (problems in it are reported, not fatal); false when it
  * cannot be read. */
 bool pb_cli_setargs_start(pb_cli_setargs *sa);
+/* The whole command line of `cmd` (facts, catalog): its options (the
+ * common ones plus -h/--help, which prints `usage`), at least one PATH,
+ * then pb_cli_setargs_start. Returns 1 to go on with argv[optind..], 0
+ * after --help (exit 0), -1 after an error it reported (exit 2). */
+int pb_cli_setargs_parse(pb_cli_setargs *sa, int argc, char **argv, const pb_opt_doc *opts, size_t nopts,
+                         const char *cmd, void (*usage)(FILE *));
 void pb_cli_setargs_release(pb_cli_setargs *sa);
 
 /* The migration set around PATH: for a directory, every .sql file below it
